@@ -1,0 +1,23 @@
+"""hopopt: combinatorial optimisation with Hopfield-style energy networks.
+
+Encode a problem as an :class:`EnergyModel`, solve it with Hopfield descent or annealing, decode and
+evaluate the answer, and compare it with an exact solver.
+
+Examples
+--------
+>>> import hopopt
+>>> problem = hopopt.MaxCut.from_edges(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+>>> result = hopopt.anneal(problem.to_model(), n_sweeps=100, rng=0)
+>>> problem.evaluate(problem.decode(result.best_state)).objective
+4.0
+"""
+
+from .model import EnergyModel, Vartype
+from .problems import Evaluation, MaxCut
+from .result import SolveResult, Status
+from .solvers import anneal, brute_force, descend, milp, synchronous
+
+__version__ = "0.1.0"
+
+__all__ = ["EnergyModel", "Vartype", "SolveResult", "Status", "anneal", "descend", "synchronous",
+           "brute_force", "milp", "MaxCut", "Evaluation", "__version__"]

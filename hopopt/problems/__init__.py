@@ -1,0 +1,6 @@
+"""Problems: encoders to an energy model, decoders back to solutions, and evaluation."""
+
+from ._base import Evaluation, Problem
+from .maxcut import MaxCut
+
+__all__ = ["Evaluation", "Problem", "MaxCut"]

@@ -1,0 +1,104 @@
+"""What solvers return: :class:`SolveResult`, a frozen record of states, energies, traces and timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+__all__ = ["SolveResult", "Status", "STATUS_MESSAGES"]
+
+
+class Status:
+    """Why a solver stopped (integer codes, as in scipy's ``OptimizeResult.status``)."""
+
+    COMPLETED = 0  #: every planned sweep ran
+    TIME_LIMIT = 1  #: the time limit ran out; the best state so far is returned
+    CALLBACK_STOP = 2  #: the callback raised StopIteration
+    CONVERGED = 3  #: deterministic dynamics reached a fixed point
+    TWO_CYCLE = 4  #: synchronous dynamics entered a 2-cycle
+    SWEEP_LIMIT = 5  #: deterministic dynamics hit ``max_sweeps`` before converging
+
+
+STATUS_MESSAGES = {
+    Status.COMPLETED: "all planned sweeps completed",
+    Status.TIME_LIMIT: "time limit reached; best state found so far returned",
+    Status.CALLBACK_STOP: "stopped by the callback (StopIteration)",
+    Status.CONVERGED: "reached a fixed point: no update changes the state",
+    Status.TWO_CYCLE: "synchronous updates entered a 2-cycle",
+    Status.SWEEP_LIMIT: "stopped at max_sweeps before reaching a fixed point",
+}
+
+
+def _frozen(array):
+    array = np.asarray(array)
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class SolveResult:
+    """The outcome of one solver call.
+
+    Attributes
+    ----------
+    states : ndarray, shape (restarts, n)
+        Final (polished) state of every restart, in the model's vartype.
+    energies : ndarray, shape (restarts,)
+        Energy of each row of ``states``, recomputed exactly from the model.
+    best_state : ndarray, shape (n,)
+        The lowest-energy state found.
+    best_energy : float
+    trace : ndarray, shape (sweeps_done,)
+        Energy after every sweep (annealing) or after every flip (descent) of the best restart.
+    betas : ndarray
+        The inverse temperatures used, one per sweep (empty for deterministic dynamics).
+    sweeps_done : int
+        Sweeps run per restart.
+    status : int
+        A :class:`Status` code; ``message`` says it in words.
+    timings : dict
+        Wall times in seconds: ``solve`` (the solve itself, excluding set-up and JIT compilation), ``total``.
+    solver : str
+        Name of the solver that produced the result.
+    info : dict
+        Solver-specific extras (acceptance rule, seeds, cycle states, ...).
+    """
+
+    states: np.ndarray
+    energies: np.ndarray
+    best_state: np.ndarray
+    best_energy: float
+    trace: np.ndarray
+    betas: np.ndarray
+    sweeps_done: int
+    status: int
+    timings: Mapping[str, float]
+    solver: str
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in ("states", "energies", "best_state", "trace", "betas"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        object.__setattr__(self, "best_energy", float(self.best_energy))
+
+    @property
+    def message(self) -> str:
+        """The status in words."""
+        return STATUS_MESSAGES.get(self.status, f"unknown status {self.status}")
+
+    @property
+    def success(self) -> bool:
+        """True when the solver stopped as planned (not by the time limit or the callback)."""
+        return self.status in (Status.COMPLETED, Status.CONVERGED)
+
+    @property
+    def time_s(self) -> float:
+        """Wall time of the solve itself in seconds."""
+        return float(self.timings["solve"])
+
+    def __repr__(self):
+        return (f"SolveResult(solver={self.solver!r}, best_energy={self.best_energy:g}, "
+                f"restarts={self.states.shape[0]}, sweeps_done={self.sweeps_done}, "
+                f"status={self.status} ({self.message}), time_s={self.time_s:.3g})")

@@ -1,0 +1,100 @@
+"""Shared plumbing of the Python solvers: argument checks, state conversion, kernel warm-up, threads."""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+
+import numba
+import numpy as np
+
+from ..model import EnergyModel, Vartype
+
+_WARM = False
+
+
+def check_model(model) -> EnergyModel:
+    if not isinstance(model, EnergyModel):
+        raise TypeError(f"model must be an EnergyModel, got {type(model).__name__}")
+    return model
+
+
+def check_positive_int(name, value, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_time_limit(time_limit):
+    if time_limit is None:
+        return None
+    try:
+        value = float(time_limit)
+    except (TypeError, ValueError):
+        raise ValueError(f"time_limit must be a number of seconds, got {time_limit!r}") from None
+    if not value > 0 or not np.isfinite(value):
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    return value
+
+
+def spin_states(model: EnergyModel, states, rows: int) -> np.ndarray:
+    """User states (model vartype, shape (n,) or (rows, n)) as an int8 spin array of shape (rows, n)."""
+    array = np.asarray(states)
+    if array.ndim == 1:
+        array = np.broadcast_to(array, (rows, array.shape[0]))
+    if array.ndim != 2 or array.shape != (rows, model.n):
+        raise ValueError(f"initial states must have shape (n,) or ({rows}, n) with n = {model.n}, "
+                         f"got {np.asarray(states).shape}")
+    allowed = (-1, 1) if model.vartype is Vartype.SPIN else (0, 1)
+    if not np.all(np.isin(array, allowed)):
+        raise ValueError(f"initial states must take values in {allowed} for a {model.vartype.value} model")
+    if model.vartype is Vartype.BINARY:
+        array = 2 * array - 1
+    return np.ascontiguousarray(array, dtype=np.int8)
+
+
+def to_model_vartype(model: EnergyModel, spins: np.ndarray) -> np.ndarray:
+    """Spin states as states of the model's vartype."""
+    if model.vartype is Vartype.BINARY:
+        return ((spins + 1) // 2).astype(np.int8)
+    return spins.astype(np.int8)
+
+
+@contextlib.contextmanager
+def numba_threads(count):
+    """Run the block with ``count`` numba threads (None: all), restoring the previous count after."""
+    previous = numba.get_num_threads()
+    if count is not None:
+        count = check_positive_int("n_threads", count)
+        numba.set_num_threads(min(count, numba.config.NUMBA_NUM_THREADS))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
+def warm_up():
+    """Compile (or load from numba's cache) every kernel once, so solve timings exclude compilation.
+
+    Examples
+    --------
+    >>> from hopopt.solvers import warm_up
+    >>> warm_up()
+    """
+    global _WARM
+    if _WARM:
+        return
+    from . import _kernels as kernels
+
+    model = EnergyModel([[0.0, 1.0], [1.0, 0.0]], [0.5, 0.0])
+    indptr, indices, data = model.csr()
+    states = np.ones((1, 2), dtype=np.int8)
+    for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
+        kernels.anneal_chunk(indptr, indices, data, model.thresholds, 0.0, np.ones(1), 0, 1, acceptance,
+                             states, np.zeros(1), states.copy(), np.zeros(1),
+                             np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+    kernels.polish(indptr, indices, data, model.thresholds, 0.0, states, np.zeros(1))
+    kernels.async_descent(indptr, indices, data, model.thresholds, 0.0, np.ones(2, dtype=np.int8),
+                          np.zeros((1, 2), dtype=np.int64), 1, np.zeros(2, dtype=np.int64), np.zeros(2))
+    kernels.brute_force(np.array(model.dense_weights()), model.thresholds, 0.0, 0, 1e-9)
+    _WARM = True

@@ -1,0 +1,270 @@
+"""Simulated annealing of a Hopfield energy: single-spin Metropolis or Glauber sweeps, restarts in parallel."""
+
+from __future__ import annotations
+
+import time
+
+import numba
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from ..result import SolveResult, Status
+from ..schedules import beta_schedule, default_beta_range
+from . import _kernels as kernels
+from ._common import (check_model, check_positive_int, check_time_limit, numba_threads, spin_states,
+                      to_model_vartype, warm_up)
+
+__all__ = ["anneal"]
+
+_ACCEPTANCE = {"metropolis": kernels.METROPOLIS, "glauber": kernels.GLAUBER}
+# Target wall time of one kernel call; between calls the time limit and the callback are checked.
+_CHUNK_SECONDS = 0.1
+# Spin updates per second per thread assumed before the first call has been timed.
+_ASSUMED_RATE = 3e7
+_DEFAULT_SWEEPS = 1000
+
+
+def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="geometric",
+           acceptance="metropolis", initial_states=None, time_limit=None, callback=None, polish=True,
+           rng=None, n_threads=None) -> SolveResult:
+    """Minimise a model's energy by simulated annealing with single-spin moves.
+
+    Every restart runs its own copy of the β schedule from its own random start, on its own child of ``rng``
+    (``rng.spawn``), in parallel over numba threads; local fields are updated incrementally at each flip and
+    recomputed exactly every ~0.1 s. Each restart keeps its lowest end-of-sweep state, which is then polished
+    by greedy zero-temperature descent.
+
+    Parameters
+    ----------
+    model : EnergyModel
+    n_sweeps : int, optional
+        Sweeps per restart (one sweep = one update attempt per spin). Default 1000; with ``time_limit`` and no
+        ``n_sweeps``, the schedule is stretched to fill the time limit (see Notes).
+    n_restarts : int, optional
+        Independent runs. Default: one per numba thread (the machine's cores).
+    beta_range : (float, float), optional
+        Hot and cold inverse temperature; default :func:`hopopt.schedules.default_beta_range`.
+    schedule : {"geometric", "linear"} or array_like
+        How β moves from hot to cold, or an explicit β per sweep (then ``n_sweeps`` is its length).
+    acceptance : {"metropolis", "glauber"}
+        Metropolis ``min(1, exp(-βΔE))`` or Glauber (heat bath) ``1 / (1 + exp(βΔE))``.
+    initial_states : array_like, optional
+        Start state(s), shape (n,) or (n_restarts, n), in the model's vartype; random when omitted.
+    time_limit : float, optional
+        Wall-clock seconds; the best state found so far is returned when it runs out.
+    callback : callable, optional
+        ``callback(intermediate_result)`` is called between kernel calls with an ``OptimizeResult`` holding
+        ``sweep``, ``beta``, ``best_energy``, ``best_state`` and ``energies``; raising ``StopIteration``
+        ends the run early with the best state so far.
+    polish : bool, default True
+        Finish each restart with greedy zero-temperature descent.
+    rng : None, int or numpy.random.Generator
+        Seed; the same seed gives the same result whatever the number of threads.
+    n_threads : int, optional
+        numba threads for this call (default: all).
+
+    Returns
+    -------
+    SolveResult
+
+    Notes
+    -----
+    With ``time_limit`` and no ``n_sweeps`` the run is planned in rounds: short complete schedules time the
+    kernel, then one long schedule is sized from the measured speed to fill what is left of the time limit.
+    One long schedule anneals better than many short ones, so this spends the time where it helps most. Each
+    restart slot keeps its best state over the rounds. Results then depend on the machine's speed, not only
+    on ``rng``.
+
+    Examples
+    --------
+    >>> from hopopt import EnergyModel
+    >>> from hopopt.solvers import anneal
+    >>> model = EnergyModel([[0, -1, -1], [-1, 0, -1], [-1, -1, 0]])  # an antiferromagnetic triangle
+    >>> result = anneal(model, n_sweeps=50, n_restarts=4, rng=0)
+    >>> result.best_energy
+    -1.0
+    """
+    model = check_model(model)
+    time_limit = check_time_limit(time_limit)
+    if acceptance not in _ACCEPTANCE:
+        raise ValueError(f"acceptance must be 'metropolis' or 'glauber', got {acceptance!r}")
+    explicit_betas = not isinstance(schedule, str)
+    if explicit_betas:
+        betas = np.array(schedule, dtype=np.float64).reshape(-1)
+        if betas.size == 0 or not np.all(np.isfinite(betas)) or np.any(betas < 0):
+            raise ValueError("schedule must be 'geometric', 'linear' or a non-empty array of finite β ≥ 0")
+        if n_sweeps is not None and n_sweeps != betas.size:
+            raise ValueError(f"n_sweeps ({n_sweeps}) must equal the length of the β array ({betas.size})")
+        n_sweeps = betas.size
+    elif schedule not in ("geometric", "linear"):
+        raise ValueError(f"schedule must be 'geometric', 'linear' or an array of β, got {schedule!r}")
+    if n_sweeps is not None:
+        n_sweeps = check_positive_int("n_sweeps", n_sweeps)
+    if n_restarts is None:
+        n_restarts = numba.config.NUMBA_NUM_THREADS if n_threads is None else n_threads
+    n_restarts = check_positive_int("n_restarts", n_restarts)
+    if beta_range is None:
+        beta_range = default_beta_range(model)
+    if callback is not None and not callable(callback):
+        raise TypeError("callback must be callable")
+    generator = np.random.default_rng(rng)
+    starts = None if initial_states is None else spin_states(model, initial_states, n_restarts)
+
+    spin_model = model.to_spin()
+    warm_up()
+    started = time.perf_counter()
+    runner = _Runner(spin_model, _ACCEPTANCE[acceptance], callback, started, time_limit)
+    with numba_threads(n_threads):
+        if n_sweeps is None and time_limit is not None:
+            _fill_time_limit(runner, time_limit, beta_range, schedule, generator, n_restarts, starts)
+        else:
+            betas = betas if explicit_betas else beta_schedule(n_sweeps or _DEFAULT_SWEEPS, beta_range, schedule)
+            runner.round(betas, generator, n_restarts, starts)
+        if polish:
+            runner.polish()
+    solve_seconds = time.perf_counter() - started
+
+    energies = spin_model.energies(runner.best_states)
+    best = int(np.argmin(energies))
+    return SolveResult(
+        states=to_model_vartype(model, runner.best_states),
+        energies=energies,
+        best_state=to_model_vartype(model, runner.best_states[best]),
+        best_energy=energies[best],
+        trace=runner.best_trace(best),
+        betas=runner.last_betas,
+        sweeps_done=runner.sweeps_done,
+        status=runner.status,
+        timings={"solve": solve_seconds, "total": solve_seconds},
+        solver="anneal",
+        info={"acceptance": acceptance, "beta_range": tuple(float(b) for b in beta_range),
+              "n_restarts": n_restarts, "rounds": runner.rounds, "polished": bool(polish),
+              "spin_updates": runner.spin_updates},
+    )
+
+
+def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restarts, starts):
+    """Spend a time limit on as long a schedule as fits.
+
+    Complete short schedules (10, 20, 40, ... sweeps) are timed until one takes 2 % of the limit; their speed
+    (which depends on the mix of hot and cold sweeps, so it must be measured on a whole schedule) then sizes
+    one long schedule to fill what is left. Should that finish early, the leftover time is filled the same way.
+    """
+    sweeps = 10
+    while True:
+        tic = time.perf_counter()
+        runner.round(beta_schedule(sweeps, beta_range, schedule), generator, restarts, starts)
+        seconds_per_sweep = (time.perf_counter() - tic) / sweeps
+        remaining = time_limit - (time.perf_counter() - runner.started)
+        if runner.status != Status.COMPLETED or remaining < 0.05 * time_limit:
+            return
+        if seconds_per_sweep * sweeps < 0.02 * time_limit:
+            sweeps *= 2
+        else:
+            sweeps = int(0.95 * remaining / seconds_per_sweep)
+            if sweeps < 10:
+                return
+
+
+class _Runner:
+    """Drives the kernel in chunks of sweeps, checking the clock and the callback between chunks."""
+
+    def __init__(self, model, acceptance, callback, started, time_limit):
+        self.model = model
+        self.csr = model.csr()
+        self.acceptance = acceptance
+        self.callback = callback
+        self.started = started
+        self.time_limit = time_limit
+        self.status = Status.COMPLETED
+        self.best_states = None
+        self.best_energies = None
+        self.traces = None
+        self.last_betas = np.empty(0)
+        self.sweeps_done = 0
+        self.rounds = 0
+        self.spin_updates = 0
+        self.kernel_seconds = 0.0
+
+    def _out_of_time(self):
+        return self.time_limit is not None and time.perf_counter() - self.started >= self.time_limit
+
+    def round(self, betas, generator, restarts, starts):
+        """One annealing schedule on every restart, from fresh random starts (or the given ones)."""
+        n = self.model.n
+        children = generator.spawn(restarts)
+        seeds = np.array([child.integers(0, 2**63, dtype=np.int64) for child in children], dtype=np.uint64)
+        if starts is None:
+            states = np.stack([2 * child.integers(0, 2, n, dtype=np.int8) - 1 for child in children])
+        else:
+            states = starts.copy()
+        states = np.ascontiguousarray(states, dtype=np.int8)
+        energies = np.empty(restarts)
+        round_best_states = states.copy()
+        round_best = np.full(restarts, np.inf)
+        trace = np.zeros((restarts, betas.size))
+        indptr, indices, data = self.csr
+        rate = _ASSUMED_RATE * numba.get_num_threads()
+        done = 0
+        while done < betas.size:
+            if done and self._out_of_time():
+                self.status = Status.TIME_LIMIT
+                break
+            seconds = _CHUNK_SECONDS
+            if self.time_limit is not None:
+                seconds = min(seconds, self.time_limit - (time.perf_counter() - self.started))
+            chunk = int(max(1, seconds * rate / (restarts * n)))
+            chunk = min(chunk, betas.size - done)
+            tic = time.perf_counter()
+            kernels.anneal_chunk(indptr, indices, data, self.model.thresholds, self.model.offset,
+                                 betas, done, done + chunk, self.acceptance, states, energies,
+                                 round_best_states, round_best, seeds, trace)
+            elapsed = time.perf_counter() - tic
+            self.kernel_seconds += elapsed
+            self.spin_updates += chunk * restarts * n
+            rate = max(chunk * restarts * n / max(elapsed, 1e-6), 1.0)
+            done += chunk
+            if self.callback is not None and self._call_back(done, betas, energies, round_best_states,
+                                                             round_best):
+                self.status = Status.CALLBACK_STOP
+                break
+        if done == 0:
+            return
+        self.rounds += 1
+        self._merge(round_best_states, round_best, trace[:, :done], betas[:done])
+
+    def _merge(self, states, energies, trace, betas):
+        """Keep, per restart slot, the better of this round's state and the earlier rounds' one."""
+        if self.best_states is None:
+            self.best_states, self.best_energies = states.copy(), energies.copy()
+        else:
+            better = energies < self.best_energies
+            self.best_states[better] = states[better]
+            self.best_energies[better] = energies[better]
+        # the trace and the β of the latest (longest) round are the ones reported
+        self.traces = trace.copy()
+        self.sweeps_done = betas.size
+        self.last_betas = betas.copy()
+
+    def _call_back(self, done, betas, energies, best_states, best_energies):
+        best = int(np.argmin(best_energies))
+        intermediate = OptimizeResult(sweep=done, beta=float(betas[done - 1]),
+                                      best_energy=float(best_energies[best]),
+                                      best_state=best_states[best].copy(), energies=energies.copy())
+        try:
+            self.callback(intermediate)
+        except StopIteration:
+            return True
+        return False
+
+    def polish(self):
+        if self.best_states is None:
+            return
+        indptr, indices, data = self.csr
+        kernels.polish(indptr, indices, data, self.model.thresholds, self.model.offset, self.best_states,
+                       self.best_energies)
+
+    def best_trace(self, best):
+        if self.traces is None:
+            return np.empty(0)
+        return self.traces[best]

@@ -1,0 +1,168 @@
+"""Deterministic Hopfield dynamics: asynchronous descent to a fixed point, synchronous updates with 2-cycles."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..result import SolveResult, Status
+from . import _kernels as kernels
+from ._common import check_model, check_positive_int, spin_states, to_model_vartype, warm_up
+
+__all__ = ["descend", "synchronous"]
+
+# Sweeps handed to the kernel per call; the random visiting orders are drawn per batch.
+_SWEEP_BATCH = 16
+
+
+def _start_state(model, initial_state, generator):
+    if initial_state is None:
+        return (2 * generator.integers(0, 2, model.n) - 1).astype(np.int8)
+    return spin_states(model, initial_state, 1)[0].copy()
+
+
+def descend(model, initial_state=None, *, order="random", max_sweeps=1000, rng=None) -> SolveResult:
+    """Asynchronous Hopfield updates ``s_i <- sgn(h_i - θ_i)``, one neuron at a time, to a fixed point.
+
+    Each update either keeps s_i or flips it with ``ΔE_i = 2 s_i (h_i - θ_i) < 0``, so the energy never
+    rises and, W being symmetric, a fixed point (a local minimum under single flips) is always reached.
+
+    Parameters
+    ----------
+    model : EnergyModel
+    initial_state : array_like, optional
+        Start state in the model's vartype; random from ``rng`` when omitted.
+    order : {"random", "fixed"} or array_like of int
+        Visit neurons in a fresh random permutation each sweep, in index order, or in the given order.
+    max_sweeps : int, default 1000
+        Give up (status ``SWEEP_LIMIT``) after this many sweeps.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    SolveResult
+        ``trace`` holds the energy before any flip and after every flip; ``info["flipped"]`` the neuron
+        flipped at each step (so a run can be replayed or animated); ``sweeps_done`` includes the final
+        flip-free sweep.
+
+    Examples
+    --------
+    >>> from hopopt import EnergyModel
+    >>> from hopopt.solvers import descend
+    >>> model = EnergyModel([[0, 1], [1, 0]])
+    >>> result = descend(model, [1, -1], order="fixed")
+    >>> result.best_state.tolist(), result.trace.tolist(), result.message
+    ([-1, -1], [1.0, -1.0], 'reached a fixed point: no update changes the state')
+    """
+    model = check_model(model)
+    max_sweeps = check_positive_int("max_sweeps", max_sweeps)
+    generator = np.random.default_rng(rng)
+    n = model.n
+    if isinstance(order, str):
+        if order not in ("random", "fixed"):
+            raise ValueError(f"order must be 'random', 'fixed' or a permutation of 0..n-1, got {order!r}")
+        fixed_order = np.arange(n, dtype=np.int64) if order == "fixed" else None
+    else:
+        fixed_order = np.asarray(order, dtype=np.int64).reshape(-1)
+        if not np.array_equal(np.sort(fixed_order), np.arange(n)):
+            raise ValueError(f"order must be a permutation of 0..{n - 1}")
+    spin_model = model.to_spin()
+    state = _start_state(model, initial_state, generator)
+    indptr, indices, data = spin_model.csr()
+    warm_up()
+
+    started = time.perf_counter()
+    energy_trace = [np.array([spin_model.energy(state)])]
+    flipped_all = []
+    sweeps, converged = 0, False
+    while sweeps < max_sweeps and not converged:
+        batch = min(_SWEEP_BATCH, max_sweeps - sweeps)
+        if fixed_order is None:
+            orders = np.stack([generator.permutation(n) for _ in range(batch)]).astype(np.int64)
+        else:
+            orders = fixed_order[None, :]
+        flipped = np.empty(batch * n, dtype=np.int64)
+        energy_after = np.empty(batch * n)
+        flips, done, converged = kernels.async_descent(indptr, indices, data, spin_model.thresholds,
+                                                       spin_model.offset, state, orders, batch, flipped,
+                                                       energy_after)
+        flipped_all.append(flipped[:flips].copy())
+        energy_trace.append(energy_after[:flips].copy())
+        sweeps += done
+    elapsed = time.perf_counter() - started
+
+    energy = model.energy(to_model_vartype(model, state))
+    best_state = to_model_vartype(model, state)
+    return SolveResult(
+        states=best_state[None, :], energies=np.array([energy]), best_state=best_state, best_energy=energy,
+        trace=np.concatenate(energy_trace), betas=np.empty(0), sweeps_done=sweeps,
+        status=Status.CONVERGED if converged else Status.SWEEP_LIMIT,
+        timings={"solve": elapsed, "total": elapsed}, solver="descend",
+        info={"flipped": np.concatenate(flipped_all), "order": order if isinstance(order, str) else "given"},
+    )
+
+
+def synchronous(model, initial_state=None, *, max_steps=1000, rng=None) -> SolveResult:
+    """Synchronous (parallel) Hopfield updates ``s <- sgn(W s - θ)``, all neurons at once.
+
+    Unlike asynchronous updates these may oscillate: with symmetric W the dynamics end in a fixed point or a
+    2-cycle (Goles' theorem), and a 2-cycle is detected and reported (e.g. ``W = [[0, 1], [1, 0]]`` from
+    ``[1, -1]`` swaps the two spins forever).
+
+    Parameters
+    ----------
+    model : EnergyModel
+    initial_state : array_like, optional
+        Start state in the model's vartype; random from ``rng`` when omitted.
+    max_steps : int, default 1000
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    SolveResult
+        ``status`` is ``CONVERGED`` or ``TWO_CYCLE`` (or ``SWEEP_LIMIT``); ``trace`` has the energy of the
+        state after every step (the first entry is the start); ``info["cycle"]`` holds the two states of a
+        2-cycle, ``info["history"]`` every state visited.
+
+    Examples
+    --------
+    >>> from hopopt import EnergyModel
+    >>> from hopopt.solvers import synchronous
+    >>> result = synchronous(EnergyModel([[0, 1], [1, 0]]), [1, -1])
+    >>> result.message, result.info["cycle"].tolist()
+    ('synchronous updates entered a 2-cycle', [[1, -1], [-1, 1]])
+    """
+    model = check_model(model)
+    max_steps = check_positive_int("max_steps", max_steps)
+    generator = np.random.default_rng(rng)
+    spin_model = model.to_spin()
+    state = _start_state(model, initial_state, generator).astype(np.float64)
+
+    started = time.perf_counter()
+    history = [state.copy()]
+    status = Status.SWEEP_LIMIT
+    for _ in range(max_steps):
+        drive = spin_model.weights @ state - spin_model.thresholds
+        new_state = np.where(drive > 0, 1.0, np.where(drive < 0, -1.0, state))
+        if np.array_equal(new_state, state):
+            status = Status.CONVERGED
+            break
+        history.append(new_state)
+        if len(history) >= 3 and np.array_equal(new_state, history[-3]):
+            status = Status.TWO_CYCLE
+            break
+        state = new_state
+    elapsed = time.perf_counter() - started
+
+    visited = to_model_vartype(model, np.array(history, dtype=np.int8))
+    energies = model.energies(visited)
+    info = {"history": visited}
+    if status == Status.TWO_CYCLE:
+        info["cycle"] = visited[-3:-1]
+    best = int(np.argmin(energies))
+    return SolveResult(
+        states=visited[-1:], energies=energies[-1:], best_state=visited[best], best_energy=energies[best],
+        trace=energies, betas=np.empty(0), sweeps_done=len(history) - 1, status=status,
+        timings={"solve": elapsed, "total": elapsed}, solver="synchronous", info=info,
+    )
