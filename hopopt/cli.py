@@ -1,0 +1,361 @@
+"""The ``hopopt`` command: solve, exact, evaluate, compare, demo and datasets.
+
+Exit status: 0 done; 2 bad usage or bad input (one line on stderr, no traceback); 1 internal error.
+With ``--json`` exactly one JSON object is printed on stdout (see ``DESIGN.md``, the CLI contract).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+from .errors import InputError
+
+PROBLEMS = ("maxcut",)
+SOLVERS = ("anneal", "descent")
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+# exact methods get this many seconds unless --time-limit says otherwise, so `hopopt exact` always ends
+DEFAULT_EXACT_TIME_LIMIT = 60.0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message):
+        raise InputError(f"{self.prog}: {message}")
+
+
+def _positive_float(name):
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not value > 0 or not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{name} must be a positive number of seconds, got {text!r}")
+        return value
+    return parse
+
+
+def _positive_int(name, minimum=1):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hopopt", description="Combinatorial optimisation with Hopfield energy networks.")
+    parser.add_argument("--version", action="version", version=f"hopopt {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def instance_arguments(sub):
+        sub.add_argument("problem", choices=PROBLEMS, help="problem type")
+        sub.add_argument("instance", help="a file, a catalogue name (e.g. G1) or random:n=20,seed=3[,p=0.5]")
+        sub.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
+        sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    solve = commands.add_parser("solve", help="solve an instance with a Hopfield/annealing solver")
+    instance_arguments(solve)
+    solve.add_argument("--solver", choices=SOLVERS, default="anneal")
+    solve.add_argument("--time-limit", type=_positive_float("--time-limit"),
+                       help="wall-clock seconds for the solve; without --sweeps the anneal is sized to fill it")
+    solve.add_argument("--restarts", type=_positive_int("--restarts"), help="independent runs (default: cores)")
+    solve.add_argument("--sweeps", type=_positive_int("--sweeps"), help="sweeps per restart (default 1000)")
+    solve.add_argument("--seed", type=_positive_int("--seed", 0), default=0, help="random seed (default 0)")
+    solve.add_argument("--acceptance", choices=("metropolis", "glauber"), default="metropolis")
+
+    exact = commands.add_parser("exact", help="solve exactly (brute force or MILP) with a proven bound")
+    instance_arguments(exact)
+    exact.add_argument("--time-limit", type=_positive_float("--time-limit"), default=DEFAULT_EXACT_TIME_LIMIT,
+                       help=f"seconds for the MILP (default {DEFAULT_EXACT_TIME_LIMIT:g})")
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a solution file against an instance")
+    instance_arguments(evaluate)
+    evaluate.add_argument("solution_file", help="a JSON file with a 'solution' list (as `solve --json` writes)")
+
+    compare = commands.add_parser("compare", help="hopopt against the exact method and installed peers")
+    instance_arguments(compare)
+    compare.add_argument("--time-limit", type=_positive_float("--time-limit"), default=10.0,
+                         help="seconds for each solver (default 10)")
+    compare.add_argument("--seed", type=_positive_int("--seed", 0), default=0)
+
+    demo = commands.add_parser("demo", help="solve an embedded max-cut instance and check it against the optimum")
+    demo.add_argument("--json", action="store_true")
+
+    datasets = commands.add_parser("datasets", help="list or fetch catalogue instances")
+    datasets_commands = datasets.add_subparsers(dest="datasets_command", required=True, parser_class=_Parser)
+    datasets_commands.add_parser("list", help="list the catalogue")
+    fetch = datasets_commands.add_parser("fetch", help="download an instance from its official source")
+    fetch.add_argument("name")
+    fetch.add_argument("--data-dir", help="download folder (default: the user cache)")
+    return parser
+
+
+def _version():
+    from . import __version__
+    return __version__
+
+
+# ---------------------------------------------------------------------------------------------- instances
+def load_instance(problem_name, spec, data_dir=None):
+    """The problem object an INSTANCE argument names, and a short label for reports.
+
+    Examples
+    --------
+    >>> from hopopt.cli import load_instance
+    >>> problem, label = load_instance("maxcut", "random:n=10,seed=1")
+    >>> problem.n, label
+    (10, 'random:n=10,seed=1')
+    """
+    from . import datasets, io
+    from .problems import MaxCut
+
+    if spec.startswith("random:"):
+        options = datasets.parse_random_spec(spec)
+        unknown = set(options) - {"n", "seed", "p"}
+        if unknown:
+            raise InputError(f"instance {spec!r}: unknown random option(s) {sorted(unknown)}; use n, seed, p")
+        if "n" not in options:
+            raise InputError(f"instance {spec!r}: random instances need n=…")
+        n, p, seed = options["n"], options.get("p", 0.5), options.get("seed", 0)
+        if not isinstance(n, int) or n < 1:
+            raise InputError(f"instance {spec!r}: n must be an integer ≥ 1, got {n!r}")
+        if not 0 <= p <= 1:
+            raise InputError(f"instance {spec!r}: p must be in [0, 1], got {p!r}")
+        return MaxCut.random(n, p, seed=seed), spec
+    if os.path.exists(spec):
+        path = spec
+    else:
+        entry = datasets.lookup(spec)
+        if entry is None:
+            raise InputError(f"instance {spec!r} is not a file, a catalogue name (see `hopopt datasets list`) "
+                             f"or a random:n=…,seed=… spec")
+        if entry.problem != problem_name:
+            raise InputError(f"instance {spec!r} is a {entry.problem} instance, not {problem_name}")
+        path = datasets.find_instance(spec, data_dir)
+    graph = io.read_gset(path)
+    try:
+        return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name), str(spec)
+    except ValueError as error:
+        raise InputError(f"{path}: {error}") from None
+
+
+def _known_optimum(spec):
+    from . import datasets
+    entry = datasets.lookup(os.path.splitext(os.path.basename(spec))[0])
+    return None if entry is None else entry.optimum
+
+
+def _read_solution(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            content = json.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"solution file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"solution file {path} is a directory") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not a JSON file ({error})") from None
+    solution = content.get("solution") if isinstance(content, dict) else content
+    if not isinstance(solution, list):
+        raise InputError(f"{path}: expected a JSON object with a 'solution' list")
+    return solution
+
+
+# ---------------------------------------------------------------------------------------------- commands
+def _report(args, problem, label, solver, objective, feasible, violations, solution, energy, time_s,
+            optimal=None, bound=None, **extra):
+    record = {
+        "problem": args.problem, "instance": label, "solver": solver, "seed": getattr(args, "seed", None),
+        "n_variables": int(problem.n), "objective": objective, "feasible": bool(feasible),
+        "violations": list(violations), "solution": [int(v) for v in solution],
+        "energy": None if energy is None else float(energy), "time_s": time_s,
+        "optimal": optimal, "bound": bound,
+    }
+    best_known = _known_optimum(label)
+    if best_known is not None:
+        record["best_known"] = best_known
+        record["gap"] = (best_known - objective) / abs(best_known) if problem.sense == "max" else \
+            (objective - best_known) / abs(best_known)
+    record.update(extra)
+    return record
+
+
+def command_solve(args):
+    from .solvers import anneal, descend_restarts
+
+    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    model = problem.to_model()
+    if args.solver == "anneal":
+        result = anneal(model, n_sweeps=args.sweeps, n_restarts=args.restarts, time_limit=args.time_limit,
+                        acceptance=args.acceptance, rng=args.seed)
+    else:
+        result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit,
+                                  rng=args.seed)
+    solution = problem.decode(result.best_state)
+    evaluation = problem.evaluate(solution)
+    return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
+                   evaluation.violations, solution, result.best_energy, result.time_s,
+                   status=result.message, sweeps=int(result.sweeps_done),
+                   restarts=int(result.states.shape[0]))
+
+
+def command_exact(args):
+    from .solvers import solve_exact
+
+    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    result = solve_exact(problem.to_model(), time_limit=args.time_limit)
+    solution = problem.decode(result.best_state)
+    evaluation = problem.evaluate(solution)
+    bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
+    return _report(args, problem, label, f"exact-{result.method}", evaluation.objective, evaluation.feasible,
+                   evaluation.violations, solution, result.best_energy, result.time_s,
+                   optimal=bool(result.optimal), bound=bound, status=result.message)
+
+
+def command_evaluate(args):
+    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    solution = _read_solution(args.solution_file)
+    try:
+        evaluation = problem.evaluate(np.asarray(solution))
+    except ValueError as error:
+        raise InputError(f"{args.solution_file}: {error}") from None
+    sides = np.asarray(solution)
+    energy = problem.to_model().energy(np.where(sides > 0, 1, -1))
+    return _report(args, problem, label, "evaluate", evaluation.objective, evaluation.feasible,
+                   evaluation.violations, solution, energy, 0.0)
+
+
+def command_compare(args):
+    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    from .bench import compare_maxcut
+    rows = compare_maxcut(problem, time_limit=args.time_limit, seed=args.seed, best_known=_known_optimum(label))
+    return {"problem": args.problem, "instance": label, "rows": rows}
+
+
+DEMO_INSTANCE = "random:n=40,seed=2026,p=0.3"
+
+
+def command_demo(args):
+    """Anneal an embedded random max-cut instance and prove the answer optimal with the MILP."""
+    from .solvers import anneal, milp
+
+    problem, label = load_instance("maxcut", DEMO_INSTANCE)
+    model = problem.to_model()
+    heuristic = anneal(model, n_sweeps=1000, rng=0)
+    exact = milp(model, time_limit=60)
+    cut = problem.evaluate(problem.decode(heuristic.best_state)).objective
+    optimum = problem.evaluate(problem.decode(exact.best_state)).objective
+    return {
+        "problem": "maxcut", "instance": label, "solver": "anneal", "seed": 0, "n_variables": problem.n,
+        "objective": cut, "feasible": True, "violations": [],
+        "solution": [int(v) for v in problem.decode(heuristic.best_state)], "energy": heuristic.best_energy,
+        "time_s": heuristic.time_s, "optimal": bool(exact.optimal and cut == optimum),
+        "bound": problem.objective_from_energy(exact.bound),
+        "exact_objective": optimum, "exact_time_s": exact.time_s, "edges": int(len(problem.edges)),
+    }
+
+
+def _print_human(command, record):
+    if command == "compare":
+        print(f"{record['problem']} {record['instance']}")
+        print(f"{'solver':<28}{'objective':>12}{'gap':>10}{'feasible':>10}{'time_s':>10}")
+        for row in record["rows"]:
+            gap = "" if row.get("gap") is None else f"{100 * row['gap']:.2f}%"
+            objective = "" if row.get("objective") is None else f"{row['objective']:g}"
+            time_s = "" if row.get("time_s") is None else f"{row['time_s']:.3f}"
+            note = f"  ({row['note']})" if row.get("note") else ""
+            print(f"{row['solver']:<28}{objective:>12}{gap:>10}{str(row.get('feasible', '')):>10}{time_s:>10}"
+                  f"{note}")
+        return
+    if command == "demo":
+        print(f"max-cut on the embedded instance {record['instance']} ({record['n_variables']} nodes, "
+              f"{record['edges']} edges)")
+        print(f"  annealing: cut {record['objective']:g} in {record['time_s']:.3f} s")
+        print(f"  exact MILP: cut {record['exact_objective']:g} in {record['exact_time_s']:.3f} s "
+              f"(upper bound {record['bound']:g})")
+        verdict = "optimal" if record["optimal"] else "not proven optimal"
+        print(f"  the annealed cut is {verdict}")
+        return
+    lines = [f"{record['problem']} {record['instance']}: {record['solver']}",
+             f"  objective  {record['objective']:g}" + (f"  (best known {record['best_known']:g}, gap "
+                                                       f"{100 * record['gap']:.3f}%)" if "best_known" in record
+                                                       else ""),
+             f"  feasible   {record['feasible']}",
+             f"  energy     {record['energy']:g}" if record.get("energy") is not None else "",
+             f"  time_s     {record['time_s']:.3f}"]
+    if record.get("optimal") is not None:
+        lines.append(f"  optimal    {record['optimal']}   bound {record['bound']}")
+    if record.get("status"):
+        lines.append(f"  status     {record['status']}")
+    for violation in record["violations"]:
+        lines.append(f"  violated   {violation}")
+    print("\n".join(line for line in lines if line))
+
+
+def command_datasets(args):
+    from . import datasets
+    if args.datasets_command == "list":
+        for entry in datasets.catalog():
+            optimum = "" if entry.optimum is None else f"{entry.optimum:g}"
+            print(f"{entry.name:<12}{entry.problem:<10}{entry.nodes:>6}  {optimum:>8}  {entry.status}")
+    else:
+        print(datasets.fetch(args.name, args.data_dir))
+
+
+COMMANDS = {"solve": command_solve, "exact": command_exact, "evaluate": command_evaluate,
+            "compare": command_compare, "demo": command_demo}
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``hopopt`` console script; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "datasets":
+            command_datasets(args)
+            return EXIT_OK
+        record = COMMANDS[args.command](args)
+    except InputError as error:
+        print(f"hopopt: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, OSError) as error:
+        # bad values that reached the library (e.g. an impossible model): still the user's input
+        print(f"hopopt: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("hopopt: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - last resort: one line, status 1, traceback on request
+        if os.environ.get("HOPOPT_DEBUG"):
+            raise
+        print(f"hopopt: internal error: {type(error).__name__}: {error} (set HOPOPT_DEBUG=1 for a traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    if getattr(args, "json", False):
+        print(json.dumps(record, default=_json_default))
+    else:
+        _print_human(args.command, record)
+    return EXIT_OK
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

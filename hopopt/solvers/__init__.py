@@ -6,7 +6,8 @@ Every solver takes an :class:`~hopopt.model.EnergyModel` and returns a :class:`~
 
 from ._common import warm_up
 from .anneal import anneal
-from .descent import descend, synchronous
-from .exact import ExactResult, brute_force, milp
+from .descent import descend, descend_restarts, synchronous
+from .exact import ExactResult, brute_force, milp, solve_exact
 
-__all__ = ["anneal", "descend", "synchronous", "brute_force", "milp", "ExactResult", "warm_up"]
+__all__ = ["anneal", "descend", "descend_restarts", "synchronous", "brute_force", "milp", "solve_exact",
+           "ExactResult", "warm_up"]

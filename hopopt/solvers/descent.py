@@ -8,9 +8,10 @@ import numpy as np
 
 from ..result import SolveResult, Status
 from . import _kernels as kernels
-from ._common import check_model, check_positive_int, spin_states, to_model_vartype, warm_up
+from ._common import (check_model, check_positive_int, check_time_limit, spin_states, to_model_vartype,
+                      warm_up)
 
-__all__ = ["descend", "synchronous"]
+__all__ = ["descend", "descend_restarts", "synchronous"]
 
 # Sweeps handed to the kernel per call; the random visiting orders are drawn per batch.
 _SWEEP_BATCH = 16
@@ -100,6 +101,51 @@ def descend(model, initial_state=None, *, order="random", max_sweeps=1000, rng=N
         status=Status.CONVERGED if converged else Status.SWEEP_LIMIT,
         timings={"solve": elapsed, "total": elapsed}, solver="descend",
         info={"flipped": np.concatenate(flipped_all), "order": order if isinstance(order, str) else "given"},
+    )
+
+
+def descend_restarts(model, *, n_restarts=10, time_limit=None, order="random", max_sweeps=1000,
+                     rng=None) -> SolveResult:
+    """Asynchronous descent from ``n_restarts`` random starts (one ``rng`` child each); keep the best.
+
+    Plain descent stops in the nearest local minimum; this is the baseline that annealing is measured
+    against. The restarts run one after another and stop early when ``time_limit`` runs out.
+
+    Returns
+    -------
+    SolveResult
+        ``states``/``energies`` hold every restart's fixed point; ``trace`` is the best restart's
+        per-flip energy.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.solvers import descend_restarts
+    >>> result = descend_restarts(MaxCut.random(12, seed=0).to_model(), n_restarts=5, rng=0)
+    >>> result.states.shape
+    (5, 12)
+    """
+    model = check_model(model)
+    n_restarts = check_positive_int("n_restarts", n_restarts)
+    time_limit = check_time_limit(time_limit)
+    children = np.random.default_rng(rng).spawn(n_restarts)
+    started = time.perf_counter()
+    results = []
+    for child in children:
+        results.append(descend(model, order=order, max_sweeps=max_sweeps, rng=child))
+        if time_limit is not None and time.perf_counter() - started > time_limit:
+            break
+    elapsed = time.perf_counter() - started
+    energies = np.array([result.best_energy for result in results])
+    best = results[int(np.argmin(energies))]
+    finished = len(results) == n_restarts
+    return SolveResult(
+        states=np.stack([result.best_state for result in results]), energies=energies,
+        best_state=best.best_state, best_energy=best.best_energy, trace=best.trace, betas=np.empty(0),
+        sweeps_done=max(result.sweeps_done for result in results),
+        status=Status.CONVERGED if finished else Status.TIME_LIMIT,
+        timings={"solve": elapsed, "total": elapsed}, solver="descend_restarts",
+        info={"restarts_done": len(results)},
     )
 
 

@@ -16,11 +16,13 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
 
 from . import _kernels as kernels
-from ._common import check_model, check_time_limit, to_model_vartype, warm_up
+from ._common import check_model, check_time_limit, spin_states, to_model_vartype, warm_up
 
-__all__ = ["ExactResult", "brute_force", "milp", "BRUTE_FORCE_MAX_N"]
+__all__ = ["ExactResult", "brute_force", "milp", "solve_exact", "BRUTE_FORCE_MAX_N"]
 
 BRUTE_FORCE_MAX_N = 30
+# up to this size enumeration is faster than setting up the MILP
+BRUTE_FORCE_PREFERRED_N = 22
 # Up to this many spins (plus one auxiliary spin for the thresholds) the MILP uses every pair of spins and
 # all triangle inequalities, a much tighter relaxation than the edge-only one; past it the constraint count
 # (4 per triangle, ~n³/1.5) would outweigh the benefit.
@@ -103,26 +105,34 @@ def brute_force(model) -> ExactResult:
                        "all 2^n states enumerated")
 
 
-def milp(model, *, time_limit=None, verbose=False) -> ExactResult:
+def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> ExactResult:
     """Minimise E exactly as a max-cut MILP solved by HiGHS (``scipy.optimize.milp``).
 
     The spin energy is rewritten as a weighted cut: with an auxiliary spin fixed to +1 carrying the
-    thresholds, ``E(s) = constant + Σ_pairs c_ij y_ij`` where ``y_ij = 1`` when s_i ≠ s_j, ``c_ij = 2 W_ij`` for
-    neuron pairs and ``c_i,aux = -2 θ_i``. For n ≤ 60 every pair gets a variable and the triangle
-    inequalities ``y_ij ≤ y_ik + y_jk``, ``y_ij + y_ik + y_jk ≤ 2`` make binary y exactly the cuts (and give a
-    tight relaxation). For larger n, side variables x and ``y_ij = x_i XOR x_j`` on the non-zero pairs only.
+    thresholds (left out when θ = 0), ``E(s) = constant + Σ_pairs c_ij y_ij`` where ``y_ij = 1`` when
+    s_i ≠ s_j, ``c_ij = 2 W_ij`` for neuron pairs and ``c_i,aux = -2 θ_i``. For n ≤ 60 every pair gets a
+    variable and the triangle inequalities ``y_ij ≤ y_ik + y_jk``, ``y_ij + y_ik + y_jk ≤ 2`` make binary y
+    exactly the cuts and give a tight relaxation. For larger n: side variables x and ``y_ij = x_i XOR x_j``
+    on the non-zero pairs only.
+
+    A good incumbent shortens the proof a lot (HiGHS prunes every node whose bound is worse): by default a
+    short anneal (1000 sweeps, 4 restarts, seed 0) provides one, and the constraint ``E ≤ E_incumbent`` is
+    added. scipy's ``milp`` takes no starting solution, so this objective cut-off is how it is passed on.
 
     Parameters
     ----------
     model : EnergyModel
     time_limit : float, optional
-        Seconds for HiGHS; then the best state found and the proven bound are returned (``optimal=False``).
+        Seconds for HiGHS; then the best state known and the proven bound are returned (``optimal=False``).
+    incumbent : "anneal", None or array_like
+        Where the starting solution comes from: a short anneal, none, or a state of the model's vartype.
     verbose : bool
         Let HiGHS print its log.
 
     Returns
     -------
     ExactResult
+        ``time_s`` includes the incumbent's anneal.
 
     Examples
     --------
@@ -132,41 +142,97 @@ def milp(model, *, time_limit=None, verbose=False) -> ExactResult:
     >>> result.best_energy, result.optimal
     (-1.0, True)
     """
+    from .anneal import anneal
+
     model = check_model(model)
     time_limit = check_time_limit(time_limit)
     spin = model.to_spin()
     n = spin.n
     upper = sp.triu(sp.csr_array(spin.weights) if not spin.is_sparse else spin.weights, k=1).tocoo()
-    # pair costs: neuron pairs (i < j) and (i, aux) with aux = n
-    rows = list(upper.row) + [i for i in range(n) if spin.thresholds[i] != 0]
-    cols = list(upper.col) + [n] * int(np.count_nonzero(spin.thresholds))
-    costs = list(2.0 * upper.data) + list(-2.0 * spin.thresholds[spin.thresholds != 0])
+    has_thresholds = bool(np.any(spin.thresholds != 0))
+    size = n + 1 if has_thresholds else n
+    # pair costs: neuron pairs (i < j) and, with thresholds, (i, aux) with aux = n
+    rows = np.concatenate([upper.row, np.flatnonzero(spin.thresholds)]).astype(np.int64)
+    cols = np.concatenate([upper.col, np.full(np.count_nonzero(spin.thresholds), n)]).astype(np.int64)
+    costs = np.concatenate([2.0 * upper.data, -2.0 * spin.thresholds[spin.thresholds != 0]])
     constant = spin.offset - float(upper.data.sum()) + float(spin.thresholds.sum())
+
+    started = time.perf_counter()
+    start_state = None
+    if isinstance(incumbent, str):
+        if incumbent != "anneal":
+            raise ValueError(f"incumbent must be 'anneal', None or a state, got {incumbent!r}")
+        start_state = anneal(spin, n_sweeps=1000, n_restarts=4, rng=0).best_state
+    elif incumbent is not None:
+        start_state = spin_states(model, incumbent, 1)[0]
+    cutoff = None
+    if start_state is not None:
+        # a hair above the incumbent's cost so rounding never makes the incumbent itself infeasible
+        cutoff = spin.energy(start_state) - constant
+        cutoff += 1e-9 * max(1.0, float(np.abs(costs).sum()))
 
     options = {"disp": bool(verbose)}
     if time_limit is not None:
-        options["time_limit"] = time_limit
-    started = time.perf_counter()
-    if n + 1 <= _TRIANGLE_MAX_N + 1:
+        options["time_limit"] = max(time_limit - (time.perf_counter() - started), 1e-3)
+    if size <= _TRIANGLE_MAX_N:
         formulation = "triangle"
-        solution, objective, bound, status, message = _solve_triangle(n + 1, rows, cols, costs, options)
+        solution, objective, bound, status, message = _solve_triangle(size, rows, cols, costs, cutoff, options)
         if solution is not None:
-            spins = np.where(solution[_pair_index(np.arange(n), np.full(n, n), n + 1)] > 0.5, -1, 1)
+            # spin 0 (or the auxiliary spin) is +1; y says who is on the other side of it
+            reference = n if has_thresholds else 0
+            others = np.arange(n)
+            across = np.zeros(n, dtype=bool)
+            mask = others != reference
+            across[mask] = solution[_pair_index(others[mask], np.full(mask.sum(), reference), size)] > 0.5
+            spins = np.where(across, -1, 1)
     else:
         formulation = "edge"
-        solution, objective, bound, status, message = _solve_edges(n + 1, rows, cols, costs, options)
+        solution, objective, bound, status, message = _solve_edges(size, rows, cols, costs, cutoff, options)
         if solution is not None:
             spins = np.where(solution[:n] > 0.5, -1, 1)
     elapsed = time.perf_counter() - started
-    if solution is None:
-        # no incumbent within the time limit: every state is feasible, report the all-up state
-        spins = np.ones(n)
-    state = to_model_vartype(model, spins.astype(np.int8))
+    candidates = []
+    if solution is not None:
+        candidates.append(spins.astype(np.int8))
+    if start_state is not None:
+        candidates.append(np.asarray(start_state, dtype=np.int8))
+    if not candidates:
+        # no incumbent at all within the time limit: every state is feasible, report the all-up state
+        candidates.append(np.ones(n, dtype=np.int8))
+    energies = [spin.energy(candidate) for candidate in candidates]
+    best_spins = candidates[int(np.argmin(energies))]
+    state = to_model_vartype(model, best_spins)
     energy = model.energy(state)
-    optimal = status == 0
-    lower = energy if optimal else (constant + bound if bound is not None and np.isfinite(bound) else -np.inf)
+    # with the cut-off, "infeasible" means no state beats the incumbent: the incumbent is optimal
+    optimal = status == 0 or (status == 2 and start_state is not None)
+    if optimal:
+        lower = energy
+    elif bound is not None and np.isfinite(bound):
+        lower = constant + bound
+    else:
+        lower = -np.inf
     return ExactResult(state, energy, optimal, float(min(lower, energy)), elapsed, "milp", None, message,
-                       {"formulation": formulation, "objective": None if objective is None else constant + objective})
+                       {"formulation": formulation, "incumbent_energy": None if start_state is None else
+                        float(spin.energy(start_state))})
+
+
+def solve_exact(model, *, time_limit=None) -> ExactResult:
+    """The exact method that suits the size: brute force up to n = 22, the MILP beyond.
+
+    Gray-code enumeration of 2²² states takes a fraction of a second and needs no solver; past that the MILP
+    (with its time limit) is usually far faster.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.solvers import solve_exact
+    >>> solve_exact(MaxCut.random(8, seed=0).to_model()).method
+    'brute-force'
+    """
+    model = check_model(model)
+    if model.n <= BRUTE_FORCE_PREFERRED_N:
+        return brute_force(model)
+    return milp(model, time_limit=time_limit)
 
 
 def _pair_index(i, j, size):
@@ -182,7 +248,14 @@ def _run(costs, constraints, integrality, bounds, options):
     return result.x, objective, bound, result.status, result.message
 
 
-def _solve_triangle(size, rows, cols, costs, options):
+def _cutoff_constraint(objective, cutoff):
+    """The row ``objective · v ≤ cutoff`` (empty list when there is no cut-off)."""
+    if cutoff is None:
+        return []
+    return [LinearConstraint(sp.csr_array(objective[None, :]), -np.inf, cutoff)]
+
+
+def _solve_triangle(size, rows, cols, costs, cutoff, options):
     pairs = size * (size - 1) // 2
     objective = np.zeros(pairs)
     np.add.at(objective, _pair_index(np.asarray(rows), np.asarray(cols), size), costs)
@@ -199,13 +272,14 @@ def _solve_triangle(size, rows, cols, costs, options):
     matrix = sp.csr_array((values, (row_ids, col_ids)), shape=(4 * count, pairs))
     upper_bounds = np.concatenate([np.zeros(3 * count), np.full(count, 2.0)])
     constraints = [LinearConstraint(matrix, -np.inf, upper_bounds)] if count else []
+    constraints += _cutoff_constraint(objective, cutoff)
     return _run(objective, constraints, np.ones(pairs), Bounds(0, 1), options)
 
 
-def _solve_edges(size, rows, cols, costs, options):
+def _solve_edges(size, rows, cols, costs, cutoff, options):
     rows, cols, costs = np.asarray(rows), np.asarray(cols), np.asarray(costs, dtype=np.float64)
     edges = rows.size
-    # variables: x_0..x_{size-1} (x_aux fixed to 0), then y_e
+    # variables: x_0..x_{size-1} (the last one fixed to 0), then y_e
     objective = np.concatenate([np.zeros(size), costs])
     # a positive cost wants y = 0: force y ≥ |x_i - x_j|; a negative one wants y = 1: force y ≤ x_i + x_j and
     # y ≤ 2 - x_i - x_j. Only the binding pair is needed for each sign.
@@ -230,6 +304,7 @@ def _solve_edges(size, rows, cols, costs, options):
             row += 2
     matrix = sp.csr_array((entries_v, (entries_r, entries_c)), shape=(row, size + edges))
     constraints = [LinearConstraint(matrix, lower, upper)] if row else []
+    constraints += _cutoff_constraint(objective, cutoff)
     upper_bounds = np.ones(size + edges)
-    upper_bounds[size - 1] = 0.0  # the auxiliary spin's side is fixed (symmetry)
+    upper_bounds[size - 1] = 0.0  # the last spin's side is fixed (the cut is the same for both sides)
     return _run(objective, constraints, np.ones(size + edges), Bounds(0, upper_bounds), options)
