@@ -1,0 +1,166 @@
+"""The `hopopt` command: the JSON contract, exit codes and one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hopopt import MaxCut
+from hopopt.cli import main
+
+CONTRACT_KEYS = {"problem", "instance", "solver", "seed", "n_variables", "objective", "feasible", "violations",
+                 "solution", "energy", "time_s", "optimal", "bound"}
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "instances"
+
+
+def run_json(capsys, *argv):
+    status = main(list(argv) + ["--json"])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    return json.loads(captured.out)
+
+
+def run_error(capsys, *argv):
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.err
+
+
+@pytest.fixture
+def gset_file(tmp_path):
+    path = tmp_path / "square.txt"
+    path.write_text("4 5\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n1 3 -1\n")
+    return path
+
+
+def test_solve_json_has_the_contract_keys_and_consistent_values(capsys, gset_file):
+    record = run_json(capsys, "solve", "maxcut", str(gset_file), "--seed", "3", "--sweeps", "200")
+    assert CONTRACT_KEYS <= set(record)
+    assert record["problem"] == "maxcut" and record["seed"] == 3 and record["n_variables"] == 4
+    problem = MaxCut(4, [(0, 1), (1, 2), (2, 3), (3, 0), (0, 2)], [1, 1, 1, 1, -1])
+    # the reported objective is the cut of the reported solution, and equals minus the energy
+    assert record["objective"] == problem.cut_weight(record["solution"]) == -record["energy"] == 4.0
+    assert record["feasible"] is True and record["violations"] == []
+    assert record["optimal"] is None and record["bound"] is None
+    assert record["time_s"] >= 0
+
+
+def test_same_seed_same_answer(capsys):
+    first = run_json(capsys, "solve", "maxcut", "random:n=40,seed=5", "--seed", "7", "--sweeps", "100")
+    second = run_json(capsys, "solve", "maxcut", "random:n=40,seed=5", "--seed", "7", "--sweeps", "100")
+    assert first["solution"] == second["solution"]
+
+
+def test_exact_proves_optimum_and_solve_reaches_it(capsys):
+    exact = run_json(capsys, "exact", "maxcut", "random:n=16,seed=2,p=0.4")
+    assert exact["optimal"] is True and exact["bound"] == exact["objective"]
+    solved = run_json(capsys, "solve", "maxcut", "random:n=16,seed=2,p=0.4", "--restarts", "4")
+    assert solved["objective"] == exact["objective"]
+
+
+def test_exact_milp_on_a_larger_graph_reports_bound(capsys):
+    record = run_json(capsys, "exact", "maxcut", "random:n=26,seed=1,p=0.2", "--time-limit", "30")
+    assert record["solver"] == "exact-milp"
+    assert record["bound"] >= record["objective"]
+
+
+def test_evaluate_reads_what_solve_wrote(capsys, tmp_path, gset_file):
+    record = run_json(capsys, "solve", "maxcut", str(gset_file), "--sweeps", "50")
+    solution_file = tmp_path / "answer.json"
+    solution_file.write_text(json.dumps(record))
+    evaluated = run_json(capsys, "evaluate", "maxcut", str(gset_file), str(solution_file))
+    assert evaluated["objective"] == record["objective"]
+    assert evaluated["energy"] == record["energy"]
+
+
+def test_descent_solver(capsys):
+    record = run_json(capsys, "solve", "maxcut", "random:n=30,seed=1", "--solver", "descent", "--restarts", "3")
+    assert record["solver"] == "descent" and record["restarts"] == 3
+
+
+def test_demo_runs_and_proves_its_answer(capsys):
+    record = run_json(capsys, "demo")
+    assert CONTRACT_KEYS <= set(record)
+    assert record["exact_objective"] >= record["objective"]
+
+
+def test_compare_rows(capsys):
+    record = run_json(capsys, "compare", "maxcut", "random:n=14,seed=0", "--time-limit", "0.3")
+    solvers = [row["solver"] for row in record["rows"]]
+    assert solvers[:3] == ["hopopt-anneal", "hopopt-descent", "exact-brute-force"]
+    for row in record["rows"]:
+        assert {"solver", "objective", "gap", "feasible", "time_s"} <= set(row)
+        if row["objective"] is not None:
+            assert row["gap"] >= 0  # the exact optimum is the reference
+
+
+@pytest.mark.skipif(not (SHARED / "gset" / "G11.txt").exists(), reason="../shared/instances not present")
+def test_catalogue_name_resolves_through_data_dir(capsys):
+    record = run_json(capsys, "solve", "maxcut", "G11", "--data-dir", str(SHARED), "--sweeps", "20")
+    assert record["n_variables"] == 800 and record["best_known"] == 564
+    assert record["objective"] <= 564
+
+
+BAD_INPUTS = [
+    (["solve", "maxcut", "no/such/file.txt"], "no/such/file.txt"),
+    (["solve", "maxcut", "random:n=10", "--time-limit", "-1"], "--time-limit"),
+    (["solve", "maxcut", "random:n=10", "--restarts", "0"], "--restarts"),
+    (["solve", "maxcut", "random:n=10", "--sweeps", "many"], "--sweeps"),
+    (["solve", "maxcut", "random:n=0"], "n"),
+    (["solve", "maxcut", "random:n=10,p=2"], "p"),
+    (["solve", "maxcut", "random:n=10,q=1"], "q"),
+    (["solve", "knapsack", "random:n=10"], "knapsack"),
+    (["solve", "maxcut", "G99"], "G99"),
+    (["frobnicate"], "frobnicate"),
+    (["solve", "maxcut", "random:n=10", "--unknown"], "--unknown"),
+]
+
+
+@pytest.mark.parametrize("argv, mentioned", BAD_INPUTS)
+def test_bad_input_is_one_line_and_status_2(capsys, argv, mentioned):
+    status, err = run_error(capsys, *argv)
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and mentioned in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, mentioned", [
+    ("3 2\n1 2 1\n", "truncated"),                   # fewer edges than announced
+    ("3 1\n1 5 1\n", ":2:"),                         # node id out of range, with its line
+    ("3 1\n1 2 nan\n", ":2:"),                       # NaN weight
+    ("0 0\n", "n"),                                  # no nodes
+    ("3 1\n1 1 1\n", "self-loop"),
+    ("hello\n", ":1:"),
+])
+def test_bad_gset_files(capsys, tmp_path, content, mentioned):
+    path = tmp_path / "bad.txt"
+    path.write_text(content)
+    status, err = run_error(capsys, "solve", "maxcut", str(path))
+    assert status == 2 and mentioned in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_solution_files(capsys, tmp_path, gset_file):
+    wrong_length = tmp_path / "short.json"
+    wrong_length.write_text(json.dumps({"solution": [0, 1]}))
+    status, err = run_error(capsys, "evaluate", "maxcut", str(gset_file), str(wrong_length))
+    assert status == 2 and "short.json" in err
+    not_json = tmp_path / "garbage.json"
+    not_json.write_text("{{{")
+    status, err = run_error(capsys, "evaluate", "maxcut", str(gset_file), str(not_json))
+    assert status == 2 and "garbage.json" in err
+    status, err = run_error(capsys, "evaluate", "maxcut", str(gset_file), str(tmp_path / "missing.json"))
+    assert status == 2 and "missing.json" in err
+
+
+def test_console_script_exit_codes(tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "hopopt.cli", "solve", "maxcut", "random:n=12,seed=1",
+                         "--sweeps", "20", "--json"], capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert CONTRACT_KEYS <= set(json.loads(ok.stdout))
+    bad = subprocess.run([sys.executable, "-m", "hopopt.cli", "solve", "maxcut", str(tmp_path / "nope.txt")],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
+    assert np.isfinite(json.loads(ok.stdout)["time_s"])
