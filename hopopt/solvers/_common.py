@@ -90,7 +90,7 @@ def warm_up():
     indptr, indices, data = model.csr()
     states = np.ones((1, 2), dtype=np.int8)
     for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
-        kernels.anneal_chunk(indptr, indices, data, model.thresholds, 0.0, np.ones(1), 0, 1, acceptance,
+        kernels.anneal_chunk(indptr, indices, data, model.thresholds, 0.0, np.ones(1), 0, 1, acceptance, 1.0, 2,
                              states, np.zeros(1), states.copy(), np.zeros(1),
                              np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish(indptr, indices, data, model.thresholds, 0.0, states, np.zeros(1))
