@@ -91,7 +91,8 @@ class EnergyModel:
     def __post_init__(self):
         weights = self.weights
         if sp.issparse(weights):
-            weights = sp.csr_array(weights, dtype=np.float64)
+            # a copy: the model must not share (or modify) the caller's arrays
+            weights = sp.csr_array(weights, dtype=np.float64, copy=True)
             weights.sum_duplicates()
             weights.eliminate_zeros()
             weights.sort_indices()
@@ -448,8 +449,11 @@ class EnergyModel:
         if self.vartype is Vartype.SPIN:
             linear, couplings, offset = self.to_ising()
             return dimod.BinaryQuadraticModel(linear, couplings, offset, dimod.SPIN)
-        qubo, offset = self.to_qubo_dict()
-        return dimod.BinaryQuadraticModel.from_qubo(qubo, offset)
+        # every variable, in order 0..n-1, even those without any bias
+        linear = {i: float(value) for i, value in enumerate(self.thresholds)}
+        upper = sp.coo_array(sp.triu(self.weights, k=1) if self.is_sparse else np.triu(self.weights, 1))
+        couplings = {(int(i), int(j)): -float(v) for i, j, v in zip(upper.row, upper.col, upper.data) if v != 0}
+        return dimod.BinaryQuadraticModel(linear, couplings, self.offset, dimod.BINARY)
 
 
 def _matrix_from_pairs(pairs, n, name):

@@ -54,8 +54,9 @@ def default_beta_range(model) -> tuple[float, float]:
     return float(np.log(2.0) / largest), float(np.log(100.0 * count) / (2.0 * smallest))
 
 
-def beta_schedule(n_sweeps: int, beta_range=None, kind: str = "geometric", model=None) -> np.ndarray:
-    """One β per sweep.
+def beta_schedule(n_sweeps: int, beta_range=None, kind: str = "geometric", model=None, *, start: int = 0,
+                  stop: int | None = None) -> np.ndarray:
+    """One β per sweep (or the part ``start:stop`` of that schedule).
 
     Parameters
     ----------
@@ -67,6 +68,8 @@ def beta_schedule(n_sweeps: int, beta_range=None, kind: str = "geometric", model
         Geometric spacing (constant ratio, the usual choice) or linear spacing.
     model : EnergyModel, optional
         Needed only when ``beta_range`` is omitted.
+    start, stop : int, optional
+        Return only sweeps ``start..stop-1``, so a very long schedule can be produced piece by piece.
 
     Examples
     --------
@@ -75,10 +78,15 @@ def beta_schedule(n_sweeps: int, beta_range=None, kind: str = "geometric", model
     [0.1, 1.0, 10.0]
     >>> beta_schedule(3, (0.0, 1.0), kind="linear").tolist()
     [0.0, 0.5, 1.0]
+    >>> beta_schedule(5, (1.0, 16.0), start=3).tolist()
+    [8.0, 16.0]
     """
     n_sweeps = int(n_sweeps)
     if n_sweeps < 1:
         raise ValueError(f"n_sweeps must be at least 1, got {n_sweeps}")
+    stop = n_sweeps if stop is None else int(stop)
+    if not 0 <= start <= stop <= n_sweeps:
+        raise ValueError(f"need 0 ≤ start ≤ stop ≤ n_sweeps, got start={start}, stop={stop}, n_sweeps={n_sweeps}")
     if beta_range is None:
         if model is None:
             raise ValueError("beta_schedule needs beta_range or a model to derive it from")
@@ -86,10 +94,13 @@ def beta_schedule(n_sweeps: int, beta_range=None, kind: str = "geometric", model
     hot, cold = (float(value) for value in beta_range)
     if not (np.isfinite(hot) and np.isfinite(cold)) or hot < 0 or cold < 0:
         raise ValueError(f"beta_range must be two finite non-negative numbers, got {beta_range!r}")
+    if kind not in ("geometric", "linear"):
+        raise ValueError(f"schedule kind must be 'geometric' or 'linear', got {kind!r}")
+    if kind == "geometric" and (hot <= 0 or cold <= 0):
+        raise ValueError(f"a geometric schedule needs beta_range > 0, got {beta_range!r}")
+    if n_sweeps == 1:
+        return np.full(stop - start, cold)
+    fraction = np.arange(start, stop, dtype=np.float64) / (n_sweeps - 1)
     if kind == "geometric":
-        if hot <= 0 or cold <= 0:
-            raise ValueError(f"a geometric schedule needs beta_range > 0, got {beta_range!r}")
-        return np.geomspace(hot, cold, n_sweeps) if n_sweeps > 1 else np.array([cold])
-    if kind == "linear":
-        return np.linspace(hot, cold, n_sweeps) if n_sweeps > 1 else np.array([cold])
-    raise ValueError(f"schedule kind must be 'geometric' or 'linear', got {kind!r}")
+        return hot * (cold / hot) ** fraction
+    return hot + (cold - hot) * fraction

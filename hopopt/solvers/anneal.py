@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numba
 import numpy as np
@@ -111,15 +112,24 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
     starts = None if initial_states is None else spin_states(model, initial_states, n_restarts)
 
     spin_model = model.to_spin()
+    fill_time_limit = n_sweeps is None and time_limit is not None
+    if explicit_betas:
+        def segment(start, stop):
+            return betas[start:stop]
+    else:
+        # produced piece by piece: a huge n_sweeps must not eat the time limit before the first sweep
+        n_sweeps = n_sweeps or _DEFAULT_SWEEPS
+
+        segment = partial(_segment, n_sweeps, beta_range, schedule)
     warm_up()
     started = time.perf_counter()
-    runner = _Runner(spin_model, _ACCEPTANCE[acceptance], callback, started, time_limit)
+    runner = _Runner(spin_model, _ACCEPTANCE[acceptance], callback, started, time_limit,
+                     lambda spins: to_model_vartype(model, spins))
     with numba_threads(n_threads):
-        if n_sweeps is None and time_limit is not None:
+        if fill_time_limit:
             _fill_time_limit(runner, time_limit, beta_range, schedule, generator, n_restarts, starts)
         else:
-            betas = betas if explicit_betas else beta_schedule(n_sweeps or _DEFAULT_SWEEPS, beta_range, schedule)
-            runner.round(betas, generator, n_restarts, starts)
+            runner.round(segment, n_sweeps, generator, n_restarts, starts)
         if polish:
             runner.polish()
     solve_seconds = time.perf_counter() - started
@@ -143,6 +153,11 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
     )
 
 
+def _segment(n_sweeps, beta_range, kind, start, stop):
+    """Sweeps start..stop-1 of a geometric or linear schedule (the Runner asks for it piece by piece)."""
+    return beta_schedule(n_sweeps, beta_range, kind, start=start, stop=stop)
+
+
 def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restarts, starts):
     """Spend a time limit on as long a schedule as fits.
 
@@ -153,7 +168,7 @@ def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restar
     sweeps = 10
     while True:
         tic = time.perf_counter()
-        runner.round(beta_schedule(sweeps, beta_range, schedule), generator, restarts, starts)
+        runner.round(partial(_segment, sweeps, beta_range, schedule), sweeps, generator, restarts, starts)
         seconds_per_sweep = (time.perf_counter() - tic) / sweeps
         remaining = time_limit - (time.perf_counter() - runner.started)
         if runner.status != Status.COMPLETED or remaining < 0.05 * time_limit:
@@ -203,7 +218,7 @@ def cost_lattice(model):
 class _Runner:
     """Drives the kernel in chunks of sweeps, checking the clock and the callback between chunks."""
 
-    def __init__(self, model, acceptance, callback, started, time_limit):
+    def __init__(self, model, acceptance, callback, started, time_limit, to_user_states):
         self.model = model
         self.csr = model.csr()
         self.cost_step, self.table_size = cost_lattice(model)
@@ -211,6 +226,7 @@ class _Runner:
         self.callback = callback
         self.started = started
         self.time_limit = time_limit
+        self.to_user_states = to_user_states  # the callback sees states in the model's own vartype
         self.status = Status.COMPLETED
         self.best_states = None
         self.best_energies = None
@@ -224,8 +240,12 @@ class _Runner:
     def _out_of_time(self):
         return self.time_limit is not None and time.perf_counter() - self.started >= self.time_limit
 
-    def round(self, betas, generator, restarts, starts):
-        """One annealing schedule on every restart, from fresh random starts (or the given ones)."""
+    def round(self, segment, total, generator, restarts, starts):
+        """One annealing schedule of ``total`` sweeps on every restart, from fresh random starts (or given ones).
+
+        ``segment(start, stop)`` returns the β of sweeps start..stop-1, so the schedule never has to exist
+        whole in memory.
+        """
         n = self.model.n
         children = generator.spawn(restarts)
         seeds = np.array([child.integers(0, 2**63, dtype=np.int64) for child in children], dtype=np.uint64)
@@ -237,11 +257,11 @@ class _Runner:
         energies = np.empty(restarts)
         round_best_states = states.copy()
         round_best = np.full(restarts, np.inf)
-        trace = np.zeros((restarts, betas.size))
+        traces, used_betas = [], []
         indptr, indices, data = self.csr
         rate = _ASSUMED_RATE * numba.get_num_threads()
         done = 0
-        while done < betas.size:
+        while done < total:
             if done and self._out_of_time():
                 self.status = Status.TIME_LIMIT
                 break
@@ -249,24 +269,28 @@ class _Runner:
             if self.time_limit is not None:
                 seconds = min(seconds, self.time_limit - (time.perf_counter() - self.started))
             chunk = int(max(1, seconds * rate / (restarts * n)))
-            chunk = min(chunk, betas.size - done)
+            chunk = min(chunk, total - done)
+            betas = np.ascontiguousarray(segment(done, done + chunk), dtype=np.float64)
+            trace = np.empty((restarts, chunk))
             tic = time.perf_counter()
             kernels.anneal_chunk(indptr, indices, data, self.model.thresholds, self.model.offset,
-                                 betas, done, done + chunk, self.acceptance, self.cost_step, self.table_size,
+                                 betas, 0, chunk, self.acceptance, self.cost_step, self.table_size,
                                  states, energies, round_best_states, round_best, seeds, trace)
             elapsed = time.perf_counter() - tic
             self.kernel_seconds += elapsed
             self.spin_updates += chunk * restarts * n
             rate = max(chunk * restarts * n / max(elapsed, 1e-6), 1.0)
             done += chunk
-            if self.callback is not None and self._call_back(done, betas, energies, round_best_states,
+            traces.append(trace)
+            used_betas.append(betas)
+            if self.callback is not None and self._call_back(done, betas[-1], energies, round_best_states,
                                                              round_best):
                 self.status = Status.CALLBACK_STOP
                 break
         if done == 0:
             return
         self.rounds += 1
-        self._merge(round_best_states, round_best, trace[:, :done], betas[:done])
+        self._merge(round_best_states, round_best, np.concatenate(traces, axis=1), np.concatenate(used_betas))
 
     def _merge(self, states, energies, trace, betas):
         """Keep, per restart slot, the better of this round's state and the earlier rounds' one."""
@@ -277,15 +301,16 @@ class _Runner:
             self.best_states[better] = states[better]
             self.best_energies[better] = energies[better]
         # the trace and the β of the latest (longest) round are the ones reported
-        self.traces = trace.copy()
+        self.traces = trace
         self.sweeps_done = betas.size
-        self.last_betas = betas.copy()
+        self.last_betas = betas
 
-    def _call_back(self, done, betas, energies, best_states, best_energies):
+    def _call_back(self, done, beta, energies, best_states, best_energies):
         best = int(np.argmin(best_energies))
-        intermediate = OptimizeResult(sweep=done, beta=float(betas[done - 1]),
+        intermediate = OptimizeResult(sweep=done, beta=float(beta),
                                       best_energy=float(best_energies[best]),
-                                      best_state=best_states[best].copy(), energies=energies.copy())
+                                      best_state=self.to_user_states(best_states[best]),
+                                      energies=energies.copy())
         try:
             self.callback(intermediate)
         except StopIteration:

@@ -65,7 +65,8 @@ def descend(model, initial_state=None, *, order="random", max_sweeps=1000, rng=N
             raise ValueError(f"order must be 'random', 'fixed' or a permutation of 0..n-1, got {order!r}")
         fixed_order = np.arange(n, dtype=np.int64) if order == "fixed" else None
     else:
-        fixed_order = np.asarray(order, dtype=np.int64).reshape(-1)
+        # contiguous, so the kernel sees the array type it was compiled for
+        fixed_order = np.ascontiguousarray(np.asarray(order, dtype=np.int64).reshape(-1))
         if not np.array_equal(np.sort(fixed_order), np.arange(n)):
             raise ValueError(f"order must be a permutation of 0..{n - 1}")
     spin_model = model.to_spin()

@@ -174,6 +174,12 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> ExactR
     options = {"disp": bool(verbose)}
     if time_limit is not None:
         options["time_limit"] = max(time_limit - (time.perf_counter() - started), 1e-3)
+    if costs.size == 0 or not np.any(costs):
+        # no couplings and no thresholds: every state has the same energy, nothing to optimise
+        state = to_model_vartype(model, np.ones(n, dtype=np.int8))
+        energy = model.energy(state)
+        return ExactResult(state, energy, True, energy, time.perf_counter() - started, "milp", None,
+                           "constant energy: every state is optimal", {"formulation": "none"})
     if size <= _TRIANGLE_MAX_N:
         formulation = "triangle"
         solution, objective, bound, status, message = _solve_triangle(size, rows, cols, costs, cutoff, options)
