@@ -23,6 +23,8 @@ _CHUNK_SECONDS = 0.1
 # Spin updates per second per thread assumed before the first call has been timed.
 _ASSUMED_RATE = 3e7
 _DEFAULT_SWEEPS = 1000
+# With a time limit, schedules are not stretched past this many sweeps; more time buys more restarts.
+_LONGEST_ANNEAL = 100_000
 
 
 def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="geometric",
@@ -70,11 +72,12 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
 
     Notes
     -----
-    With ``time_limit`` and no ``n_sweeps`` the run is planned in rounds: short complete schedules time the
-    kernel, then one long schedule is sized from the measured speed to fill what is left of the time limit.
-    One long schedule anneals better than many short ones, so this spends the time where it helps most. Each
-    restart slot keeps its best state over the rounds. Results then depend on the machine's speed, not only
-    on ``rng``.
+    With ``time_limit`` and no ``n_sweeps`` the run is planned in rounds of ``n_restarts`` anneals: short
+    complete schedules time the kernel, then the rest of the time goes to equal rounds of at most 100 000
+    sweeps each, sized from the measured speed (a longer anneal beats a short one, but past about 10⁵ sweeps
+    a fresh anneal helps more than a longer one). Each restart slot keeps its best state over the rounds;
+    ``info["round_sweeps"]`` lists the rounds. Results then depend on the machine's speed, not only on
+    ``rng``.
 
     Examples
     --------
@@ -148,7 +151,7 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         timings={"solve": solve_seconds, "total": solve_seconds},
         solver="anneal",
         info={"acceptance": acceptance, "beta_range": tuple(float(b) for b in beta_range),
-              "n_restarts": n_restarts, "rounds": runner.rounds, "polished": bool(polish),
+              "n_restarts": n_restarts, "round_sweeps": runner.rounds, "polished": bool(polish),
               "spin_updates": runner.spin_updates},
     )
 
@@ -159,26 +162,32 @@ def _segment(n_sweeps, beta_range, kind, start, stop):
 
 
 def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restarts, starts):
-    """Spend a time limit on as long a schedule as fits.
+    """Spend a time limit on annealing schedules as long as help, and on as many of them as fit.
 
-    Complete short schedules (10, 20, 40, ... sweeps) are timed until one takes 2 % of the limit; their speed
-    (which depends on the mix of hot and cold sweeps, so it must be measured on a whole schedule) then sizes
-    one long schedule to fill what is left. Should that finish early, the leftover time is filled the same way.
+    Complete short schedules (10, 20, 40, ... sweeps) are timed until one takes 2 % of the limit: the speed
+    depends on the mix of hot and cold sweeps, so it must be measured on whole schedules. The rest of the
+    time then goes to rounds of equal length, each at most ``_LONGEST_ANNEAL`` sweeps: past that, a longer
+    anneal rarely finds a better state than a fresh one does (measured on Gset, see BENCHMARKS.md).
     """
-    sweeps = 10
-    while True:
+    def timed_round(sweeps):
         tic = time.perf_counter()
         runner.round(partial(_segment, sweeps, beta_range, schedule), sweeps, generator, restarts, starts)
-        seconds_per_sweep = (time.perf_counter() - tic) / sweeps
-        remaining = time_limit - (time.perf_counter() - runner.started)
-        if runner.status != Status.COMPLETED or remaining < 0.05 * time_limit:
+        return (time.perf_counter() - tic) / sweeps
+
+    def remaining():
+        return time_limit - (time.perf_counter() - runner.started)
+
+    sweeps = 10
+    seconds_per_sweep = timed_round(sweeps)
+    while seconds_per_sweep * sweeps < 0.02 * time_limit and runner.status == Status.COMPLETED:
+        sweeps *= 2
+        seconds_per_sweep = timed_round(sweeps)
+    while runner.status == Status.COMPLETED and remaining() > 0.02 * time_limit:
+        fitting = int(0.95 * remaining() / seconds_per_sweep)
+        rounds = -(-fitting // _LONGEST_ANNEAL)  # ceiling: equal rounds of at most _LONGEST_ANNEAL sweeps
+        if fitting < 10:
             return
-        if seconds_per_sweep * sweeps < 0.02 * time_limit:
-            sweeps *= 2
-        else:
-            sweeps = int(0.95 * remaining / seconds_per_sweep)
-            if sweeps < 10:
-                return
+        seconds_per_sweep = timed_round(fitting // rounds)
 
 
 # the flip-cost lattice is used only while its acceptance table stays this small
@@ -233,7 +242,7 @@ class _Runner:
         self.traces = None
         self.last_betas = np.empty(0)
         self.sweeps_done = 0
-        self.rounds = 0
+        self.rounds = []  # sweeps run in each round
         self.spin_updates = 0
         self.kernel_seconds = 0.0
 
@@ -289,7 +298,7 @@ class _Runner:
                 break
         if done == 0:
             return
-        self.rounds += 1
+        self.rounds.append(done)
         self._merge(round_best_states, round_best, np.concatenate(traces, axis=1), np.concatenate(used_betas))
 
     def _merge(self, states, energies, trace, betas):
