@@ -18,7 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
 from . import _kernels as kernels
 from ._common import check_model, check_time_limit, spin_states, to_model_vartype, warm_up
 
-__all__ = ["ExactResult", "brute_force", "milp", "solve_exact", "BRUTE_FORCE_MAX_N"]
+__all__ = ["ExactResult", "ExactSolution", "brute_force", "milp", "solve_exact", "BRUTE_FORCE_MAX_N"]
 
 BRUTE_FORCE_MAX_N = 30
 # up to this size enumeration is faster than setting up the MILP
@@ -59,6 +59,37 @@ class ExactResult:
     time_s: float
     method: str
     ground_count: int | None = None
+    message: str = ""
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExactSolution:
+    """The answer of a problem-level exact method (a tour, a colouring), in the problem's own terms.
+
+    Attributes
+    ----------
+    solution : ndarray
+        The best solution found (a tour as 0-based city order, a colour per node, ...).
+    objective : float
+        Its objective (tour length, number of colours, ...).
+    optimal : bool
+        True when the method proved that no better solution exists.
+    bound : float
+        A proven bound on the optimum: a lower bound for minimisation (equal to ``objective`` when optimal).
+    time_s : float
+        Wall time of the solve itself.
+    method : str
+    message : str
+    info : dict
+    """
+
+    solution: np.ndarray
+    objective: float
+    optimal: bool
+    bound: float
+    time_s: float
+    method: str
     message: str = ""
     info: Mapping[str, Any] = field(default_factory=dict)
 
