@@ -94,7 +94,25 @@ def warm_up():
                              states, np.zeros(1), states.copy(), np.zeros(1),
                              np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish(indptr, indices, data, model.thresholds, 0.0, states, np.zeros(1))
+    groups = np.array([[0, 1]], dtype=np.int64)
+    couplings = np.array([[[0.0, 1.0], [1.0, 0.0]]])  # the W block of the group, as the engine builds it
+    binary = np.array([[1, 0]], dtype=np.int8)
+    kernels.anneal_onehot_chunk(indptr, indices, data, model.thresholds, 0.0, groups, couplings, np.ones(1), 0, 1,
+                                kernels.METROPOLIS, binary, np.zeros(1), binary.copy(), np.zeros(1),
+                                np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+    kernels.polish_onehot(indptr, indices, data, model.thresholds, 0.0, groups, couplings, binary, np.zeros(1))
+    distances = np.ones((3, 3))
+    tours = np.array([[0, 1, 2]], dtype=np.int64)
+    kernels.anneal_tour_chunk(distances, np.ones(1), 0, 1, kernels.METROPOLIS, 0.5, 3, tours, np.zeros(1),
+                              tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+    kernels.polish_tours(distances, tours, np.zeros(1))
     kernels.async_descent(indptr, indices, data, model.thresholds, 0.0, np.ones(2, dtype=np.int8),
                           np.zeros((1, 2), dtype=np.int64), 1, np.zeros(2, dtype=np.int64), np.zeros(2))
     kernels.brute_force(np.array(model.dense_weights()), model.thresholds, 0.0, 0, 1e-9)
+    kernels.held_karp_levels(np.zeros((3, 3)), np.zeros((4, 2)), np.arange(4, dtype=np.int64),
+                             np.array([0, 1, 3, 4], dtype=np.int64), 2, 3)
+    empty = np.zeros(0, dtype=np.int64)
+    kernels.coloring_search(np.zeros(1, dtype=np.int64), empty, empty.copy(), np.zeros((0, 1), dtype=np.int64),
+                            empty.copy(), empty.copy(), empty.copy(), empty.copy(), empty.copy(),
+                            np.zeros(4, dtype=np.int64), 1)
     _WARM = True

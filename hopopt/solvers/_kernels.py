@@ -17,6 +17,9 @@ from numba import njit, prange
 _METROPOLIS_CUTOFF = 30.0
 # Glauber: 1/(1+exp(x)) is below 1e-17 past x = 40 and above 1 - 1e-17 below -40.
 _GLAUBER_CUTOFF = 40.0
+# Zero-temperature polishes stop after this many passes even if rounding keeps finding "improvements";
+# with exact arithmetic every pass lowers the energy, so real runs end long before.
+_MAX_POLISH_PASSES = 10_000
 
 METROPOLIS = 0
 GLAUBER = 1
@@ -69,8 +72,10 @@ def _greedy_descent(indptr, indices, data, thresholds, state, fields, energy):
     """Sequential zero-temperature sweeps: flip every spin whose flip lowers E, until none does."""
     n = state.shape[0]
     improved = True
-    while improved:
+    passes = 0
+    while improved and passes < _MAX_POLISH_PASSES:
         improved = False
+        passes += 1
         for i in range(n):
             delta = 2.0 * state[i] * (fields[i] - thresholds[i])
             if delta < 0.0:
@@ -187,6 +192,262 @@ def polish(indptr, indices, data, thresholds, offset, states, energies):
         _greedy_descent(indptr, indices, data, thresholds, states[r], fields, energy)
         # exact energy of the final state, not the incrementally updated one
         energies[r] = _fields_and_energy(indptr, indices, data, thresholds, offset, states[r], fields)
+
+
+@njit(inline="always")
+def _accept(delta, beta, acceptance, seed):
+    """Metropolis or Glauber decision for a move of cost ``delta``; returns (accepted, seed)."""
+    if acceptance == METROPOLIS:
+        if delta <= 0.0:
+            return True, seed
+        scaled = beta * delta
+        if scaled > _METROPOLIS_CUTOFF:
+            return False, seed
+        uniform, seed = _next_uniform(seed)
+        return uniform < np.exp(-scaled), seed
+    scaled = beta * delta
+    if scaled > _GLAUBER_CUTOFF:
+        return False, seed
+    if scaled < -_GLAUBER_CUTOFF:
+        return True, seed
+    uniform, seed = _next_uniform(seed)
+    return uniform * (1.0 + np.exp(scaled)) < 1.0, seed
+
+
+@njit(inline="always")
+def _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields):
+    """h = W x exactly into ``fields`` for a binary state; return E(x) = -1/2 xᵀWx + θᵀx + offset."""
+    n = state.shape[0]
+    energy = offset
+    for i in range(n):
+        total = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            total += data[p] * state[indices[p]]
+        fields[i] = total
+        energy += state[i] * (thresholds[i] - 0.5 * total)
+    return energy
+
+
+@njit(inline="always")
+def _reassign_cost(fields, thresholds, group_couplings, groups, g, old, new):
+    """ΔE of moving group g's single 1 from member ``old`` to member ``new`` (binary model).
+
+    Flipping x_old 1→0 and x_new 0→1: ΔE = (θ_new − h_new) − (θ_old − h_old) + W_old,new.
+    """
+    i = groups[g, old]
+    j = groups[g, new]
+    return (thresholds[j] - fields[j]) - (thresholds[i] - fields[i]) + group_couplings[g, old, new]
+
+
+@njit(inline="always")
+def _reassign(indptr, indices, data, state, fields, i, j):
+    """Set x_i 1→0 and x_j 0→1, updating the local fields of their neighbours."""
+    state[i] = 0
+    state[j] = 1
+    for p in range(indptr[i], indptr[i + 1]):
+        fields[indices[p]] -= data[p]
+    for p in range(indptr[j], indptr[j + 1]):
+        fields[indices[p]] += data[p]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def anneal_onehot_chunk(indptr, indices, data, thresholds, offset, groups, group_couplings, betas, start, stop,
+                        acceptance, states, energies, best_states, best_energies, rng_state, trace):
+    """Sweeps of one-hot reassignment moves on a binary model whose variables form groups of one-hot.
+
+    ``groups[g]`` lists the k variables of group g; in every state exactly one of them is 1. A move picks a
+    group and another member uniformly and moves the 1 there (two flips), so every visited state keeps
+    every group one-hot. One sweep proposes one move per variable. ``states`` (R, n) int8 binary.
+    """
+    restarts, n = states.shape
+    group_count, size = groups.shape
+    for r in prange(restarts):
+        state = states[r].copy()
+        fields = np.empty(n)
+        energy = _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+        position = np.empty(group_count, dtype=np.int64)  # which member of each group is on
+        for g in range(group_count):
+            position[g] = 0
+            for a in range(size):
+                if state[groups[g, a]] == 1:
+                    position[g] = a
+        seed = rng_state[r]
+        for k in range(start, stop):
+            beta = betas[k]
+            for _ in range(n):
+                uniform, seed = _next_uniform(seed)
+                g = int(uniform * group_count)
+                uniform, seed = _next_uniform(seed)
+                new = int(uniform * (size - 1))
+                old = position[g]
+                if new >= old:
+                    new += 1  # uniform over the other size - 1 members
+                delta = _reassign_cost(fields, thresholds, group_couplings, groups, g, old, new)
+                accepted, seed = _accept(delta, beta, acceptance, seed)
+                if accepted:
+                    _reassign(indptr, indices, data, state, fields, groups[g, old], groups[g, new])
+                    position[g] = new
+                    energy += delta
+            trace[r, k] = energy
+            if energy < best_energies[r]:
+                best_energies[r] = energy
+                best_states[r, :] = state
+        energies[r] = energy
+        rng_state[r] = seed
+        states[r, :] = state
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def polish_onehot(indptr, indices, data, thresholds, offset, groups, group_couplings, states, energies):
+    """Zero-temperature one-hot reassignments: best move per group until no group can improve (in place)."""
+    restarts, n = states.shape
+    group_count, size = groups.shape
+    for r in prange(restarts):
+        state = states[r]
+        fields = np.empty(n)
+        _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+        improved = True
+        passes = 0
+        while improved and passes < _MAX_POLISH_PASSES:
+            improved = False
+            passes += 1
+            for g in range(group_count):
+                old = 0
+                for a in range(size):
+                    if state[groups[g, a]] == 1:
+                        old = a
+                best, best_delta = old, 0.0
+                for new in range(size):
+                    if new != old:
+                        delta = _reassign_cost(fields, thresholds, group_couplings, groups, g, old, new)
+                        if delta < best_delta - 1e-12:
+                            best, best_delta = new, delta
+                if best != old:
+                    _reassign(indptr, indices, data, state, fields, groups[g, old], groups[g, best])
+                    improved = True
+        energies[r] = _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+
+
+@njit(inline="always")
+def _tour_length(distances, tour):
+    n = tour.shape[0]
+    total = 0.0
+    for p in range(n):
+        total += distances[tour[p], tour[(p + 1) % n]]
+    return total
+
+
+@njit(inline="always")
+def _reversal_cost(distances, tour, i, j):
+    """Change of tour length when positions i..j (i < j, not the whole tour) are reversed (2-opt)."""
+    n = tour.shape[0]
+    before, first, last, after = tour[(i - 1) % n], tour[i], tour[j], tour[(j + 1) % n]
+    return distances[before, last] + distances[first, after] - distances[before, first] - distances[last, after]
+
+
+@njit(inline="always")
+def _reverse(tour, i, j):
+    """Reverse positions i..j of a cyclic tour, walking the shorter of the two equivalent arcs."""
+    n = tour.shape[0]
+    length = j - i + 1
+    if 2 * length > n:
+        # reversing the complement j+1..i-1 (cyclically) gives the same cycle, traversed the other way
+        i, j = j + 1, i - 1 + n
+        length = n - length
+    for step in range(length // 2):
+        a = (i + step) % n
+        b = (j - step) % n
+        tour[a], tour[b] = tour[b], tour[a]
+
+
+@njit(inline="always")
+def _exchange_cost(distances, tour, i, j):
+    """Change of tour length when the cities at positions i < j trade places."""
+    n = tour.shape[0]
+    a, b = tour[i], tour[j]
+    if j == i + 1 or (i == 0 and j == n - 1):
+        if i == 0 and j == n - 1:
+            i, j, a, b = j, i, b, a  # cyclically adjacent: b sits just before a
+        before, after = tour[(i - 1) % n], tour[(j + 1) % n]
+        return distances[before, b] + distances[a, after] - distances[before, a] - distances[b, after]
+    pa, na, pb, nb = tour[(i - 1) % n], tour[(i + 1) % n], tour[(j - 1) % n], tour[(j + 1) % n]
+    return (distances[pa, b] + distances[b, na] + distances[pb, a] + distances[a, nb]
+            - distances[pa, a] - distances[a, na] - distances[pb, b] - distances[b, nb])
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def anneal_tour_chunk(distances, betas, start, stop, acceptance, reversal_share, proposals, tours, lengths,
+                      best_tours, best_lengths, rng_state, trace):
+    """Sweeps of permutation moves on tours: 2-opt segment reversal or exchange of two cities.
+
+    Tours are permutations, so every state visited is a valid tour (a permutation matrix of the n×n
+    encoding) and the energy changes by ``distances``-weighted tour length only: ``distances`` must already
+    carry the encoding's scale. ``reversal_share`` is the probability of proposing a reversal; one sweep is
+    ``proposals`` moves. ``tours`` (R, n) int64 are updated in place; ``trace[r, k]`` the length after
+    sweep k.
+    """
+    restarts, n = tours.shape
+    for r in prange(restarts):
+        tour = tours[r].copy()
+        length = _tour_length(distances, tour)
+        seed = rng_state[r]
+        for k in range(start, stop):
+            beta = betas[k]
+            for _ in range(proposals):
+                uniform, seed = _next_uniform(seed)
+                i = int(uniform * n)
+                uniform, seed = _next_uniform(seed)
+                j = int(uniform * (n - 1))
+                if j >= i:
+                    j += 1
+                if i > j:
+                    i, j = j, i
+                uniform, seed = _next_uniform(seed)
+                if uniform < reversal_share:
+                    if i == 0 and j == n - 1:
+                        continue  # reversing the whole tour changes nothing
+                    delta = _reversal_cost(distances, tour, i, j)
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if accepted:
+                        _reverse(tour, i, j)
+                        length += delta
+                else:
+                    delta = _exchange_cost(distances, tour, i, j)
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if accepted:
+                        tour[i], tour[j] = tour[j], tour[i]
+                        length += delta
+            trace[r, k] = length
+            if length < best_lengths[r]:
+                best_lengths[r] = length
+                best_tours[r, :] = tour
+        lengths[r] = length
+        rng_state[r] = seed
+        tours[r, :] = tour
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def polish_tours(distances, tours, lengths):
+    """Zero-temperature sweeps of the same moves (2-opt reversal, exchange) until none shortens the tour."""
+    restarts, n = tours.shape
+    for r in prange(restarts):
+        tour = tours[r]
+        improved = True
+        passes = 0
+        while improved and passes < _MAX_POLISH_PASSES:
+            improved = False
+            passes += 1
+            for i in range(n - 1):
+                for j in range(i + 1, n):
+                    if not (i == 0 and j == n - 1):
+                        if _reversal_cost(distances, tour, i, j) < -1e-9:
+                            _reverse(tour, i, j)
+                            improved = True
+                            continue
+                    if _exchange_cost(distances, tour, i, j) < -1e-9:
+                        tour[i], tour[j] = tour[j], tour[i]
+                        improved = True
+        lengths[r] = _tour_length(distances, tour)
 
 
 @njit(cache=True, nogil=True)
@@ -306,3 +567,136 @@ def brute_force(dense_weights, thresholds, offset, prefix_bits, tolerance):
 def set_threads(count):
     """Set the numba thread count (None: all cores numba was started with)."""
     nb.set_num_threads(nb.config.NUMBA_NUM_THREADS if count is None else int(count))
+
+
+# ---------------------------------------------------------------------------------------------- exact TSP
+@njit(parallel=True, cache=True, nogil=True)
+def held_karp_levels(distances, costs, masks, level_starts, first_level, stop_level):
+    """Held–Karp dynamic programme, subset sizes ``first_level..stop_level-1`` (in place on ``costs``).
+
+    City 0 is the fixed start; bit j of a mask stands for city j + 1. ``costs[mask, j]`` is the length of
+    the shortest path that leaves city 0, visits exactly the cities of ``mask`` and ends at city j + 1
+    (bit j set). ``masks[level_starts[k]:level_starts[k+1]]`` are the masks with k bits, so that all masks
+    of one level depend only on the level before and can be filled in parallel. Level 1 is set by the caller.
+    """
+    others = costs.shape[1]
+    for level in range(first_level, stop_level):
+        for position in prange(level_starts[level], level_starts[level + 1]):
+            mask = masks[position]
+            for last in range(others):
+                if not (mask >> last) & 1:
+                    continue
+                previous = mask ^ (np.int64(1) << last)
+                best = np.inf
+                for before in range(others):
+                    if (previous >> before) & 1:
+                        value = costs[previous, before] + distances[before + 1, last + 1]
+                        if value < best:
+                            best = value
+                costs[mask, last] = best
+
+
+# ---------------------------------------------------------------------------------------------- exact colouring
+# search state codes shared with hopopt.solvers.exact_coloring
+COLORING_EXHAUSTED = 0
+COLORING_FOUND = 1
+COLORING_BUDGET = 2
+
+
+@njit(inline="always")
+def _assign_colour(indptr, indices, vertex, colour_value, colours, conflicts, saturation, free_degree):
+    colours[vertex] = colour_value
+    for p in range(indptr[vertex], indptr[vertex + 1]):
+        neighbour = indices[p]
+        free_degree[neighbour] -= 1
+        conflicts[neighbour, colour_value] += 1
+        if conflicts[neighbour, colour_value] == 1:
+            saturation[neighbour] += 1
+
+
+@njit(inline="always")
+def _remove_colour(indptr, indices, vertex, colour_value, colours, conflicts, saturation, free_degree):
+    colours[vertex] = -1
+    for p in range(indptr[vertex], indptr[vertex + 1]):
+        neighbour = indices[p]
+        free_degree[neighbour] += 1
+        conflicts[neighbour, colour_value] -= 1
+        if conflicts[neighbour, colour_value] == 0:
+            saturation[neighbour] -= 1
+
+
+@njit(cache=True, nogil=True)
+def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree, order, tried, used_before,
+                    state, node_budget):
+    """Resumable DSATUR depth-first search for a colouring with at most ``conflicts.shape[1]`` colours.
+
+    The graph is CSR (``indptr``, ``indices``, each edge in both rows, no self-loops). The whole search
+    state lives in the arrays, so the caller can run it in slices of ``node_budget`` branchings and check its
+    clock in between (numba code cannot read the time). ``state = [depth, colours in use, phase, fixed]``:
+    ``phase`` 0 means "choose the next vertex", 1 "try the next colour at ``depth``"; the first ``fixed``
+    depths (a pre-coloured clique, set by the caller) are never undone.
+
+    Branching: the uncoloured vertex with the most distinct neighbour colours (ties: most uncoloured
+    neighbours) gets each colour that no neighbour has, among those in use plus one new colour (new colours
+    are interchangeable, so trying one of them is enough). A vertex that sees every colour ends the branch.
+
+    Returns
+    -------
+    int
+        COLORING_FOUND (``colours`` holds a colouring), COLORING_EXHAUSTED (none exists; proven) or
+        COLORING_BUDGET (stopped after ``node_budget`` branchings; call again to go on).
+    """
+    n = colours.shape[0]
+    limit = conflicts.shape[1]
+    depth = state[0]
+    in_use = state[1]
+    phase = state[2]
+    fixed = state[3]
+    nodes = 0
+    while True:
+        if phase == 0:
+            if depth == n:
+                state[0], state[1], state[2] = depth, in_use, phase
+                return COLORING_FOUND
+            chosen = -1
+            best_saturation = -1
+            best_degree = -1
+            for vertex in range(n):
+                if colours[vertex] < 0:
+                    if saturation[vertex] > best_saturation or (
+                            saturation[vertex] == best_saturation and free_degree[vertex] > best_degree):
+                        chosen = vertex
+                        best_saturation = saturation[vertex]
+                        best_degree = free_degree[vertex]
+            order[depth] = chosen
+            tried[depth] = -1
+            used_before[depth] = in_use
+            phase = 1
+            if best_saturation >= limit:
+                # no colour left for this vertex: go straight to backtracking (the loop below finds no colour)
+                tried[depth] = limit
+        # phase 1: next colour for the vertex at this depth, or backtrack
+        vertex = order[depth]
+        stop = min(limit, used_before[depth] + 1)
+        colour_value = tried[depth] + 1
+        while colour_value < stop and conflicts[vertex, colour_value] > 0:
+            colour_value += 1
+        if colour_value < stop:
+            if nodes >= node_budget:
+                state[0], state[1], state[2] = depth, in_use, phase
+                return COLORING_BUDGET
+            nodes += 1
+            tried[depth] = colour_value
+            _assign_colour(indptr, indices, vertex, colour_value, colours, conflicts, saturation, free_degree)
+            in_use = max(used_before[depth], colour_value + 1)
+            depth += 1
+            phase = 0
+        else:
+            depth -= 1
+            if depth < fixed:
+                state[0], state[1], state[2] = fixed, in_use, 1
+                return COLORING_EXHAUSTED
+            vertex = order[depth]
+            _remove_colour(indptr, indices, vertex, tried[depth], colours, conflicts, saturation, free_degree)
+            in_use = used_before[depth]
+            phase = 1

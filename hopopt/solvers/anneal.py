@@ -10,10 +10,10 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ..result import SolveResult, Status
-from ..schedules import beta_schedule, default_beta_range
+from ..schedules import beta_schedule
 from . import _kernels as kernels
-from ._common import (check_model, check_positive_int, check_time_limit, numba_threads, spin_states,
-                      to_model_vartype, warm_up)
+from ._common import check_model, check_positive_int, check_time_limit, numba_threads, warm_up
+from .moves import make_engine
 
 __all__ = ["anneal"]
 
@@ -28,9 +28,12 @@ _LONGEST_ANNEAL = 100_000
 
 
 def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="geometric",
-           acceptance="metropolis", initial_states=None, time_limit=None, callback=None, polish=True,
-           rng=None, n_threads=None) -> SolveResult:
-    """Minimise a model's energy by simulated annealing with single-spin moves.
+           acceptance="metropolis", moves="auto", initial_states=None, time_limit=None, callback=None,
+           polish=True, rng=None, n_threads=None) -> SolveResult:
+    """Minimise a model's energy by simulated annealing.
+
+    The moves are single spin flips, or, when the model's encoder declares its constraints, moves that stay
+    inside the feasible set (one-hot reassignments, permutation moves; see :mod:`hopopt.solvers.moves`).
 
     Every restart runs its own copy of the β schedule from its own random start, on its own child of ``rng``
     (``rng.spawn``), in parallel over numba threads; local fields are updated incrementally at each flip and
@@ -51,6 +54,10 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         How β moves from hot to cold, or an explicit β per sweep (then ``n_sweeps`` is its length).
     acceptance : {"metropolis", "glauber"}
         Metropolis ``min(1, exp(-βΔE))`` or Glauber (heat bath) ``1 / (1 + exp(βΔE))``.
+    moves : {"auto", "single-flip", "one-hot", "permutation", "constraint-preserving"}
+        "auto" uses the most constraint-preserving move set the model declares (permutation, then one-hot,
+        else single flips); "single-flip" keeps the pure penalty network; "constraint-preserving" insists on
+        a declared structure.
     initial_states : array_like, optional
         Start state(s), shape (n,) or (n_restarts, n), in the model's vartype; random when omitted.
     time_limit : float, optional
@@ -107,14 +114,14 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
     if n_restarts is None:
         n_restarts = numba.config.NUMBA_NUM_THREADS if n_threads is None else n_threads
     n_restarts = check_positive_int("n_restarts", n_restarts)
+    engine = make_engine(model, moves, _ACCEPTANCE[acceptance])
     if beta_range is None:
-        beta_range = default_beta_range(model)
+        beta_range = engine.beta_range()
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
     generator = np.random.default_rng(rng)
-    starts = None if initial_states is None else spin_states(model, initial_states, n_restarts)
+    starts = None if initial_states is None else engine.user_states(initial_states, n_restarts)
 
-    spin_model = model.to_spin()
     fill_time_limit = n_sweeps is None and time_limit is not None
     if explicit_betas:
         def segment(start, stop):
@@ -126,8 +133,7 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         segment = partial(_segment, n_sweeps, beta_range, schedule)
     warm_up()
     started = time.perf_counter()
-    runner = _Runner(spin_model, _ACCEPTANCE[acceptance], callback, started, time_limit,
-                     lambda spins: to_model_vartype(model, spins))
+    runner = _Runner(engine, callback, started, time_limit)
     with numba_threads(n_threads):
         if fill_time_limit:
             _fill_time_limit(runner, time_limit, beta_range, schedule, generator, n_restarts, starts)
@@ -137,12 +143,14 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
             runner.polish()
     solve_seconds = time.perf_counter() - started
 
-    energies = spin_model.energies(runner.best_states)
+    states = engine.to_model_states(runner.best_states)
+    # energies recomputed from the model itself, not taken from the kernels' bookkeeping
+    energies = model.energies(states)
     best = int(np.argmin(energies))
     return SolveResult(
-        states=to_model_vartype(model, runner.best_states),
+        states=states,
         energies=energies,
-        best_state=to_model_vartype(model, runner.best_states[best]),
+        best_state=states[best],
         best_energy=energies[best],
         trace=runner.best_trace(best),
         betas=runner.last_betas,
@@ -150,7 +158,7 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         status=runner.status,
         timings={"solve": solve_seconds, "total": solve_seconds},
         solver="anneal",
-        info={"acceptance": acceptance, "beta_range": tuple(float(b) for b in beta_range),
+        info={"acceptance": acceptance, "moves": engine.name, "beta_range": tuple(float(b) for b in beta_range),
               "n_restarts": n_restarts, "round_sweeps": runner.rounds, "polished": bool(polish),
               "spin_updates": runner.spin_updates},
     )
@@ -225,17 +233,13 @@ def cost_lattice(model):
 
 
 class _Runner:
-    """Drives the kernel in chunks of sweeps, checking the clock and the callback between chunks."""
+    """Drives an engine's kernel in chunks of sweeps, checking the clock and the callback between chunks."""
 
-    def __init__(self, model, acceptance, callback, started, time_limit, to_user_states):
-        self.model = model
-        self.csr = model.csr()
-        self.cost_step, self.table_size = cost_lattice(model)
-        self.acceptance = acceptance
+    def __init__(self, engine, callback, started, time_limit):
+        self.engine = engine
         self.callback = callback
         self.started = started
         self.time_limit = time_limit
-        self.to_user_states = to_user_states  # the callback sees states in the model's own vartype
         self.status = Status.COMPLETED
         self.best_states = None
         self.best_energies = None
@@ -244,7 +248,6 @@ class _Runner:
         self.sweeps_done = 0
         self.rounds = []  # sweeps run in each round
         self.spin_updates = 0
-        self.kernel_seconds = 0.0
 
     def _out_of_time(self):
         return self.time_limit is not None and time.perf_counter() - self.started >= self.time_limit
@@ -255,19 +258,16 @@ class _Runner:
         ``segment(start, stop)`` returns the β of sweeps start..stop-1, so the schedule never has to exist
         whole in memory.
         """
-        n = self.model.n
+        engine = self.engine
+        work = engine.work_per_sweep
         children = generator.spawn(restarts)
         seeds = np.array([child.integers(0, 2**63, dtype=np.int64) for child in children], dtype=np.uint64)
-        if starts is None:
-            states = np.stack([2 * child.integers(0, 2, n, dtype=np.int8) - 1 for child in children])
-        else:
-            states = starts.copy()
-        states = np.ascontiguousarray(states, dtype=np.int8)
+        states = engine.random_states(children) if starts is None else starts.copy()
+        states = np.ascontiguousarray(states, dtype=engine.dtype)
         energies = np.empty(restarts)
         round_best_states = states.copy()
         round_best = np.full(restarts, np.inf)
         traces, used_betas = [], []
-        indptr, indices, data = self.csr
         rate = _ASSUMED_RATE * numba.get_num_threads()
         done = 0
         while done < total:
@@ -277,18 +277,15 @@ class _Runner:
             seconds = _CHUNK_SECONDS
             if self.time_limit is not None:
                 seconds = min(seconds, self.time_limit - (time.perf_counter() - self.started))
-            chunk = int(max(1, seconds * rate / (restarts * n)))
+            chunk = int(max(1, seconds * rate / (restarts * work)))
             chunk = min(chunk, total - done)
             betas = np.ascontiguousarray(segment(done, done + chunk), dtype=np.float64)
             trace = np.empty((restarts, chunk))
             tic = time.perf_counter()
-            kernels.anneal_chunk(indptr, indices, data, self.model.thresholds, self.model.offset,
-                                 betas, 0, chunk, self.acceptance, self.cost_step, self.table_size,
-                                 states, energies, round_best_states, round_best, seeds, trace)
+            engine.run(betas, states, energies, round_best_states, round_best, seeds, trace)
             elapsed = time.perf_counter() - tic
-            self.kernel_seconds += elapsed
-            self.spin_updates += chunk * restarts * n
-            rate = max(chunk * restarts * n / max(elapsed, 1e-6), 1.0)
+            self.spin_updates += chunk * restarts * work
+            rate = max(chunk * restarts * work / max(elapsed, 1e-6), 1.0)
             done += chunk
             traces.append(trace)
             used_betas.append(betas)
@@ -316,10 +313,11 @@ class _Runner:
 
     def _call_back(self, done, beta, energies, best_states, best_energies):
         best = int(np.argmin(best_energies))
+        offset = self.engine.energy_offset
         intermediate = OptimizeResult(sweep=done, beta=float(beta),
-                                      best_energy=float(best_energies[best]),
-                                      best_state=self.to_user_states(best_states[best]),
-                                      energies=energies.copy())
+                                      best_energy=float(best_energies[best] + offset),
+                                      best_state=self.engine.to_model_states(best_states[best:best + 1])[0],
+                                      energies=energies + offset)
         try:
             self.callback(intermediate)
         except StopIteration:
@@ -327,11 +325,8 @@ class _Runner:
         return False
 
     def polish(self):
-        if self.best_states is None:
-            return
-        indptr, indices, data = self.csr
-        kernels.polish(indptr, indices, data, self.model.thresholds, self.model.offset, self.best_states,
-                       self.best_energies)
+        if self.best_states is not None:
+            self.engine.polish(self.best_states, self.best_energies)
 
     def best_trace(self, best):
         if self.traces is None:
