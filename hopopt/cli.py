@@ -16,8 +16,9 @@ import numpy as np
 
 from .errors import InputError
 
-PROBLEMS = ("maxcut",)
-SOLVERS = ("anneal", "descent")
+PROBLEMS = ("maxcut", "tsp", "coloring")
+SOLVERS = ("anneal", "descent", "penalty", "tank")
+MOVES = ("auto", "single-flip", "constraint-preserving")
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 # exact methods get this many seconds unless --time-limit says otherwise, so `hopopt exact` always ends
 DEFAULT_EXACT_TIME_LIMIT = 60.0
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def instance_arguments(sub):
         sub.add_argument("problem", choices=PROBLEMS, help="problem type")
-        sub.add_argument("instance", help="a file, a catalogue name (e.g. G1) or random:n=20,seed=3[,p=0.5]")
+        sub.add_argument("instance", help="a file (Gset / TSPLIB / DIMACS .col), a catalogue name (e.g. G1, "
+                                          "berlin52, myciel4) or random:n=20,seed=3[,p=0.5]")
         sub.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
         sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
@@ -74,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--sweeps", type=_positive_int("--sweeps"), help="sweeps per restart (default 1000)")
     solve.add_argument("--seed", type=_positive_int("--seed", 0), default=0, help="random seed (default 0)")
     solve.add_argument("--acceptance", choices=("metropolis", "glauber"), default="metropolis")
+    solve.add_argument("--moves", choices=MOVES, default="auto",
+                       help="auto: constraint-preserving moves when the problem declares them")
+    solve.add_argument("--colors", type=_positive_int("--colors"),
+                       help="coloring: number of colours k (default: search for the fewest)")
 
     exact = commands.add_parser("exact", help="solve exactly (brute force or MILP) with a proven bound")
     instance_arguments(exact)
@@ -82,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="evaluate a solution file against an instance")
     instance_arguments(evaluate)
-    evaluate.add_argument("solution_file", help="a JSON file with a 'solution' list (as `solve --json` writes)")
+    evaluate.add_argument("solution_file", help="a JSON file with a 'solution' list (as `solve --json` writes) "
+                                                "or, for tsp, a TSPLIB .tour file")
 
     compare = commands.add_parser("compare", help="hopopt against the exact method and installed peers")
     instance_arguments(compare)
@@ -108,8 +115,14 @@ def _version():
 
 
 # ---------------------------------------------------------------------------------------------- instances
+RANDOM_OPTIONS = {"maxcut": {"n", "seed", "p"}, "tsp": {"n", "seed"}, "coloring": {"n", "seed", "p"}}
+
+
 def load_instance(problem_name, spec, data_dir=None):
     """The problem object an INSTANCE argument names, and a short label for reports.
+
+    INSTANCE is a file path (Gset for maxcut, TSPLIB for tsp, DIMACS .col for coloring), a catalogue name, or
+    ``random:n=…,seed=…[,p=…]``.
 
     Examples
     --------
@@ -118,22 +131,10 @@ def load_instance(problem_name, spec, data_dir=None):
     >>> problem.n, label
     (10, 'random:n=10,seed=1')
     """
-    from . import datasets, io
-    from .problems import MaxCut
+    from . import datasets
 
     if spec.startswith("random:"):
-        options = datasets.parse_random_spec(spec)
-        unknown = set(options) - {"n", "seed", "p"}
-        if unknown:
-            raise InputError(f"instance {spec!r}: unknown random option(s) {sorted(unknown)}; use n, seed, p")
-        if "n" not in options:
-            raise InputError(f"instance {spec!r}: random instances need n=…")
-        n, p, seed = options["n"], options.get("p", 0.5), options.get("seed", 0)
-        if not isinstance(n, int) or n < 1:
-            raise InputError(f"instance {spec!r}: n must be an integer ≥ 1, got {n!r}")
-        if not 0 <= p <= 1:
-            raise InputError(f"instance {spec!r}: p must be in [0, 1], got {p!r}")
-        return MaxCut.random(n, p, seed=seed), spec
+        return _random_instance(problem_name, spec), spec
     if os.path.exists(spec):
         path = spec
     else:
@@ -144,11 +145,50 @@ def load_instance(problem_name, spec, data_dir=None):
         if entry.problem != problem_name:
             raise InputError(f"instance {spec!r} is a {entry.problem} instance, not {problem_name}")
         path = datasets.find_instance(spec, data_dir)
-    graph = io.read_gset(path)
     try:
-        return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name), str(spec)
+        return _read_instance(problem_name, path), str(spec)
+    except InputError:
+        raise
     except ValueError as error:
         raise InputError(f"{path}: {error}") from None
+
+
+def _random_instance(problem_name, spec):
+    from . import datasets
+    from .problems import TSP, MaxCut
+
+    options = datasets.parse_random_spec(spec)
+    unknown = set(options) - RANDOM_OPTIONS[problem_name]
+    if unknown:
+        raise InputError(f"instance {spec!r}: unknown random option(s) {sorted(unknown)} for {problem_name}; "
+                         f"use {', '.join(sorted(RANDOM_OPTIONS[problem_name]))}")
+    if "n" not in options:
+        raise InputError(f"instance {spec!r}: random instances need n=…")
+    n, p, seed = options["n"], options.get("p", 0.5), options.get("seed", 0)
+    smallest = 3 if problem_name == "tsp" else 1
+    if not isinstance(n, int) or n < smallest:
+        raise InputError(f"instance {spec!r}: n must be an integer ≥ {smallest}, got {n!r}")
+    if not 0 <= p <= 1:
+        raise InputError(f"instance {spec!r}: p must be in [0, 1], got {p!r}")
+    if problem_name == "tsp":
+        return TSP.random(n, seed=seed)
+    if problem_name == "coloring":
+        from .problems.coloring import GraphColoring
+        return GraphColoring.random(n, p, seed=seed)
+    return MaxCut.random(n, p, seed=seed)
+
+
+def _read_instance(problem_name, path):
+    from . import io
+    from .problems import TSP, MaxCut
+
+    if problem_name == "tsp":
+        return TSP.from_tsplib(io.read_tsplib(path))
+    if problem_name == "coloring":
+        from .problems.coloring import GraphColoring
+        return GraphColoring.from_edgelist(io.read_dimacs(path))
+    graph = io.read_gset(path)
+    return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name)
 
 
 def _known_optimum(spec):
@@ -157,7 +197,17 @@ def _known_optimum(spec):
     return None if entry is None else entry.optimum
 
 
-def _read_solution(path):
+def _read_solution(path, problem_name=None, problem=None):
+    """The solution list in a JSON file (``{"solution": [...]}``) or, for tsp, a TSPLIB .tour file."""
+    if problem_name == "tsp" and not str(path).lower().endswith(".json"):
+        from . import io
+        tour = io.read_tour(path)
+        if tour.dimension is not None and tour.dimension != problem.n:
+            raise InputError(f"{path}: the tour has {tour.dimension} cities but the instance has {problem.n} "
+                             f"(a tour for another instance?)")
+        if tour.tour.size != problem.n:
+            raise InputError(f"{path}: the tour visits {tour.tour.size} cities but the instance has {problem.n}")
+        return tour.tour.tolist()
     try:
         with open(path, encoding="utf-8") as handle:
             content = json.load(handle)
@@ -178,7 +228,7 @@ def _report(args, problem, label, solver, objective, feasible, violations, solut
             optimal=None, bound=None, **extra):
     record = {
         "problem": args.problem, "instance": label, "solver": solver, "seed": getattr(args, "seed", None),
-        "n_variables": int(problem.n), "objective": objective, "feasible": bool(feasible),
+        "n_variables": int(getattr(problem, "n_variables", problem.n)), "objective": objective, "feasible": bool(feasible),
         "violations": list(violations), "solution": [int(v) for v in solution],
         "energy": None if energy is None else float(energy), "time_s": time_s,
         "optimal": optimal, "bound": bound,
@@ -193,46 +243,122 @@ def _report(args, problem, label, solver, objective, feasible, violations, solut
 
 
 def command_solve(args):
-    from .solvers import anneal, descend_restarts
-
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    model = problem.to_model()
-    if args.solver == "anneal":
-        result = anneal(model, n_sweeps=args.sweeps, n_restarts=args.restarts, time_limit=args.time_limit,
-                        acceptance=args.acceptance, rng=args.seed)
-    else:
-        result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit,
-                                  rng=args.seed)
+    if args.problem == "coloring":
+        return _solve_coloring(args, problem, label)
+    if args.colors is not None:
+        raise InputError(f"--colors applies to coloring, not {args.problem}")
+    result, extra = _solve_model(args, problem)
     solution = problem.decode(result.best_state)
     evaluation = problem.evaluate(solution)
     return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
-                   evaluation.violations, solution, result.best_energy, result.time_s,
-                   status=result.message, sweeps=int(result.sweeps_done),
-                   restarts=int(result.states.shape[0]))
+                   evaluation.violations, solution, _solution_energy(problem, solution, result.best_energy),
+                   result.time_s, status=result.message, sweeps=int(result.sweeps_done),
+                   restarts=int(result.states.shape[0]), state_energy=float(result.best_energy), **extra)
+
+
+def _solve_model(args, problem):
+    """Run the chosen solver on the problem's default encoding; return the SolveResult and report extras."""
+    from .solvers import anneal, descend_restarts, penalty_loop
+
+    if args.solver == "penalty":
+        if not hasattr(problem, "penalty_bound"):
+            raise InputError(f"--solver penalty needs a constrained problem (tsp, coloring), not {args.problem}")
+        found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
+                             0.5 * problem.penalty_bound(), time_limit=args.time_limit or 10.0,
+                             n_restarts=args.restarts, rng=args.seed)
+        return found.result, {"penalty": found.penalty, "penalty_rounds": found.history,
+                              "moves": "single-flip"}
+    model = problem.to_model()
+    if args.solver == "anneal":
+        result = anneal(model, n_sweeps=args.sweeps, n_restarts=args.restarts, time_limit=args.time_limit,
+                        acceptance=args.acceptance, moves=args.moves, rng=args.seed)
+        return result, {"moves": result.info["moves"]}
+    if args.solver == "tank":
+        from .solvers.tank import tank
+        result = tank(model, n_starts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
+        return result, {}
+    result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
+    return result, {}
+
+
+def _solution_energy(problem, solution, fallback):
+    """The energy of the decoded (possibly repaired) solution, so objective and energy always agree."""
+    encode = getattr(problem, "encode", None)
+    if encode is None:
+        return fallback
+    try:
+        return float(problem.to_model().energy(encode(solution)))
+    except ValueError:
+        return None
+
+
+def _solve_coloring(args, problem, label):
+    from .problems.coloring import GraphColoring, fewest_colors
+
+    time_limit = args.time_limit or 10.0
+    if args.colors is None:
+        colouring, colors, history = fewest_colors(problem, time_limit=time_limit, rng=args.seed)
+        seconds = sum(entry[2] for entry in history) if history else 0.0
+        extra = {"history": [list(entry) for entry in history]}
+    else:
+        fixed = GraphColoring(problem.n, problem.edges, args.colors, name=problem.name)
+        result, extra = _solve_model(args, fixed)
+        colouring = fixed.decode(result.best_state)
+        seconds = result.time_s
+    evaluation = problem.evaluate(colouring)
+    return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
+                   evaluation.violations, colouring, None, seconds, **extra)
 
 
 def command_exact(args):
-    from .solvers import solve_exact
-
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    result = solve_exact(problem.to_model(), time_limit=args.time_limit)
-    solution = problem.decode(result.best_state)
+    if args.problem == "maxcut":
+        from .solvers import solve_exact
+
+        result = solve_exact(problem.to_model(), time_limit=args.time_limit)
+        solution = problem.decode(result.best_state)
+        bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
+        time_s, method, optimal, message = result.time_s, result.method, result.optimal, result.message
+    else:
+        exact = _exact_solution(args.problem, problem, args.time_limit)
+        solution, time_s, method, optimal, message = (exact.solution, exact.time_s, exact.method, exact.optimal,
+                                                      exact.message)
+        bound = float(exact.bound) if np.isfinite(exact.bound) else None
     evaluation = problem.evaluate(solution)
-    bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
-    return _report(args, problem, label, f"exact-{result.method}", evaluation.objective, evaluation.feasible,
-                   evaluation.violations, solution, result.best_energy, result.time_s,
-                   optimal=bool(result.optimal), bound=bound, status=result.message)
+    energy = _solution_energy(problem, solution, None) if args.problem != "coloring" else None
+    return _report(args, problem, label, f"exact-{method}", evaluation.objective, evaluation.feasible,
+                   evaluation.violations, solution, energy, time_s, optimal=bool(optimal), bound=bound,
+                   status=message)
+
+
+# Held–Karp is exact and fast up to this many cities; past it the MILP with subtour cuts is used
+HELD_KARP_UP_TO = 16
+
+
+def _exact_solution(problem_name, problem, time_limit):
+    if problem_name == "tsp":
+        from .solvers.exact_tsp import held_karp, tsp_milp
+        if problem.n <= HELD_KARP_UP_TO:
+            return held_karp(problem.distances, time_limit=time_limit)
+        return tsp_milp(problem.distances, time_limit=time_limit)
+    from .solvers.exact_coloring import exact_coloring
+    return exact_coloring(problem.n, problem.edges, time_limit=time_limit)
 
 
 def command_evaluate(args):
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    solution = _read_solution(args.solution_file)
+    solution = _read_solution(args.solution_file, args.problem, problem)
     try:
         evaluation = problem.evaluate(np.asarray(solution))
     except ValueError as error:
         raise InputError(f"{args.solution_file}: {error}") from None
-    sides = np.asarray(solution)
-    energy = problem.to_model().energy(np.where(sides > 0, 1, -1))
+    if args.problem == "maxcut":
+        energy = problem.to_model().energy(np.where(np.asarray(solution) > 0, 1, -1))
+    elif args.problem == "tsp" and evaluation.feasible:
+        energy = _solution_energy(problem, solution, None)
+    else:
+        energy = None
     return _report(args, problem, label, "evaluate", evaluation.objective, evaluation.feasible,
                    evaluation.violations, solution, energy, 0.0)
 
@@ -342,10 +468,14 @@ def main(argv=None) -> int:
         print(f"hopopt: internal error: {type(error).__name__}: {error} (set HOPOPT_DEBUG=1 for a traceback)",
               file=sys.stderr)
         return EXIT_INTERNAL
-    if getattr(args, "json", False):
-        print(json.dumps(record, default=_json_default))
-    else:
-        _print_human(args.command, record)
+    try:
+        if getattr(args, "json", False):
+            print(json.dumps(record, default=_json_default))
+        else:
+            _print_human(args.command, record)
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away; nothing left to say
+        sys.stderr.close()
     return EXIT_OK
 
 

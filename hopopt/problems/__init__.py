@@ -2,5 +2,6 @@
 
 from ._base import Evaluation, Problem
 from .maxcut import MaxCut
+from .tsp import TSP
 
-__all__ = ["Evaluation", "Problem", "MaxCut"]
+__all__ = ["Evaluation", "Problem", "MaxCut", "TSP"]

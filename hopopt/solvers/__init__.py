@@ -8,6 +8,7 @@ from ._common import warm_up
 from .anneal import anneal
 from .descent import descend, descend_restarts, synchronous
 from .exact import ExactResult, brute_force, milp, solve_exact
+from .penalty import PenaltyLoopResult, penalty_loop
 
 __all__ = ["anneal", "descend", "descend_restarts", "synchronous", "brute_force", "milp", "solve_exact",
-           "ExactResult", "warm_up"]
+           "ExactResult", "penalty_loop", "PenaltyLoopResult", "warm_up"]

@@ -1,0 +1,287 @@
+"""The travelling salesman problem as a Hopfield energy: the n×n permutation-matrix encoding.
+
+Encoding. Neuron ``x[c, p]`` (variable ``c·n + p``) is 1 when city c is visited at position p. With distances
+``d``, a distance scale ``D`` and a penalty ``A``::
+
+    E(x) = D Σ_p Σ_{c≠e} d[c,e] x[c,p] x[e,p+1]                (tour length, positions cyclic)
+         + A Σ_c (Σ_p x[c,p] − 1)²  +  A Σ_p (Σ_c x[c,p] − 1)²   (each city once, each position once)
+
+Expanded into the Hopfield form ``−½ xᵀWx + θᵀx + offset`` (``x² = x`` for binary x):
+
+* ``W[(c,p),(c,q)] = −2A`` for p ≠ q (same city twice), ``W[(c,p),(e,p)] = −2A`` for c ≠ e (same position
+  twice), ``W[(c,p),(e,p±1)] = −D·d[c,e]`` for c ≠ e (neighbours on the tour);
+* ``θ = −2A`` for every neuron, ``offset = 2nA``.
+
+On a permutation matrix both penalties vanish and ``E = D·length`` exactly, so for feasible states the tour
+length is an affine function of the energy (here simply ``E / D``). W has about 6n³ non-zeros and is stored
+sparse: n = 100 (10⁴ neurons) needs about 70 MB, never the n⁴ entries of a dense matrix.
+
+Penalty rule. Every ground state is a valid tour when ``A > D·max d`` (Lucas 2014, "Ising formulations of many
+NP problems", §7: ``0 < B·max W_uv < A``). Below the bound, states that leave a city out or put two cities in
+one position can undercut every tour (seen by brute force at A = 0.6·D·max d for n = 4). The automatic
+penalty is ``A = 2·D·max d`` (a factor 2 above the bound), recorded in ``metadata["penalty"]``; tests check
+the rule by brute force on small instances.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
+
+from ..model import EnergyModel, Vartype
+from ._base import Evaluation
+
+__all__ = ["TSP"]
+
+# the automatic penalty sits this factor above the bound A > D·max d
+_PENALTY_MARGIN = 2.0
+
+
+class TSP:
+    """A symmetric travelling salesman instance.
+
+    Parameters
+    ----------
+    distances : array_like, shape (n, n)
+        Symmetric, non-negative, finite, zero diagonal; n ≥ 3.
+    name : str
+    coordinates : array_like, shape (n, 2), optional
+        City positions, for pictures only.
+
+    Examples
+    --------
+    >>> from hopopt.problems import TSP
+    >>> square = TSP([[0, 1, 2, 1], [1, 0, 1, 2], [2, 1, 0, 1], [1, 2, 1, 0]])
+    >>> square.evaluate([0, 1, 2, 3]).objective
+    4.0
+    >>> model = square.to_model()
+    >>> float(model.energy(square.encode([0, 1, 2, 3])))
+    4.0
+    """
+
+    sense = "min"
+
+    def __init__(self, distances, name="tsp", coordinates=None):
+        try:
+            distances = np.array(distances, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"distances must be a numeric matrix: {error}") from None
+        if distances.ndim != 2 or distances.shape[0] != distances.shape[1]:
+            raise ValueError(f"distances must be a square matrix, got shape {distances.shape}")
+        n = distances.shape[0]
+        if n < 3:
+            raise ValueError(f"a tour needs at least 3 cities, got n = {n}")
+        if not np.all(np.isfinite(distances)):
+            raise ValueError("distances must be finite, got NaN or inf")
+        if np.any(distances < 0):
+            raise ValueError(f"distances must be non-negative, got {distances.min():g}")
+        if not np.allclose(distances, distances.T, rtol=1e-9, atol=1e-9):
+            raise ValueError("distances must be symmetric (hopopt solves the symmetric TSP)")
+        np.fill_diagonal(distances, 0.0)
+        distances.flags.writeable = False
+        self.distances = distances
+        self.n = n
+        self.name = str(name)
+        self.coordinates = None if coordinates is None else np.asarray(coordinates, dtype=np.float64)
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_tsplib(cls, instance):
+        """From a :class:`hopopt.io.TSPInstance` (see :func:`hopopt.io.read_tsplib`)."""
+        return cls(instance.distances, instance.name, instance.coordinates)
+
+    @classmethod
+    def random(cls, n, seed=None, side=1000.0):
+        """n cities uniform in a ``side``×``side`` square, TSPLIB EUC_2D distances (rounded to integers).
+
+        Examples
+        --------
+        >>> from hopopt.problems import TSP
+        >>> TSP.random(5, seed=1).n
+        5
+        """
+        if not isinstance(n, (int, np.integer)) or n < 3:
+            raise ValueError(f"n (number of cities) must be an integer ≥ 3, got {n!r}")
+        points = np.random.default_rng(seed).uniform(0.0, side, size=(n, 2))
+        gaps = points[:, None, :] - points[None, :, :]
+        distances = np.floor(np.sqrt((gaps**2).sum(axis=2)) + 0.5)
+        return cls(distances, f"random:n={n},seed={seed}", points)
+
+    # ------------------------------------------------------------------ encoding
+    @property
+    def n_variables(self) -> int:
+        """Neurons of the encoding: one per (city, position)."""
+        return self.n * self.n
+
+    @property
+    def max_distance(self) -> float:
+        return float(self.distances.max())
+
+    def penalty_bound(self, distance_scale=1.0) -> float:
+        """The penalty above which every ground state is a valid tour: ``D·max d``."""
+        return float(distance_scale) * self.max_distance
+
+    def to_model(self, penalty=None, distance_scale=1.0) -> EnergyModel:
+        """The binary n²-neuron energy of the module docstring (sparse W).
+
+        Parameters
+        ----------
+        penalty : float, optional
+            A; default ``2·D·max d`` (twice the bound that makes every ground state a tour).
+        distance_scale : float
+            D.
+        """
+        n = self.n
+        scale = float(distance_scale)
+        if not scale > 0:
+            raise ValueError(f"distance_scale must be positive, got {distance_scale}")
+        if penalty is None:
+            penalty = _PENALTY_MARGIN * max(self.penalty_bound(scale), 1e-12)
+        penalty = float(penalty)
+        if not penalty > 0 or not np.isfinite(penalty):
+            raise ValueError(f"penalty must be a positive number, got {penalty}")
+        rows, cols, values = [], [], []
+        index = np.arange(n * n).reshape(n, n)  # index[c, p]
+        # same city at two positions, same position with two cities: one entry per ordered pair
+        for grid in (index, index.T):
+            first = np.repeat(grid, n, axis=1).reshape(-1)
+            second = np.tile(grid, (1, n)).reshape(-1)
+            keep = first != second
+            rows.append(first[keep])
+            cols.append(second[keep])
+            values.append(np.full(keep.sum(), -2.0 * penalty))
+        # neighbours on the tour: (c, p) with (e, p + 1), c ≠ e, both orders
+        cities = np.arange(n)
+        city_a, city_b = np.meshgrid(cities, cities, indexing="ij")
+        different = city_a != city_b
+        city_a, city_b = city_a[different], city_b[different]
+        for position in range(n):
+            following = (position + 1) % n
+            here, there = index[city_a, position], index[city_b, following]
+            couplings = -scale * self.distances[city_a, city_b]
+            rows += [here, there]
+            cols += [there, here]
+            values += [couplings, couplings]
+        weights = sp.csr_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+                               shape=(n * n, n * n))
+        thresholds = np.full(n * n, -2.0 * penalty)
+        metadata = {
+            "problem": "tsp", "instance": self.name, "penalty": penalty, "distance_scale": scale,
+            "penalty_bound": self.penalty_bound(scale),
+            "penalty_rule": "every ground state is a tour when penalty > distance_scale * max distance",
+            "onehot_groups": index,  # each city in exactly one position
+            "permutation": {"distances": scale * self.distances, "constant": 0.0},
+        }
+        return EnergyModel(weights, thresholds, 2.0 * n * penalty, Vartype.BINARY, metadata)
+
+    def encode(self, tour) -> np.ndarray:
+        """The binary state (permutation matrix, flattened) of a tour."""
+        tour = self._check_tour(tour)
+        state = np.zeros((self.n, self.n), dtype=np.int8)
+        state[tour, np.arange(self.n)] = 1
+        return state.reshape(-1)
+
+    # ------------------------------------------------------------------ decoding
+    def _matrix(self, state):
+        state = np.asarray(state).reshape(-1)
+        if state.size != self.n * self.n:
+            raise ValueError(f"a TSP state has n² = {self.n * self.n} entries, got {state.size}")
+        if not (np.all(np.isin(state, (-1, 1))) or np.all(np.isin(state, (0, 1)))):
+            raise ValueError("state must hold spins (-1/+1) or binary values (0/1)")
+        return (state > 0).astype(np.int8).reshape(self.n, self.n)
+
+    def state_violations(self, state) -> list[str]:
+        """Readable row/column violations of a raw state ("city 3 in positions 1 and 5", ...)."""
+        matrix = self._matrix(state)
+        messages = []
+        for city, count in enumerate(matrix.sum(axis=1)):
+            if count == 0:
+                messages.append(f"city {city} is in no position")
+            elif count > 1:
+                positions = ", ".join(str(p) for p in np.flatnonzero(matrix[city]))
+                messages.append(f"city {city} is in {count} positions ({positions})")
+        for position, count in enumerate(matrix.sum(axis=0)):
+            if count == 0:
+                messages.append(f"position {position} has no city")
+            elif count > 1:
+                cities = ", ".join(str(c) for c in np.flatnonzero(matrix[:, position]))
+                messages.append(f"position {position} has {count} cities ({cities})")
+        return messages
+
+    def decode(self, state, repair=True):
+        """The tour (0-based city order) a state stands for.
+
+        A permutation matrix decodes directly. Otherwise, with ``repair=True``, the permutation agreeing with
+        the most active neurons is found by an assignment (``scipy.optimize.linear_sum_assignment``), ties
+        broken towards the shorter tour edges of the neighbouring positions; without repair a ValueError
+        lists the violations.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from hopopt.problems import TSP
+        >>> problem = TSP.random(4, seed=0)
+        >>> problem.decode(np.zeros(16, dtype=int)).tolist()  # nothing active: some valid tour
+        [0, 1, 2, 3]
+        """
+        matrix = self._matrix(state)
+        if np.all(matrix.sum(axis=0) == 1) and np.all(matrix.sum(axis=1) == 1):
+            return np.argmax(matrix, axis=0).astype(np.int64)
+        if not repair:
+            raise ValueError("state is not a tour: " + "; ".join(self.state_violations(state)))
+        return self.repair(matrix)
+
+    def repair(self, activations) -> np.ndarray:
+        """The tour whose permutation matrix agrees best with ``activations`` (n×n, any real values).
+
+        Maximises Σ activations[c, tour⁻¹(c)] with ``linear_sum_assignment``; this is the nearest permutation
+        matrix to the state, so a state one swap away from a tour is repaired to that tour.
+        """
+        activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
+        cities, positions = linear_sum_assignment(-activations)
+        tour = np.empty(self.n, dtype=np.int64)
+        tour[positions] = cities
+        return tour
+
+    # ------------------------------------------------------------------ evaluation
+    def _check_tour(self, tour):
+        tour = np.asarray(tour).reshape(-1)
+        if tour.size != self.n:
+            raise ValueError(f"a tour of this instance visits {self.n} cities, got {tour.size}")
+        if not np.issubdtype(tour.dtype, np.integer):
+            if not np.all(np.equal(np.mod(tour, 1), 0)):
+                raise ValueError("a tour must list integer city numbers")
+            tour = tour.astype(np.int64)
+        if tour.min() < 0 or tour.max() >= self.n:
+            raise ValueError(f"a tour must list cities 0..{self.n - 1}, got {int(tour.min())}..{int(tour.max())}")
+        return tour.astype(np.int64)
+
+    def tour_length(self, tour) -> float:
+        """Length of the closed tour (returning to the first city)."""
+        tour = self._check_tour(tour)
+        return float(self.distances[tour, np.roll(tour, -1)].sum())
+
+    def evaluate(self, tour) -> Evaluation:
+        """Tour length; infeasible (with the reasons) when a city is missing or repeated.
+
+        Examples
+        --------
+        >>> from hopopt.problems import TSP
+        >>> problem = TSP([[0, 1, 1], [1, 0, 1], [1, 1, 0]])
+        >>> problem.evaluate([0, 1, 1]).violations
+        ('city 1 is visited 2 times', 'city 2 is not visited')
+        """
+        tour = self._check_tour(tour)
+        counts = np.bincount(tour, minlength=self.n)
+        violations = [f"city {city} is visited {count} times" for city, count in enumerate(counts) if count > 1]
+        violations += [f"city {city} is not visited" for city in np.flatnonzero(counts == 0)]
+        length = float(self.distances[tour, np.roll(tour, -1)].sum())
+        return Evaluation(length, not violations, tuple(violations), "min")
+
+    def objective_from_energy(self, energy, distance_scale=1.0) -> float:
+        """The tour length of a valid tour with this energy (``E = D·length``)."""
+        return float(energy) / float(distance_scale)
+
+    def __repr__(self):
+        return f"TSP(name={self.name!r}, n={self.n})"
