@@ -114,5 +114,5 @@ def warm_up():
     empty = np.zeros(0, dtype=np.int64)
     kernels.coloring_search(np.zeros(1, dtype=np.int64), empty, empty.copy(), np.zeros((0, 1), dtype=np.int64),
                             empty.copy(), empty.copy(), empty.copy(), empty.copy(), empty.copy(),
-                            np.zeros(4, dtype=np.int64), 1)
+                            np.zeros(5, dtype=np.int64), 1)
     _WARM = True

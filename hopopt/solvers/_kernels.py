@@ -46,7 +46,7 @@ def _next_uniform(seed):
 
 @njit(inline="always")
 def _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields):
-    """Recompute h = W s exactly into ``fields``; return E(s)."""
+    """Recompute h = W s exactly into ``fields``; return E(s) (the same formula serves spin and binary states)."""
     n = state.shape[0]
     energy = offset
     for i in range(n):
@@ -215,20 +215,6 @@ def _accept(delta, beta, acceptance, seed):
 
 
 @njit(inline="always")
-def _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields):
-    """h = W x exactly into ``fields`` for a binary state; return E(x) = -1/2 xᵀWx + θᵀx + offset."""
-    n = state.shape[0]
-    energy = offset
-    for i in range(n):
-        total = 0.0
-        for p in range(indptr[i], indptr[i + 1]):
-            total += data[p] * state[indices[p]]
-        fields[i] = total
-        energy += state[i] * (thresholds[i] - 0.5 * total)
-    return energy
-
-
-@njit(inline="always")
 def _reassign_cost(fields, thresholds, group_couplings, groups, g, old, new):
     """ΔE of moving group g's single 1 from member ``old`` to member ``new`` (binary model).
 
@@ -264,7 +250,7 @@ def anneal_onehot_chunk(indptr, indices, data, thresholds, offset, groups, group
     for r in prange(restarts):
         state = states[r].copy()
         fields = np.empty(n)
-        energy = _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+        energy = _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
         position = np.empty(group_count, dtype=np.int64)  # which member of each group is on
         for g in range(group_count):
             position[g] = 0
@@ -305,7 +291,7 @@ def polish_onehot(indptr, indices, data, thresholds, offset, groups, group_coupl
     for r in prange(restarts):
         state = states[r]
         fields = np.empty(n)
-        _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+        _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
         improved = True
         passes = 0
         while improved and passes < _MAX_POLISH_PASSES:
@@ -325,7 +311,7 @@ def polish_onehot(indptr, indices, data, thresholds, offset, groups, group_coupl
                 if best != old:
                     _reassign(indptr, indices, data, state, fields, groups[g, old], groups[g, best])
                     improved = True
-        energies[r] = _binary_fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+        energies[r] = _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
 
 
 @njit(inline="always")
@@ -632,9 +618,9 @@ def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree
 
     The graph is CSR (``indptr``, ``indices``, each edge in both rows, no self-loops). The whole search
     state lives in the arrays, so the caller can run it in slices of ``node_budget`` branchings and check its
-    clock in between (numba code cannot read the time). ``state = [depth, colours in use, phase, fixed]``:
-    ``phase`` 0 means "choose the next vertex", 1 "try the next colour at ``depth``"; the first ``fixed``
-    depths (a pre-coloured clique, set by the caller) are never undone.
+    clock in between (numba code cannot read the time). ``state = [depth, colours in use, phase, fixed,
+    branchings so far]``: ``phase`` 0 means "choose the next vertex", 1 "try the next colour at ``depth``";
+    the first ``fixed`` depths (a pre-coloured clique, set by the caller) are never undone.
 
     Branching: the uncoloured vertex with the most distinct neighbour colours (ties: most uncoloured
     neighbours) gets each colour that no neighbour has, among those in use plus one new colour (new colours
@@ -657,6 +643,7 @@ def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree
         if phase == 0:
             if depth == n:
                 state[0], state[1], state[2] = depth, in_use, phase
+                state[4] += nodes
                 return COLORING_FOUND
             chosen = -1
             best_saturation = -1
@@ -684,6 +671,7 @@ def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree
         if colour_value < stop:
             if nodes >= node_budget:
                 state[0], state[1], state[2] = depth, in_use, phase
+                state[4] += nodes
                 return COLORING_BUDGET
             nodes += 1
             tried[depth] = colour_value
@@ -695,6 +683,7 @@ def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree
             depth -= 1
             if depth < fixed:
                 state[0], state[1], state[2] = fixed, in_use, 1
+                state[4] += nodes
                 return COLORING_EXHAUSTED
             vertex = order[depth]
             _remove_colour(indptr, indices, vertex, tried[depth], colours, conflicts, saturation, free_degree)
