@@ -34,16 +34,18 @@ def make_engine(model: EnergyModel, moves: str, acceptance: int):
         raise ValueError(f"moves must be one of {', '.join(MOVE_SETS)}, got {moves!r}")
     declared_permutation = "permutation" in model.metadata
     declared_groups = "onehot_groups" in model.metadata
+    # one-hot moves only ever move a group's 1: every variable must belong to some group
+    covering_groups = declared_groups and np.unique(np.asarray(model.metadata["onehot_groups"])).size == model.n
     if moves in ("auto", "constraint-preserving"):
         if declared_permutation:
             moves = "permutation"
-        elif declared_groups:
+        elif covering_groups:
             moves = "one-hot"
         elif moves == "auto":
             moves = "single-flip"
         else:
             raise ValueError("moves='constraint-preserving' needs a model whose encoder declares one-hot groups "
-                             "or a permutation structure; this one declares neither")
+                             "covering every variable or a permutation structure; this one declares neither")
     if moves == "permutation":
         if not declared_permutation:
             raise ValueError("moves='permutation' needs a model with metadata['permutation'] (e.g. from TSP)")
@@ -117,6 +119,9 @@ class OneHotEngine:
             raise ValueError("onehot_groups must be an array of shape (groups, k) with k ≥ 2")
         if groups.min() < 0 or groups.max() >= model.n or np.unique(groups).size != groups.size:
             raise ValueError("onehot_groups must list distinct variable indices 0..n-1")
+        if groups.size != model.n:
+            raise ValueError("onehot_groups must cover every variable: one-hot moves never move a variable "
+                             "outside all groups (use moves='single-flip')")
         self.groups = groups
         dense_block = np.zeros((len(groups), groups.shape[1], groups.shape[1]))
         weights = self.binary.weights

@@ -63,7 +63,7 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
         Factor applied to the penalty after an infeasible round.
     max_rounds : int, default 8
     time_limit : float, optional
-        Seconds for all rounds; each round gets an equal share of what is left of it.
+        Seconds for all rounds; each round gets half of what is left (the last one all of it).
     rng : None, int or Generator
         One child per round (``rng.spawn``).
     **anneal_options
@@ -94,7 +94,10 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
             remaining = time_limit - (time.perf_counter() - started)
             if remaining <= 0 and history:
                 break
-            share = max(remaining, 1e-3) / (max_rounds - round_index)
+            # half of what is left (all of it in the last round): the first, cheapest penalty gets the most
+            # time, and a raised penalty still gets a real run
+            last_round = round_index == max_rounds - 1
+            share = max(remaining, 1e-3) * (1.0 if last_round else 0.5)
         tic = time.perf_counter()
         result = anneal(build_model(penalty), moves="single-flip", time_limit=share, rng=child, **anneal_options)
         feasible = bool(is_feasible(result.best_state))
