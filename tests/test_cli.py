@@ -164,3 +164,84 @@ def test_console_script_exit_codes(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
     assert np.isfinite(json.loads(ok.stdout)["time_s"])
+
+
+# ---------------------------------------------------------------------------------------------- tsp
+SQUARE_TSP = """NAME : square
+TYPE : TSP
+DIMENSION : 5
+EDGE_WEIGHT_TYPE : EUC_2D
+NODE_COORD_SECTION
+1 0 0
+2 10 0
+3 10 10
+4 0 10
+5 5 -3
+EOF
+"""
+
+
+@pytest.fixture
+def tsp_file(tmp_path):
+    path = tmp_path / "square.tsp"
+    path.write_text(SQUARE_TSP)
+    return path
+
+
+def test_tsp_solve_json_is_a_valid_tour_with_consistent_energy(capsys, tsp_file):
+    record = run_json(capsys, "solve", "tsp", str(tsp_file), "--sweeps", "300")
+    assert CONTRACT_KEYS <= set(record)
+    assert sorted(record["solution"]) == list(range(5)) and record["feasible"] is True
+    assert record["n_variables"] == 25 and record["moves"] == "permutation"
+    # E = length on permutation matrices (distance scale 1)
+    assert record["energy"] == record["objective"]
+    exact = run_json(capsys, "exact", "tsp", str(tsp_file))
+    assert exact["optimal"] is True and exact["objective"] == record["objective"]
+
+
+@pytest.mark.parametrize("solver", ["penalty", "tank", "descent"])
+def test_tsp_other_solvers_report_feasible_decoded_tours(capsys, solver):
+    record = run_json(capsys, "solve", "tsp", "random:n=6,seed=2", "--solver", solver, "--time-limit", "2")
+    assert sorted(record["solution"]) == list(range(6)) and record["feasible"] is True
+
+
+def test_tsp_single_flip_moves_run_the_penalty_network(capsys):
+    record = run_json(capsys, "solve", "tsp", "random:n=6,seed=2", "--moves", "single-flip", "--sweeps", "500")
+    assert record["moves"] == "single-flip" and record["feasible"] is True  # decoded with repair
+
+
+def test_tsp_evaluate_tour_files(capsys, tmp_path, tsp_file):
+    from hopopt.io import write_tour
+
+    tour_path = tmp_path / "square.tour"
+    write_tour(tour_path, [0, 1, 2, 3, 4], name="square")
+    record = run_json(capsys, "evaluate", "tsp", str(tsp_file), str(tour_path))
+    assert record["feasible"] is True and record["solution"] == [0, 1, 2, 3, 4]
+    other = tmp_path / "other.tour"
+    write_tour(other, [0, 1, 2, 3], name="other")
+    status, err = run_error(capsys, "evaluate", "tsp", str(tsp_file), str(other))
+    assert status == 2 and "other.tour" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content", [
+    "NAME : x\nTYPE : TSP\nEDGE_WEIGHT_TYPE : EUC_2D\nNODE_COORD_SECTION\n1 0 0\n",
+    "NAME : x\nTYPE : TSP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : XRAY\n",
+    "NAME : x\nTYPE : TSP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EXPLICIT\nEDGE_WEIGHT_FORMAT : FULL_MATRIX\n"
+    "EDGE_WEIGHT_SECTION\n0 1 2\n1 0 3\n",
+    "NAME : x\nTYPE : TSP\nDIMENSION : 2\nEDGE_WEIGHT_TYPE : EUC_2D\nNODE_COORD_SECTION\n1 0 0\n2 1 1\n",
+])
+def test_bad_tsplib_files(capsys, tmp_path, content):
+    path = tmp_path / "bad.tsp"
+    path.write_text(content)
+    status, err = run_error(capsys, "solve", "tsp", str(path))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_colors_only_for_coloring(capsys):
+    status, err = run_error(capsys, "solve", "tsp", "random:n=5", "--colors", "3")
+    assert status == 2 and "--colors" in err
+
+
+def test_constraint_preserving_moves_need_a_declared_structure(capsys):
+    status, err = run_error(capsys, "solve", "maxcut", "random:n=5", "--moves", "constraint-preserving")
+    assert status == 2 and "constraint-preserving" in err

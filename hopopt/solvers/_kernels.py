@@ -557,29 +557,42 @@ def set_threads(count):
 
 # ---------------------------------------------------------------------------------------------- exact TSP
 @njit(parallel=True, cache=True, nogil=True)
-def held_karp_levels(distances, costs, masks, level_starts, first_level, stop_level):
+def held_karp_levels(distances, costs, masks, level_starts, first_level, stop_level, parallel_from):
     """Held–Karp dynamic programme, subset sizes ``first_level..stop_level-1`` (in place on ``costs``).
 
     City 0 is the fixed start; bit j of a mask stands for city j + 1. ``costs[mask, j]`` is the length of
     the shortest path that leaves city 0, visits exactly the cities of ``mask`` and ends at city j + 1
     (bit j set). ``masks[level_starts[k]:level_starts[k+1]]`` are the masks with k bits, so that all masks
     of one level depend only on the level before and can be filled in parallel. Level 1 is set by the caller.
+
+    Only levels with at least ``parallel_from`` masks are spread over threads: starting a parallel region
+    costs far more than a small level's work, above all when the other cores are busy.
     """
-    others = costs.shape[1]
     for level in range(first_level, stop_level):
-        for position in prange(level_starts[level], level_starts[level + 1]):
-            mask = masks[position]
-            for last in range(others):
-                if not (mask >> last) & 1:
-                    continue
-                previous = mask ^ (np.int64(1) << last)
-                best = np.inf
-                for before in range(others):
-                    if (previous >> before) & 1:
-                        value = costs[previous, before] + distances[before + 1, last + 1]
-                        if value < best:
-                            best = value
-                costs[mask, last] = best
+        begin, end = level_starts[level], level_starts[level + 1]
+        if end - begin >= parallel_from:
+            for position in prange(begin, end):
+                _held_karp_subset(distances, costs, masks[position])
+        else:
+            for position in range(begin, end):
+                _held_karp_subset(distances, costs, masks[position])
+
+
+@njit(inline="always")
+def _held_karp_subset(distances, costs, mask):
+    """Fill ``costs[mask, j]`` for every city j + 1 of the subset from the table of the subsets one smaller."""
+    others = costs.shape[1]
+    for last in range(others):
+        if not (mask >> last) & 1:
+            continue
+        previous = mask ^ (np.int64(1) << last)
+        best = np.inf
+        for before in range(others):
+            if (previous >> before) & 1:
+                value = costs[previous, before] + distances[before + 1, last + 1]
+                if value < best:
+                    best = value
+        costs[mask, last] = best
 
 
 # ---------------------------------------------------------------------------------------------- exact colouring
