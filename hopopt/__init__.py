@@ -13,11 +13,12 @@ Examples
 """
 
 from .model import EnergyModel, Vartype
-from .problems import Evaluation, MaxCut
+from .problems import TSP, Evaluation, MaxCut
 from .result import SolveResult, Status
-from .solvers import anneal, brute_force, descend, milp, synchronous
+from .solvers import anneal, brute_force, descend, exact_coloring, held_karp, milp, penalty_loop, synchronous, tsp_milp
 
 __version__ = "0.1.0"
 
 __all__ = ["EnergyModel", "Vartype", "SolveResult", "Status", "anneal", "descend", "synchronous",
-           "brute_force", "milp", "MaxCut", "Evaluation", "__version__"]
+           "brute_force", "milp", "held_karp", "tsp_milp", "exact_coloring", "penalty_loop", "MaxCut", "TSP",
+           "Evaluation", "__version__"]
