@@ -13,7 +13,7 @@ Examples
 """
 
 from .model import EnergyModel, Vartype
-from .problems import TSP, Evaluation, MaxCut
+from .problems import TSP, Evaluation, GraphColoring, MaxCut, fewest_colors
 from .result import SolveResult, Status
 from .solvers import anneal, brute_force, descend, exact_coloring, held_karp, milp, penalty_loop, synchronous, tsp_milp
 
@@ -21,4 +21,4 @@ __version__ = "0.1.0"
 
 __all__ = ["EnergyModel", "Vartype", "SolveResult", "Status", "anneal", "descend", "synchronous",
            "brute_force", "milp", "held_karp", "tsp_milp", "exact_coloring", "penalty_loop", "MaxCut", "TSP",
-           "Evaluation", "__version__"]
+           "GraphColoring", "fewest_colors", "Evaluation", "__version__"]

@@ -174,7 +174,7 @@ def _random_instance(problem_name, spec):
         return TSP.random(n, seed=seed)
     if problem_name == "coloring":
         from .problems.coloring import GraphColoring
-        return GraphColoring.random(n, p, seed=seed)
+        return GraphColoring.random(n, p, seed=seed, colors=1)  # k is chosen later (--colors or the search)
     return MaxCut.random(n, p, seed=seed)
 
 
@@ -186,7 +186,8 @@ def _read_instance(problem_name, path):
         return TSP.from_tsplib(io.read_tsplib(path))
     if problem_name == "coloring":
         from .problems.coloring import GraphColoring
-        return GraphColoring.from_edgelist(io.read_dimacs(path))
+        # k is chosen later: --colors, or the fewest-colours search
+        return GraphColoring.from_edgelist(io.read_dimacs(path), colors=1)
     graph = io.read_gset(path)
     return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name)
 
@@ -228,7 +229,7 @@ def _report(args, problem, label, solver, objective, feasible, violations, solut
             optimal=None, bound=None, **extra):
     record = {
         "problem": args.problem, "instance": label, "solver": solver, "seed": getattr(args, "seed", None),
-        "n_variables": int(getattr(problem, "n_variables", problem.n)), "objective": objective, "feasible": bool(feasible),
+        "n_variables": _variable_count(problem), "objective": objective, "feasible": bool(feasible),
         "violations": list(violations), "solution": [int(v) for v in solution],
         "energy": None if energy is None else float(energy), "time_s": time_s,
         "optimal": optimal, "bound": bound,
@@ -240,6 +241,13 @@ def _report(args, problem, label, solver, objective, feasible, violations, solut
             (objective - best_known) / abs(best_known)
     record.update(extra)
     return record
+
+
+def _variable_count(problem):
+    """Neurons of the problem's encoding: n for max-cut, n² for TSP, n·k for colouring."""
+    if hasattr(problem, "n_variables"):
+        return int(problem.n_variables)
+    return int(problem.n * getattr(problem, "colors", 1))
 
 
 def command_solve(args):
@@ -294,21 +302,32 @@ def _solution_energy(problem, solution, fallback):
 
 
 def _solve_coloring(args, problem, label):
-    from .problems.coloring import GraphColoring, fewest_colors
+    """Fewest-colours search by default; with --colors K, one anneal of the K-colour model."""
+    from .problems.coloring import fewest_colors
 
-    time_limit = args.time_limit or 10.0
+    if args.solver not in ("anneal",):
+        raise InputError(f"coloring is solved with --solver anneal (one-hot moves, or --moves single-flip), "
+                         f"not {args.solver!r}")
     if args.colors is None:
-        colouring, colors, history = fewest_colors(problem, time_limit=time_limit, rng=args.seed)
-        seconds = sum(entry[2] for entry in history) if history else 0.0
-        extra = {"history": [list(entry) for entry in history]}
+        if args.moves == "single-flip":
+            moves = "single-flip"
+        else:
+            moves = "one-hot"
+        colouring, colors, history = fewest_colors(problem, time_limit=args.time_limit or 10.0, rng=args.seed,
+                                                   sweeps=args.sweeps, moves=moves)
+        final = problem.with_colors(colors)
+        seconds = history[-1][2] if history else 0.0
+        extra = {"history": [list(entry) for entry in history], "moves": moves}
+        energy = None
     else:
-        fixed = GraphColoring(problem.n, problem.edges, args.colors, name=problem.name)
-        result, extra = _solve_model(args, fixed)
-        colouring = fixed.decode(result.best_state)
+        final = problem.with_colors(args.colors)
+        result, extra = _solve_model(args, final)
+        colouring = final.decode(result.best_state)
         seconds = result.time_s
-    evaluation = problem.evaluate(colouring)
-    return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
-                   evaluation.violations, colouring, None, seconds, **extra)
+        energy = float(result.best_energy)
+    evaluation = final.evaluate(colouring)
+    return _report(args, final, label, args.solver, evaluation.objective, evaluation.feasible,
+                   evaluation.violations, colouring, energy, seconds, colors=int(final.colors), **extra)
 
 
 def command_exact(args):

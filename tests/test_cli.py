@@ -245,3 +245,49 @@ def test_colors_only_for_coloring(capsys):
 def test_constraint_preserving_moves_need_a_declared_structure(capsys):
     status, err = run_error(capsys, "solve", "maxcut", "random:n=5", "--moves", "constraint-preserving")
     assert status == 2 and "constraint-preserving" in err
+
+
+# ---------------------------------------------------------------------------------------------- coloring
+PENTAGON_COL = "c a 5-cycle needs 3 colours\np edge 5 5\ne 1 2\ne 2 3\ne 3 4\ne 4 5\ne 5 1\n"
+
+
+@pytest.fixture
+def col_file(tmp_path):
+    path = tmp_path / "pentagon.col"
+    path.write_text(PENTAGON_COL)
+    return path
+
+
+def test_coloring_search_and_exact_agree(capsys, col_file):
+    record = run_json(capsys, "solve", "coloring", str(col_file), "--time-limit", "2")
+    assert CONTRACT_KEYS <= set(record) and record["feasible"] is True
+    assert record["objective"] == 3 and len(record["solution"]) == 5
+    exact = run_json(capsys, "exact", "coloring", str(col_file))
+    assert exact["optimal"] is True and exact["objective"] == 3 and exact["bound"] == 3
+
+
+def test_coloring_with_fixed_colors_reports_the_model_size(capsys, col_file, tmp_path):
+    record = run_json(capsys, "solve", "coloring", str(col_file), "--colors", "3", "--sweeps", "200")
+    assert record["colors"] == 3 and record["n_variables"] == 15 and record["feasible"] is True
+    solution_file = tmp_path / "colours.json"
+    solution_file.write_text(json.dumps({"solution": [0, 0, 1, 0, 1]}))  # edge (0, 1) has one colour
+    evaluated = run_json(capsys, "evaluate", "coloring", str(col_file), str(solution_file))
+    assert evaluated["feasible"] is False and any("(0, 1)" in line for line in evaluated["violations"])
+
+
+@pytest.mark.parametrize("content", [
+    "p edge 3 1\ne 2 2\n",            # self-loop
+    "p edge 3 1\ne 1 7\n",            # node out of range
+    "e 1 2\n",                        # no p line
+    "p edge 0 0\n",                   # empty graph
+])
+def test_bad_dimacs_files(capsys, tmp_path, content):
+    path = tmp_path / "bad.col"
+    path.write_text(content)
+    status, err = run_error(capsys, "solve", "coloring", str(path))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_zero_colors_is_bad_usage(capsys, col_file):
+    status, err = run_error(capsys, "solve", "coloring", str(col_file), "--colors", "0")
+    assert status == 2 and "--colors" in err

@@ -2,6 +2,7 @@
 
 from ._base import Evaluation, Problem
 from .maxcut import MaxCut
+from .coloring import GraphColoring, fewest_colors
 from .tsp import TSP
 
-__all__ = ["Evaluation", "Problem", "MaxCut", "TSP"]
+__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "fewest_colors"]
