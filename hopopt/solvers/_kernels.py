@@ -86,6 +86,35 @@ def _greedy_descent(indptr, indices, data, thresholds, state, fields, energy):
 
 
 @njit(inline="always")
+def _accept(delta, beta, acceptance, seed):
+    """Metropolis or Glauber decision for a move of cost ``delta``; returns (accepted, seed)."""
+    if acceptance == METROPOLIS:
+        if delta <= 0.0:
+            return True, seed
+        scaled = beta * delta
+        if scaled > _METROPOLIS_CUTOFF:
+            return False, seed
+        uniform, seed = _next_uniform(seed)
+        return uniform < np.exp(-scaled), seed
+    scaled = beta * delta
+    if scaled > _GLAUBER_CUTOFF:
+        return False, seed
+    if scaled < -_GLAUBER_CUTOFF:
+        return True, seed
+    uniform, seed = _next_uniform(seed)
+    return uniform * (1.0 + np.exp(scaled)) < 1.0, seed
+
+
+@njit(inline="always")
+def _end_of_sweep(trace, r, k, energy, state, best_energies, best_states):
+    """Record restart r's energy after sweep k and keep its state if it is the lowest so far."""
+    trace[r, k] = energy
+    if energy < best_energies[r]:
+        best_energies[r] = energy
+        best_states[r, :] = state
+
+
+@njit(inline="always")
 def _fill_acceptance_table(table, beta, cost_step, acceptance):
     """Acceptance probabilities of the flip costs k·cost_step, k = 0..; returns the largest k worth keeping.
 
@@ -155,28 +184,13 @@ def anneal_chunk(indptr, indices, data, thresholds, offset, betas, start, stop, 
                                 continue
                         elif delta > 0.0:
                             continue
-                elif acceptance == METROPOLIS:
-                    if delta > 0.0:
-                        scaled = beta * delta
-                        if scaled > _METROPOLIS_CUTOFF:
-                            continue
-                        uniform, seed = _next_uniform(seed)
-                        if uniform >= np.exp(-scaled):
-                            continue
                 else:
-                    scaled = beta * delta
-                    if scaled > _GLAUBER_CUTOFF:
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if not accepted:
                         continue
-                    if scaled > -_GLAUBER_CUTOFF:
-                        uniform, seed = _next_uniform(seed)
-                        if uniform * (1.0 + np.exp(scaled)) >= 1.0:
-                            continue
                 _flip(indptr, indices, data, state, fields, i)
                 energy += delta
-            trace[r, k] = energy
-            if energy < best_energies[r]:
-                best_energies[r] = energy
-                best_states[r, :] = state
+            _end_of_sweep(trace, r, k, energy, state, best_energies, best_states)
         energies[r] = energy
         rng_state[r] = seed
         states[r, :] = state
@@ -192,26 +206,6 @@ def polish(indptr, indices, data, thresholds, offset, states, energies):
         _greedy_descent(indptr, indices, data, thresholds, states[r], fields, energy)
         # exact energy of the final state, not the incrementally updated one
         energies[r] = _fields_and_energy(indptr, indices, data, thresholds, offset, states[r], fields)
-
-
-@njit(inline="always")
-def _accept(delta, beta, acceptance, seed):
-    """Metropolis or Glauber decision for a move of cost ``delta``; returns (accepted, seed)."""
-    if acceptance == METROPOLIS:
-        if delta <= 0.0:
-            return True, seed
-        scaled = beta * delta
-        if scaled > _METROPOLIS_CUTOFF:
-            return False, seed
-        uniform, seed = _next_uniform(seed)
-        return uniform < np.exp(-scaled), seed
-    scaled = beta * delta
-    if scaled > _GLAUBER_CUTOFF:
-        return False, seed
-    if scaled < -_GLAUBER_CUTOFF:
-        return True, seed
-    uniform, seed = _next_uniform(seed)
-    return uniform * (1.0 + np.exp(scaled)) < 1.0, seed
 
 
 @njit(inline="always")
@@ -274,10 +268,7 @@ def anneal_onehot_chunk(indptr, indices, data, thresholds, offset, groups, group
                     _reassign(indptr, indices, data, state, fields, groups[g, old], groups[g, new])
                     position[g] = new
                     energy += delta
-            trace[r, k] = energy
-            if energy < best_energies[r]:
-                best_energies[r] = energy
-                best_states[r, :] = state
+            _end_of_sweep(trace, r, k, energy, state, best_energies, best_states)
         energies[r] = energy
         rng_state[r] = seed
         states[r, :] = state
@@ -403,10 +394,7 @@ def anneal_tour_chunk(distances, betas, start, stop, acceptance, reversal_share,
                     if accepted:
                         tour[i], tour[j] = tour[j], tour[i]
                         length += delta
-            trace[r, k] = length
-            if length < best_lengths[r]:
-                best_lengths[r] = length
-                best_tours[r, :] = tour
+            _end_of_sweep(trace, r, k, length, tour, best_lengths, best_tours)
         lengths[r] = length
         rng_state[r] = seed
         tours[r, :] = tour
