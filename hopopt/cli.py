@@ -383,6 +383,8 @@ def command_evaluate(args):
 
 
 def command_compare(args):
+    if args.problem != "maxcut":
+        raise InputError(f"compare supports maxcut so far, not {args.problem} (use solve and exact side by side)")
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
     from .bench import compare_maxcut
     rows = compare_maxcut(problem, time_limit=args.time_limit, seed=args.seed, best_known=_known_optimum(label))

@@ -291,3 +291,8 @@ def test_bad_dimacs_files(capsys, tmp_path, content):
 def test_zero_colors_is_bad_usage(capsys, col_file):
     status, err = run_error(capsys, "solve", "coloring", str(col_file), "--colors", "0")
     assert status == 2 and "--colors" in err
+
+
+def test_compare_refuses_problems_it_does_not_support_yet(capsys):
+    status, err = run_error(capsys, "compare", "tsp", "random:n=5")
+    assert status == 2 and "compare" in err and len(err.strip().splitlines()) == 1
