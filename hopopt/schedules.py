@@ -32,7 +32,7 @@ def default_beta_range(model) -> tuple[float, float]:
     >>> from hopopt.schedules import default_beta_range
     >>> hot, cold = default_beta_range(EnergyModel([[0, 1], [1, 0]]))
     >>> round(hot, 4), round(cold, 4)
-    (0.3466, 2.9957)
+    (0.3466, 2.6492)
     """
     spin = model.to_spin()
     indptr, _, data = spin.csr()
