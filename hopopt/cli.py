@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="solve an embedded max-cut instance and check it against the optimum")
     demo.add_argument("--json", action="store_true")
 
+    memory = commands.add_parser("memory", help="associative memory experiments")
+    memory_commands = memory.add_subparsers(dest="memory_command", required=True, parser_class=_Parser)
+    capacity = memory_commands.add_parser("capacity", help="fraction recalled vs load P/N, and alpha_c")
+    capacity.add_argument("--neurons", type=_positive_int("--neurons", 2), required=True)
+    capacity.add_argument("--rule", choices=("hebb", "storkey", "pseudo-inverse"), default="hebb")
+    capacity.add_argument("--trials", type=_positive_int("--trials"), default=4)
+    capacity.add_argument("--seed", type=_positive_int("--seed", 0), default=0)
+    capacity.add_argument("--json", action="store_true")
+
     datasets = commands.add_parser("datasets", help="list or fetch catalogue instances")
     datasets_commands = datasets.add_subparsers(dest="datasets_command", required=True, parser_class=_Parser)
     datasets_commands.add_parser("list", help="list the catalogue")
@@ -426,6 +435,12 @@ def _print_human(command, record):
             print(f"{row['solver']:<28}{objective:>12}{gap:>10}{str(row.get('feasible', '')):>10}{time_s:>10}"
                   f"{note}")
         return
+    if command == "memory":
+        alpha = "never dropped below 50 %" if record["alpha_c"] is None else f"{record['alpha_c']:.3f}"
+        print(f"{record['rule']} rule, N = {record['neurons']}: alpha_c = {alpha}")
+        for load, fraction in record["curve"]:
+            print(f"  P/N = {load:.3f}  recalled {100 * fraction:5.1f} %")
+        return
     if command == "demo":
         print(f"max-cut on the embedded instance {record['instance']} ({record['n_variables']} nodes, "
               f"{record['edges']} edges)")
@@ -451,6 +466,15 @@ def _print_human(command, record):
     print("\n".join(line for line in lines if line))
 
 
+def command_memory(args):
+    """The capacity experiment: alpha_c (load where recall drops below 50 %) and the curve."""
+    from .problems.memory import capacity_curve
+
+    result = capacity_curve(args.neurons, args.rule, trials=args.trials, rng=args.seed)
+    return {"neurons": args.neurons, "rule": args.rule, "trials": args.trials, "seed": args.seed,
+            "alpha_c": result["alpha_c"], "curve": [[float(a), float(f)] for a, f in result["curve"]]}
+
+
 def command_datasets(args):
     from . import datasets
     if args.datasets_command == "list":
@@ -462,7 +486,7 @@ def command_datasets(args):
 
 
 COMMANDS = {"solve": command_solve, "exact": command_exact, "evaluate": command_evaluate,
-            "compare": command_compare, "demo": command_demo}
+            "compare": command_compare, "demo": command_demo, "memory": command_memory}
 
 
 def main(argv=None) -> int:

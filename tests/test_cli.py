@@ -296,3 +296,21 @@ def test_zero_colors_is_bad_usage(capsys, col_file):
 def test_compare_refuses_problems_it_does_not_support_yet(capsys):
     status, err = run_error(capsys, "compare", "tsp", "random:n=5")
     assert status == 2 and "compare" in err and len(err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------------------------- memory
+def test_memory_capacity_json(capsys):
+    record = run_json(capsys, "memory", "capacity", "--neurons", "60", "--rule", "pseudo-inverse", "--trials", "1")
+    assert {"alpha_c", "curve"} <= set(record)
+    loads = [load for load, _ in record["curve"]]
+    assert loads == sorted(loads) and all(0 <= fraction <= 1 for _, fraction in record["curve"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["memory", "capacity", "--neurons", "1"],
+    ["memory", "capacity", "--neurons", "50", "--rule", "oja"],
+    ["memory", "capacity"],
+])
+def test_memory_bad_usage(capsys, argv):
+    status, err = run_error(capsys, *argv)
+    assert status == 2 and len(err.strip().splitlines()) == 1
