@@ -1,14 +1,14 @@
 """numba kernels: the only compiled code in hopopt.
 
-Kernels see plain arrays only (W in CSR form as ``indptr, indices, data``; θ; spin states as int8 in
-{-1, +1}). Validation, timing, randomness set-up and packaging of results live in the Python solvers.
+Kernels see plain arrays only: W in CSR form as ``indptr, indices, data``; θ; states as int8 spins (±1) or
+binary values (0/1), tours as int64 city orders; distance matrices. Validation, timing, randomness set-up
+and packaging of results live in the Python solvers.
 
 Randomness inside the kernels comes from one splitmix64 stream per restart, seeded from the restart's own
 ``numpy.random.Generator`` child. A restart's result therefore depends only on its seed, never on which
 thread ran it or how many threads there are.
 """
 
-import numba as nb
 import numpy as np
 from numba import njit, prange
 
@@ -536,11 +536,6 @@ def brute_force(dense_weights, thresholds, offset, prefix_bits, tolerance):
         if block_minimum[block] <= overall + tolerance:
             ground += block_count[block]
     return overall, block_code[winner], ground
-
-
-def set_threads(count):
-    """Set the numba thread count (None: all cores numba was started with)."""
-    nb.set_num_threads(nb.config.NUMBA_NUM_THREADS if count is None else int(count))
 
 
 # ---------------------------------------------------------------------------------------------- exact TSP
