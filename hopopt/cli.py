@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="auto: constraint-preserving moves when the problem declares them")
     solve.add_argument("--colors", type=_positive_int("--colors"),
                        help="coloring: number of colours k (default: search for the fewest)")
+    solve.add_argument("--plot", metavar="FILE", help="draw the solution and the energy trace to FILE (PNG)")
 
     exact = commands.add_parser("exact", help="solve exactly (brute force or MILP) with a proven bound")
     instance_arguments(exact)
@@ -268,6 +269,8 @@ def command_solve(args):
     result, extra = _solve_model(args, problem)
     solution = problem.decode(result.best_state)
     evaluation = problem.evaluate(solution)
+    if args.plot:
+        _plot_solution(args.plot, problem, solution, result.trace, f"{args.problem} {label}")
     return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
                    evaluation.violations, solution, _solution_energy(problem, solution, result.best_energy),
                    result.time_s, status=result.message, sweeps=int(result.sweeps_done),
@@ -297,6 +300,42 @@ def _solve_model(args, problem):
         return result, {}
     result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
     return result, {}
+
+
+def _classical_scaling(distances):
+    """2-D positions whose distances approximate ``distances`` (classical MDS), for instances given as a
+    matrix only: the picture of the tour is then faithful up to the distortion of the embedding."""
+    n = distances.shape[0]
+    centring = np.eye(n) - np.full((n, n), 1.0 / n)
+    gram = -0.5 * centring @ (distances**2) @ centring
+    values, vectors = np.linalg.eigh(gram)
+    top = np.argsort(values)[::-1][:2]
+    return vectors[:, top] * np.sqrt(np.maximum(values[top], 0.0))
+
+
+def _plot_solution(path, problem, solution, trace, title):
+    """The solution (cut, tour or colouring) beside the energy trace of the best run, saved as one PNG."""
+    from matplotlib.figure import Figure
+
+    from . import plotting
+
+    figure = Figure(figsize=(11, 4.5))
+    left, right = figure.subplots(1, 2)
+    if hasattr(problem, "distances"):  # a TSP instance
+        coordinates = problem.coordinates
+        if coordinates is None:
+            coordinates = _classical_scaling(problem.distances)
+        plotting.plot_tour(coordinates, solution, title=f"{title}: length {problem.tour_length(solution):g}",
+                           ax=left)
+    elif hasattr(problem, "colors"):
+        plotting.plot_coloring(problem.edges, solution, problem.n, title=title, ax=left)
+    else:
+        plotting.plot_cut(problem, solution, title=title, ax=left)
+    if trace is not None and len(trace):
+        plotting.plot_energy_traces(trace, title="energy of the best run", ax=right)
+    else:
+        right.set_axis_off()
+    plotting.save_figure(figure, path)
 
 
 def _solution_energy(problem, solution, fallback):
@@ -335,6 +374,8 @@ def _solve_coloring(args, problem, label):
         seconds = result.time_s
         energy = float(result.best_energy)
     evaluation = final.evaluate(colouring)
+    if args.plot:
+        _plot_solution(args.plot, final, colouring, None, f"coloring {label}")
     return _report(args, final, label, args.solver, evaluation.objective, evaluation.feasible,
                    evaluation.violations, colouring, energy, seconds, colors=int(final.colors), **extra)
 

@@ -314,3 +314,23 @@ def test_memory_capacity_json(capsys):
 def test_memory_bad_usage(capsys, argv):
     status, err = run_error(capsys, *argv)
     assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------------------------- pictures
+@pytest.mark.parametrize("argv", [
+    ["solve", "maxcut", "random:n=12,seed=1", "--sweeps", "50"],
+    ["solve", "tsp", "random:n=7,seed=1", "--sweeps", "50"],
+    ["solve", "coloring", "random:n=10,seed=1", "--colors", "4", "--sweeps", "50"],
+])
+def test_solve_plot_writes_a_png(capsys, tmp_path, argv):
+    picture = tmp_path / "out" / "solution.png"
+    run_json(capsys, *argv, "--plot", str(picture))
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_solve_plot_to_an_unwritable_place_is_bad_usage(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, err = run_error(capsys, "solve", "maxcut", "random:n=8", "--sweeps", "10", "--plot",
+                            str(blocker / "x.png"))
+    assert status == 2 and len(err.strip().splitlines()) == 1
