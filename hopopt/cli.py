@@ -319,8 +319,12 @@ def _plot_solution(path, problem, solution, trace, title):
 
     from . import plotting
 
-    figure = Figure(figsize=(11, 4.5))
-    left, right = figure.subplots(1, 2)
+    with_trace = trace is not None and len(trace) > 0
+    figure = Figure(figsize=(11, 4.5) if with_trace else (7, 5.5))
+    if with_trace:
+        left, right = figure.subplots(1, 2)
+    else:
+        left = figure.subplots(1, 1)
     if hasattr(problem, "distances"):  # a TSP instance
         coordinates = problem.coordinates
         if coordinates is None:
@@ -331,10 +335,8 @@ def _plot_solution(path, problem, solution, trace, title):
         plotting.plot_coloring(problem.edges, solution, problem.n, title=title, ax=left)
     else:
         plotting.plot_cut(problem, solution, title=title, ax=left)
-    if trace is not None and len(trace):
+    if with_trace:
         plotting.plot_energy_traces(trace, title="energy of the best run", ax=right)
-    else:
-        right.set_axis_off()
     plotting.save_figure(figure, path)
 
 
