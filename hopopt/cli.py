@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--colors", type=_positive_int("--colors"),
                        help="coloring: number of colours k (default: search for the fewest)")
     solve.add_argument("--plot", metavar="FILE", help="draw the solution and the energy trace to FILE (PNG)")
+    solve.add_argument("--explain", action="store_true",
+                       help="break the energy of the best state into the objective and each constraint term")
 
     exact = commands.add_parser("exact", help="solve exactly (brute force or MILP) with a proven bound")
     instance_arguments(exact)
@@ -271,6 +273,8 @@ def command_solve(args):
     evaluation = problem.evaluate(solution)
     if args.plot:
         _plot_solution(args.plot, problem, solution, result.trace, f"{args.problem} {label}")
+    if args.explain:
+        extra["explain"] = _explanation(problem, result.best_state, result.info.get("model"))
     return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
                    evaluation.violations, solution, _solution_energy(problem, solution, result.best_energy),
                    result.time_s, status=result.message, sweeps=int(result.sweeps_done),
@@ -300,6 +304,15 @@ def _solve_model(args, problem):
         return result, {}
     result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
     return result, {}
+
+
+def _explanation(problem, state, model):
+    """The energy of ``state`` split into objective and constraint terms, with the violated constraints."""
+    from .problems.explain import explain
+
+    explanation = explain(problem, state, model)
+    return {"total": explanation.total, "terms": dict(explanation.terms),
+            "violations": list(explanation.violations), "text": str(explanation)}
 
 
 def _classical_scaling(distances):
@@ -378,6 +391,9 @@ def _solve_coloring(args, problem, label):
     evaluation = final.evaluate(colouring)
     if args.plot:
         _plot_solution(args.plot, final, colouring, None, f"coloring {label}")
+    if args.explain:
+        state = result.best_state if args.colors is not None else final.one_hot(colouring)
+        extra["explain"] = _explanation(final, state, None)
     return _report(args, final, label, args.solver, evaluation.objective, evaluation.feasible,
                    evaluation.violations, colouring, energy, seconds, colors=int(final.colors), **extra)
 
@@ -506,6 +522,9 @@ def _print_human(command, record):
         lines.append(f"  status     {record['status']}")
     for violation in record["violations"]:
         lines.append(f"  violated   {violation}")
+    if "explain" in record:
+        lines.append("  energy of the best state, term by term:")
+        lines += ["    " + line for line in record["explain"]["text"].splitlines()]
     print("\n".join(line for line in lines if line))
 
 

@@ -334,3 +334,15 @@ def test_solve_plot_to_an_unwritable_place_is_bad_usage(capsys, tmp_path):
     status, err = run_error(capsys, "solve", "maxcut", "random:n=8", "--sweeps", "10", "--plot",
                             str(blocker / "x.png"))
     assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_explain_terms_add_up_to_the_state_energy(capsys):
+    record = run_json(capsys, "solve", "tsp", "random:n=6,seed=1", "--moves", "single-flip", "--sweeps", "5",
+                      "--explain")
+    explanation = record["explain"]
+    assert sum(explanation["terms"].values()) == pytest.approx(record["state_energy"])
+    assert (explanation["violations"] == []) == (explanation["terms"]["each city once (A·Σ(rows−1)²)"] == 0
+                                                 and explanation["terms"]["each position once (A·Σ(cols−1)²)"] == 0)
+    coloring = run_json(capsys, "solve", "coloring", "random:n=12,seed=2", "--colors", "2", "--sweeps", "20",
+                        "--explain")
+    assert sum(coloring["explain"]["terms"].values()) == pytest.approx(coloring["energy"])
