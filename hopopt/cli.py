@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     capacity.add_argument("--rule", choices=("hebb", "storkey", "pseudo-inverse"), default="hebb")
     capacity.add_argument("--trials", type=_positive_int("--trials"), default=4)
     capacity.add_argument("--seed", type=_positive_int("--seed", 0), default=0)
+    capacity.add_argument("--plot", metavar="FILE", help="draw the capacity curve to FILE (PNG)")
     capacity.add_argument("--json", action="store_true")
 
     datasets = commands.add_parser("datasets", help="list or fetch catalogue instances")
@@ -533,6 +534,11 @@ def command_memory(args):
     from .problems.memory import capacity_curve
 
     result = capacity_curve(args.neurons, args.rule, trials=args.trials, rng=args.seed)
+    if args.plot:
+        from . import plotting
+        figure = plotting.plot_capacity_curves({args.rule: result["curve"]},
+                                               title=f"Recall vs load, N = {args.neurons}")
+        plotting.save_figure(figure, args.plot)
     return {"neurons": args.neurons, "rule": args.rule, "trials": args.trials, "seed": args.seed,
             "alpha_c": result["alpha_c"], "curve": [[float(a), float(f)] for a, f in result["curve"]]}
 

@@ -346,3 +346,9 @@ def test_explain_terms_add_up_to_the_state_energy(capsys):
     coloring = run_json(capsys, "solve", "coloring", "random:n=12,seed=2", "--colors", "2", "--sweeps", "20",
                         "--explain")
     assert sum(coloring["explain"]["terms"].values()) == pytest.approx(coloring["energy"])
+
+
+def test_memory_capacity_plot(capsys, tmp_path):
+    picture = tmp_path / "capacity.png"
+    run_json(capsys, "memory", "capacity", "--neurons", "40", "--trials", "1", "--plot", str(picture))
+    assert picture.read_bytes()[:4] == b"\x89PNG"
