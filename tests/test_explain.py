@@ -168,3 +168,16 @@ def test_bad_inputs():
         explain(problem, [0, 1, 0])  # spin model needs ±1
     with pytest.raises(TypeError):
         explain(object(), [1], model=problem.to_model())
+
+
+def test_problem_explain_method_is_the_function():
+    """problem.explain(state) is explain(problem, state)."""
+    import numpy as np
+
+    from hopopt.problems import TSP
+    from hopopt.problems.explain import explain as explain_function
+
+    problem = TSP.random(4, seed=3)
+    state = problem.encode([0, 2, 1, 3])
+    assert problem.explain(state).terms == explain_function(problem, state).terms
+    assert problem.explain(np.zeros(16, dtype=int)).violations

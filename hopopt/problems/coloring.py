@@ -597,6 +597,15 @@ class GraphColoring:
         bad = (left == right) & (left >= 0)
         return np.bincount(self.edges[bad].reshape(-1), minlength=self.n).astype(np.int64)
 
+    def explain(self, state, model=None):
+        """The energy of a raw model state split into objective and constraint terms, with the violations.
+
+        See :func:`hopopt.problems.explain.explain`.
+        """
+        from .explain import explain
+
+        return explain(self, state, model)
+
     def __repr__(self):
         return f"GraphColoring(name={self.name!r}, n={self.n}, edges={len(self.edges)}, colors={self.colors})"
 

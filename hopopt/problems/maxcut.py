@@ -186,5 +186,14 @@ class MaxCut:
             raise ValueError("a max-cut solution must give side 0 or 1 for every node")
         return sides.astype(np.int8)
 
+    def explain(self, state, model=None):
+        """The energy of a raw model state split into objective and constraint terms, with the violations.
+
+        See :func:`hopopt.problems.explain.explain`.
+        """
+        from .explain import explain
+
+        return explain(self, state, model)
+
     def __repr__(self):
         return f"MaxCut(name={self.name!r}, n={self.n}, edges={len(self.edges)})"

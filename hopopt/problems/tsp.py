@@ -298,5 +298,14 @@ class TSP:
         """The tour length of a valid tour with this energy (``E = D·length``)."""
         return float(energy) / float(distance_scale)
 
+    def explain(self, state, model=None):
+        """The energy of a raw model state split into objective and constraint terms, with the violations.
+
+        See :func:`hopopt.problems.explain.explain`.
+        """
+        from .explain import explain
+
+        return explain(self, state, model)
+
     def __repr__(self):
         return f"TSP(name={self.name!r}, n={self.n})"
