@@ -301,7 +301,8 @@ def _solve_model(args, problem):
         return result, {"moves": result.info["moves"]}
     if args.solver == "tank":
         from .solvers.tank import tank
-        result = tank(model, n_starts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
+        # analog dynamics on large penalty networks can take minutes to settle: bound them by default
+        result = tank(model, n_starts=args.restarts or 10, time_limit=args.time_limit or 10.0, rng=args.seed)
         return result, {}
     result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
     return result, {}
