@@ -237,22 +237,24 @@ def decode_tank_state(state, n):
 def tour_length(tour, distances):
     """Length of the closed tour visiting ``tour`` in order and returning to the start.
 
+    The argument order of the 1985 study code; :func:`hopopt.io.tour_length` does the work.
+
     Examples
     --------
     >>> from hopopt.problems.hopfield_tank import tour_length
     >>> tour_length([0, 1, 2], [[0, 1, 2], [1, 0, 1.5], [2, 1.5, 0]])
     4.5
     """
-    distances = np.asarray(distances, dtype=np.float64)
-    tour = np.asarray(tour, dtype=np.int64)
-    return float(distances[tour, np.roll(tour, -1)].sum())
+    from ..io import tour_length as closed_length
+
+    return closed_length(np.asarray(distances, dtype=np.float64), tour)
 
 
 def optimal_tour(distances):
-    """A shortest closed tour by the Held–Karp dynamic programme (exact; n ≤ 16).
+    """A shortest closed tour, by Held–Karp (:func:`hopopt.solvers.exact_tsp.held_karp`, n ≤ 18).
 
-    ``O(2ⁿ n²)`` work, vectorised over the last city: for 10 cities it takes milliseconds where listing all
-    (n − 1)!/2 = 181440 tours takes seconds; the tests check it against that brute force for small n.
+    For 10 cities this takes milliseconds where listing all (n − 1)!/2 = 181440 tours takes seconds; the
+    tests check it against that brute force for small n.
 
     Returns
     -------
@@ -263,39 +265,16 @@ def optimal_tour(distances):
     Examples
     --------
     >>> from hopopt.problems.hopfield_tank import optimal_tour
-    >>> optimal_tour([[0, 1, 5, 1], [1, 0, 1, 5], [5, 1, 0, 1], [1, 5, 1, 0]])
-    ([0, 3, 2, 1], 4.0)
+    >>> tour, length = optimal_tour([[0, 1, 5, 1], [1, 0, 1, 5], [5, 1, 0, 1], [1, 5, 1, 0]])
+    >>> length
+    4.0
     """
+    from ..solvers.exact_tsp import held_karp
+
     distances = _check_distances(distances)
-    n = _check_city_count(distances.shape[0], 1, "len(distances)")
-    if n > 16:
-        raise ValueError(f"optimal_tour is exact Held–Karp for at most 16 cities, got {n}")
-    if n <= 2:
-        tour = list(range(n))
-        return tour, tour_length(tour, distances)
-    others = n - 1  # city 0 is the fixed start; the subsets are over cities 1..n-1
-    inner = distances[1:, 1:]
-    cost = np.full((1 << others, others), np.inf)
-    parent = np.full((1 << others, others), -1, dtype=np.int64)
-    cost[1 << np.arange(others), np.arange(others)] = distances[0, 1:]
-    for mask in range(1, 1 << others):
-        members = np.flatnonzero((mask >> np.arange(others)) & 1)
-        if members.size < 2:
-            continue
-        # cost of ending at j: best over the previous end i of cost[mask without j, i] + d(i, j)
-        previous = cost[mask ^ (1 << members)] + inner[:, members].T
-        best = np.argmin(previous, axis=1)
-        cost[mask, members] = previous[np.arange(members.size), best]
-        parent[mask, members] = best
-    full = (1 << others) - 1
-    closing = cost[full] + distances[1:, 0]
-    last = int(np.argmin(closing))
-    length = float(closing[last])
-    order, mask = [], full
-    while last >= 0:
-        order.append(last + 1)
-        last, mask = int(parent[mask, last]), mask ^ (1 << last)
-    return [0] + order[::-1], length
+    _check_city_count(distances.shape[0], 1, "len(distances)")
+    exact = held_karp(distances)
+    return [int(city) for city in exact.solution], float(exact.objective)
 
 
 def _tour_statistics(result, distances, n, optimum):
