@@ -15,8 +15,9 @@ import sys
 import numpy as np
 
 from .errors import InputError
+from .result import json_default
+from .instances import PROBLEMS, known_optimum, load_instance
 
-PROBLEMS = ("maxcut", "tsp", "coloring")
 SOLVERS = ("anneal", "descent", "penalty", "tank")
 MOVES = ("auto", "single-flip", "constraint-preserving")
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
@@ -97,8 +98,29 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="hopopt against the exact method and installed peers")
     instance_arguments(compare)
     compare.add_argument("--time-limit", type=_positive_float("--time-limit"), default=10.0,
-                         help="seconds for each solver (default 10)")
-    compare.add_argument("--seed", type=_positive_int("--seed", 0), default=0)
+                         help="seconds for each heuristic run (default 10)")
+    compare.add_argument("--exact-time-limit", type=_positive_float("--exact-time-limit"),
+                         help="seconds for the exact method (default: --time-limit)")
+    compare.add_argument("--solvers", help="comma-separated solver and peer names (default: hopopt, exact and "
+                                           "every peer); " + _solver_listing())
+    seeds = compare.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=_positive_int("--seed", 0), default=0, help="one run per solver (default 0)")
+    seeds.add_argument("--seeds", help="several runs per randomised solver, e.g. 0-9: adds success probability, "
+                                       "TTS99 with its 95 %% interval and the valid rate")
+    compare.add_argument("--sweeps", type=_positive_int("--sweeps"),
+                         help="fixed sweeps per restart for every annealer instead of filling the time limit")
+    compare.add_argument("--restarts", type=_positive_int("--restarts"), help="restarts (reads) for every annealer")
+    compare.add_argument("--plot", metavar="FILE", help="draw a bar chart of gaps and times to FILE (PNG)")
+
+    bench = commands.add_parser("bench", help="run a benchmark suite file; results to CSV/JSON/PNG")
+    bench.add_argument("suite", help="a suite file (see hopopt.bench.suite for the format)")
+    bench.add_argument("--out", help="output folder (default: bench-SUITE next to the current directory)")
+    bench.add_argument("--executor", default="process",
+                       help="process (default: a local process pool), dask-local, or dask://HOST:PORT")
+    bench.add_argument("--workers", type=_positive_int("--workers"), help="worker processes (default: cores)")
+    bench.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
+    bench.add_argument("--resume", action="store_true", help="keep the runs already in OUT/runs.jsonl, run the rest")
+    bench.add_argument("--json", action="store_true", help="print one JSON object on stdout (no progress bar)")
 
     demo = commands.add_parser("demo", help="solve an embedded max-cut instance and check it against the optimum")
     demo.add_argument("--json", action="store_true")
@@ -122,95 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _solver_listing():
+    from .bench.runners import solver_names
+
+    return "; ".join(f"{problem}: {', '.join(names)}" for problem, names in solver_names().items())
+
+
 def _version():
     from . import __version__
     return __version__
 
 
 # ---------------------------------------------------------------------------------------------- instances
-RANDOM_OPTIONS = {"maxcut": {"n", "seed", "p"}, "tsp": {"n", "seed"}, "coloring": {"n", "seed", "p"}}
-
-
-def load_instance(problem_name, spec, data_dir=None):
-    """The problem object an INSTANCE argument names, and a short label for reports.
-
-    INSTANCE is a file path (Gset for maxcut, TSPLIB for tsp, DIMACS .col for coloring), a catalogue name, or
-    ``random:n=…,seed=…[,p=…]``.
-
-    Examples
-    --------
-    >>> from hopopt.cli import load_instance
-    >>> problem, label = load_instance("maxcut", "random:n=10,seed=1")
-    >>> problem.n, label
-    (10, 'random:n=10,seed=1')
-    """
-    from . import datasets
-
-    if spec.startswith("random:"):
-        return _random_instance(problem_name, spec), spec
-    if os.path.exists(spec):
-        path = spec
-    else:
-        entry = datasets.lookup(spec)
-        if entry is None:
-            raise InputError(f"instance {spec!r} is not a file, a catalogue name (see `hopopt datasets list`) "
-                             f"or a random:n=…,seed=… spec")
-        if entry.problem != problem_name:
-            raise InputError(f"instance {spec!r} is a {entry.problem} instance, not {problem_name}")
-        path = datasets.find_instance(spec, data_dir)
-    try:
-        return _read_instance(problem_name, path), str(spec)
-    except InputError:
-        raise
-    except ValueError as error:
-        raise InputError(f"{path}: {error}") from None
-
-
-def _random_instance(problem_name, spec):
-    from . import datasets
-    from .problems import TSP, MaxCut
-
-    options = datasets.parse_random_spec(spec)
-    unknown = set(options) - RANDOM_OPTIONS[problem_name]
-    if unknown:
-        raise InputError(f"instance {spec!r}: unknown random option(s) {sorted(unknown)} for {problem_name}; "
-                         f"use {', '.join(sorted(RANDOM_OPTIONS[problem_name]))}")
-    if "n" not in options:
-        raise InputError(f"instance {spec!r}: random instances need n=…")
-    n, p, seed = options["n"], options.get("p", 0.5), options.get("seed", 0)
-    smallest = 3 if problem_name == "tsp" else 1
-    if not isinstance(n, int) or n < smallest:
-        raise InputError(f"instance {spec!r}: n must be an integer ≥ {smallest}, got {n!r}")
-    if not 0 <= p <= 1:
-        raise InputError(f"instance {spec!r}: p must be in [0, 1], got {p!r}")
-    if problem_name == "tsp":
-        return TSP.random(n, seed=seed)
-    if problem_name == "coloring":
-        from .problems.coloring import GraphColoring
-        return GraphColoring.random(n, p, seed=seed, colors=1)  # k is chosen later (--colors or the search)
-    return MaxCut.random(n, p, seed=seed)
-
-
-def _read_instance(problem_name, path):
-    from . import io
-    from .problems import TSP, MaxCut
-
-    if problem_name == "tsp":
-        return TSP.from_tsplib(io.read_tsplib(path))
-    if problem_name == "coloring":
-        from .problems.coloring import GraphColoring
-        # k is chosen later: --colors, or the fewest-colours search
-        return GraphColoring.from_edgelist(io.read_dimacs(path), colors=1)
-    graph = io.read_gset(path)
-    return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name)
-
-
-def _known_optimum(spec):
-    from . import datasets
-    entry = datasets.lookup(os.path.splitext(os.path.basename(spec))[0])
-    return None if entry is None else entry.optimum
-
-
 def _read_solution(path, problem_name=None, problem=None):
     """The solution list in a JSON file (``{"solution": [...]}``) or, for tsp, a TSPLIB .tour file."""
     if problem_name == "tsp" and not str(path).lower().endswith(".json"):
@@ -247,7 +192,7 @@ def _report(args, problem, label, solver, objective, feasible, violations, solut
         "energy": None if energy is None else float(energy), "time_s": time_s,
         "optimal": optimal, "bound": bound,
     }
-    best_known = _known_optimum(label)
+    best_known = known_optimum(label)
     if best_known is not None:
         record["best_known"] = best_known
         record["gap"] = (best_known - objective) / abs(best_known) if problem.sense == "max" else \
@@ -401,38 +346,17 @@ def _solve_coloring(args, problem, label):
 
 
 def command_exact(args):
-    problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    if args.problem == "maxcut":
-        from .solvers import solve_exact
+    from .bench.runners import Budget, get_solver
 
-        result = solve_exact(problem.to_model(), time_limit=args.time_limit)
-        solution = problem.decode(result.best_state)
-        bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
-        time_s, method, optimal, message = result.time_s, result.method, result.optimal, result.message
-    else:
-        exact = _exact_solution(args.problem, problem, args.time_limit)
-        solution, time_s, method, optimal, message = (exact.solution, exact.time_s, exact.method, exact.optimal,
-                                                      exact.message)
-        bound = float(exact.bound) if np.isfinite(exact.bound) else None
+    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    # the same exact methods compare and bench run: brute force / MILP, Held–Karp / TSP MILP, DSATUR B&B
+    outcome = get_solver(args.problem, "exact").run(problem, Budget(time_limit=args.time_limit))
+    solution, extra = outcome.solution, outcome.extra
     evaluation = problem.evaluate(solution)
     energy = _solution_energy(problem, solution, None) if args.problem != "coloring" else None
-    return _report(args, problem, label, f"exact-{method}", evaluation.objective, evaluation.feasible,
-                   evaluation.violations, solution, energy, time_s, optimal=bool(optimal), bound=bound,
-                   status=message)
-
-
-# Held–Karp is exact and fast up to this many cities; past it the MILP with subtour cuts is used
-HELD_KARP_UP_TO = 16
-
-
-def _exact_solution(problem_name, problem, time_limit):
-    if problem_name == "tsp":
-        from .solvers.exact_tsp import held_karp, tsp_milp
-        if problem.n <= HELD_KARP_UP_TO:
-            return held_karp(problem.distances, time_limit=time_limit)
-        return tsp_milp(problem.distances, time_limit=time_limit)
-    from .solvers.exact_coloring import exact_coloring
-    return exact_coloring(problem.n, problem.edges, time_limit=time_limit)
+    return _report(args, problem, label, f"exact-{extra['method']}", evaluation.objective, evaluation.feasible,
+                   evaluation.violations, solution, energy, extra["time_s"], optimal=extra["optimal"],
+                   bound=extra["bound"], status=extra["message"])
 
 
 def command_evaluate(args):
@@ -453,12 +377,45 @@ def command_evaluate(args):
 
 
 def command_compare(args):
-    if args.problem != "maxcut":
-        raise InputError(f"compare supports maxcut so far, not {args.problem} (use solve and exact side by side)")
+    from .bench.compare import compare, expand_seeds
+    from .bench.runners import get_solver
+
+    names = None
+    if args.solvers:
+        names = [name.strip() for name in args.solvers.split(",") if name.strip()]
+        for name in names:
+            get_solver(args.problem, name)  # an unknown name is one clear line, before any instance is read
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    from .bench import compare_maxcut
-    rows = compare_maxcut(problem, time_limit=args.time_limit, seed=args.seed, best_known=_known_optimum(label))
-    return {"problem": args.problem, "instance": label, "rows": rows}
+    seeds = expand_seeds(args.seeds) if args.seeds is not None else (args.seed,)
+    table = compare(args.problem, problem, label, solvers=names, time_limit=args.time_limit,
+                    exact_time_limit=args.exact_time_limit, seeds=seeds, sweeps=args.sweeps,
+                    restarts=args.restarts, known=known_optimum(args.instance), progress=not args.json)
+    if args.plot:
+        from . import plotting
+        figure = plotting.plot_compare(table["rows"], title=f"{args.problem} {label}")
+        plotting.save_figure(figure, args.plot)
+    table["rows"] = [_finite(row) for row in table["rows"]]
+    table["runs"] = [_finite(record) for record in table["runs"]]
+    return table
+
+
+def command_bench(args):
+    from .bench.suite_runner import load_suite, run_suite
+
+    suite = load_suite(args.suite, args.data_dir)
+    out = args.out or f"bench-{os.path.splitext(os.path.basename(args.suite))[0]}"
+    command = "hopopt " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("hopopt") else None
+    result = run_suite(suite, out, executor=args.executor, workers=args.workers, data_dir=args.data_dir,
+                       resume=args.resume, progress=not args.json, command=command)
+    return {"suite": args.suite, "out": result["out"], "runs": result["runs"], "new_runs": result["new_runs"],
+            "wall_s": result["wall_s"], "machine": result["machine"], "targets": result["targets"],
+            "summary": [_finite(row) for row in result["summary"]], "files": result["files"]}
+
+
+def _finite(row):
+    """JSON has no infinity: an infinite time to solution ("never reached") is written as null."""
+    return {key: (None if isinstance(value, float) and not math.isfinite(value) else value)
+            for key, value in row.items()}
 
 
 DEMO_INSTANCE = "random:n=40,seed=2026,p=0.3"
@@ -486,15 +443,13 @@ def command_demo(args):
 
 def _print_human(command, record):
     if command == "compare":
-        print(f"{record['problem']} {record['instance']}")
-        print(f"{'solver':<28}{'objective':>12}{'gap':>10}{'feasible':>10}{'time_s':>10}")
-        for row in record["rows"]:
-            gap = "" if row.get("gap") is None else f"{100 * row['gap']:.2f}%"
-            objective = "" if row.get("objective") is None else f"{row['objective']:g}"
-            time_s = "" if row.get("time_s") is None else f"{row['time_s']:.3f}"
-            note = f"  ({row['note']})" if row.get("note") else ""
-            print(f"{row['solver']:<28}{objective:>12}{gap:>10}{str(row.get('feasible', '')):>10}{time_s:>10}"
-                  f"{note}")
+        _print_compare(record)
+        return
+    if command == "bench":
+        with open(os.path.join(record["out"], "summary.md"), encoding="utf-8") as handle:
+            print(handle.read().rstrip())
+        print(f"\n{record['runs']} runs ({record['new_runs']} new) in {record['wall_s']:.1f} s; results in "
+              f"{record['out']}: " + ", ".join(os.path.basename(path) for path in record["files"]))
         return
     if command == "memory":
         alpha = "never dropped below 50 %" if record["alpha_c"] is None else f"{record['alpha_c']:.3f}"
@@ -530,6 +485,34 @@ def _print_human(command, record):
     print("\n".join(line for line in lines if line))
 
 
+def _print_compare(record):
+    target = "unknown" if record["target"] is None else f"{record['target']:g}"
+    print(f"{record['problem']} {record['instance']} (n = {record['n']}): gaps against {target}, "
+          f"{record['target_source']}")
+    statistics = len(record["seeds"]) > 1
+    header = f"{'solver':<24}{'objective':>12}{'gap':>10}{'feasible':>10}{'time_s':>10}"
+    if statistics:
+        header += f"{'runs':>6}{'valid':>8}{'P(success) [95% CI]':>24}{'TTS99 s [95% CI]':>28}"
+    print(header)
+    for row in record["rows"]:
+        if row["status"] != "ok":
+            print(f"{row['solver']:<24}{row['status']:>12}" + (f"  ({row['note']})" if row.get("note") else ""))
+            continue
+        gap = "" if row.get("gap") is None else f"{100 * row['gap']:.2f}%"
+        objective = "" if row.get("objective") is None else f"{row['objective']:g}"
+        time_s = "" if row.get("time_s") is None else f"{row['time_s']:.3f}"
+        line = f"{row['solver']:<24}{objective:>12}{gap:>10}{str(row.get('feasible', '')):>10}{time_s:>10}"
+        if statistics:
+            success = "" if row.get("success_probability") is None else \
+                f"{row['success_probability']:.2f} [{row['success_low']:.2f}, {row['success_high']:.2f}]"
+            tts = "never" if row.get("tts99") is None and row.get("success_probability") == 0 else \
+                ("" if row.get("tts99") is None else
+                 f"{row['tts99']:.3g} [{row['tts99_low']:.3g}, " +
+                 ("inf" if row.get("tts99_high") is None else f"{row['tts99_high']:.3g}") + "]")
+            line += f"{row['runs']:>6}{100 * row['valid_rate']:>7.0f}%{success:>24}{tts:>28}"
+        print(line)
+
+
 def command_memory(args):
     """The capacity experiment: alpha_c (load where recall drops below 50 %) and the curve."""
     from .problems.memory import capacity_curve
@@ -555,7 +538,7 @@ def command_datasets(args):
 
 
 COMMANDS = {"solve": command_solve, "exact": command_exact, "evaluate": command_evaluate,
-            "compare": command_compare, "demo": command_demo, "memory": command_memory}
+            "compare": command_compare, "bench": command_bench, "demo": command_demo, "memory": command_memory}
 
 
 def main(argv=None) -> int:
@@ -584,21 +567,13 @@ def main(argv=None) -> int:
         return EXIT_INTERNAL
     try:
         if getattr(args, "json", False):
-            print(json.dumps(record, default=_json_default))
+            print(json.dumps(record, default=json_default))
         else:
             _print_human(args.command, record)
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away; nothing left to say
         sys.stderr.close()
     return EXIT_OK
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 if __name__ == "__main__":

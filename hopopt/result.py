@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-__all__ = ["SolveResult", "Status", "STATUS_MESSAGES"]
+__all__ = ["SolveResult", "Status", "STATUS_MESSAGES", "json_default"]
 
 
 class Status:
@@ -102,3 +102,21 @@ class SolveResult:
         return (f"SolveResult(solver={self.solver!r}, best_energy={self.best_energy:g}, "
                 f"restarts={self.states.shape[0]}, sweeps_done={self.sweeps_done}, "
                 f"status={self.status} ({self.message}), time_s={self.time_s:.3g})")
+
+
+def json_default(value):
+    """``json.dumps(..., default=json_default)``: numpy scalars and arrays as Python numbers and lists.
+
+    Examples
+    --------
+    >>> import json
+    >>> import numpy as np
+    >>> from hopopt.result import json_default
+    >>> json.dumps({"cut": np.int64(3), "sides": np.array([0, 1])}, default=json_default)
+    '{"cut": 3, "sides": [0, 1]}'
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -152,3 +152,183 @@ def test_module_does_not_import_pyplot():
     imported += [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                  for alias in node.names]
     assert not [name for name in imported if "pyplot" in name]
+
+
+# --- benchmark pictures: plot_compare, plot_gap_vs_time, plot_tts_vs_size -----------------------------------
+
+import math  # noqa: E402
+
+
+def _compare_rows():
+    return [
+        {"solver": "hopopt-anneal", "objective": 10.0, "gap": 0.0, "feasible": True, "time_s": 0.02,
+         "status": "ok"},
+        {"solver": "dwave-sa", "objective": 9.0, "gap": 0.1, "feasible": True, "time_s": 1.5, "status": "ok"},
+        {"solver": "openjij-sa", "objective": None, "gap": None, "feasible": None, "time_s": None,
+         "status": "not installed", "note": "not installed (No module named 'openjij')"},
+        {"solver": "hopopt-penalty", "objective": 12.0, "gap": None, "feasible": False, "time_s": 0.3,
+         "status": "ok"},
+        {"solver": "exact", "objective": None, "gap": None, "feasible": None, "time_s": None, "status": "failed",
+         "note": "RuntimeError: boom"},
+    ]
+
+
+def _records():
+    records = []
+    for solver, gaps in (("hopopt-anneal", [0.0, 0.02, 0.05]), ("dwave-sa", [0.1, 0.0])):
+        for seed, gap in enumerate(gaps):
+            records.append({"solver": solver, "status": "ok", "feasible": True, "gap": gap, "seed": seed,
+                            "time_s": 0.01 * (seed + 1)})
+    records.append({"solver": "hopopt-anneal", "status": "ok", "feasible": False, "gap": None, "time_s": 0.5})
+    records.append({"solver": "exact", "status": "ok", "feasible": True, "gap": None, "time_s": 2.0})  # no target
+    records.append({"solver": "openjij-sa", "status": "not installed", "feasible": None, "gap": None,
+                    "time_s": None})
+    return records
+
+
+def _summary():
+    rows = []
+    for solver, base in (("hopopt-anneal", 0.01), ("dwave-sa", 0.03)):
+        for n in (16, 8, 32):
+            tts = base * n / 8
+            rows.append({"n": n, "solver": solver, "tts99": tts, "tts99_low": tts / 2,
+                         "tts99_high": math.inf if n == 32 else 3 * tts})
+    rows.append({"n": 64, "solver": "dwave-sa", "tts99": math.inf, "tts99_low": 5.0, "tts99_high": math.inf})
+    rows.append({"n": 64, "solver": "dwave-sa", "tts99": math.inf, "tts99_low": None, "tts99_high": math.inf})
+    rows.append({"n": 64, "solver": "openjij-sa", "tts99": None, "tts99_low": None, "tts99_high": None})
+    return rows
+
+
+BENCH_CASES = {
+    "compare": lambda: plotting.plot_compare(_compare_rows()),
+    "compare_zero_gaps": lambda: plotting.plot_compare([dict(row, gap=0.0) for row in _compare_rows()[:2]]),
+    "compare_empty": lambda: plotting.plot_compare([]),
+    "gap_vs_time": lambda: plotting.plot_gap_vs_time(_records()),
+    "gap_vs_time_empty": lambda: plotting.plot_gap_vs_time([]),
+    "tts": lambda: plotting.plot_tts_vs_size(_summary()),
+    "tts_empty": lambda: plotting.plot_tts_vs_size([]),
+}
+
+
+def _texts(ax):
+    return [text.get_text() for text in ax.texts]
+
+
+def _legend_labels(ax):
+    legend = ax.get_legend()
+    return [text.get_text() for text in legend.get_texts()] if legend is not None else []
+
+
+@pytest.mark.parametrize("name", sorted(BENCH_CASES))
+def test_bench_plots_are_titled_labelled_and_save(name, tmp_path):
+    figure = BENCH_CASES[name]()
+    assert isinstance(figure, Figure)
+    suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    first = figure.axes[0]
+    assert suptitle or first.get_title()
+    assert first.get_xlabel() and first.get_ylabel()
+    assert all(ax.get_xlabel() or ax.get_ylabel() for ax in figure.axes)
+    path = plotting.save_figure(figure, tmp_path / "bench" / f"{name}.png")
+    assert os.path.getsize(path) > 0
+    with open(path, "rb") as handle:
+        assert handle.read(4) == b"\x89PNG"
+
+
+@pytest.mark.parametrize("name", ["compare_empty", "gap_vs_time_empty", "tts_empty"])
+def test_bench_plots_of_nothing_say_no_data(name):
+    figure = BENCH_CASES[name]()
+    assert all("no data" in _texts(ax) for ax in figure.axes)
+    assert plotting.plot_gap_vs_time(None).axes[0].texts  # None is empty too
+
+
+def test_compare_bars_labels_and_order():
+    figure = plotting.plot_compare(_compare_rows(), title="G1")
+    gap_ax, time_ax = figure.axes
+    assert figure._suptitle.get_text() == "G1"
+    assert len(gap_ax.patches) == 2  # rows with a gap: hopopt-anneal and dwave-sa
+    assert len(time_ax.patches) == 3  # rows with a time: also the infeasible hopopt-penalty
+    assert [label.get_text() for label in gap_ax.get_yticklabels()] == [row["solver"] for row in _compare_rows()]
+    assert gap_ax.get_ylim()[0] > gap_ax.get_ylim()[1]  # first solver on top
+    assert gap_ax.patches[1].get_width() == pytest.approx(10.0)  # gap in percent
+    assert {"0.00 %", "10.00 %"} <= set(_texts(gap_ax))
+    assert {"not installed", "infeasible", "failed"} <= set(_texts(gap_ax))
+    assert {"not installed", "failed"} <= set(_texts(time_ax))
+    assert time_ax.get_xscale() == "log"
+    hatched = [patch for patch in time_ax.patches if patch.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_y() + hatched[0].get_height() / 2 == pytest.approx(3)
+    assert _legend_labels(time_ax) == ["infeasible"]
+
+
+def test_compare_all_zero_gaps_still_readable():
+    figure = plotting.plot_compare([dict(row, gap=0.0) for row in _compare_rows()[:2]])
+    gap_ax = figure.axes[0]
+    assert len(gap_ax.patches) == 2
+    assert gap_ax.get_xlim()[1] >= 1.0
+    assert _texts(gap_ax).count("0.00 %") == 2
+
+
+def test_compare_on_given_axes_and_bad_axes():
+    figure = Figure()
+    axes = figure.subplots(1, 2)
+    assert plotting.plot_compare(_compare_rows()[:1], title="mine", axes=axes) is figure
+    assert axes[0].get_title().startswith("mine") and axes[1].get_title().startswith("mine")
+    with pytest.raises(ValueError, match="axes"):
+        plotting.plot_compare(_compare_rows(), axes=[axes[0]])
+    with pytest.raises(ValueError, match="row 1"):
+        plotting.plot_compare([_compare_rows()[0], 3])
+
+
+def test_gap_vs_time_legend_and_points():
+    ax = plotting.plot_gap_vs_time(_records(), title="T").axes[0]
+    assert ax.get_title() == "T"
+    assert _legend_labels(ax) == ["hopopt-anneal", "hopopt-anneal (infeasible)", "dwave-sa"]
+    assert len(ax.collections) == 3
+    anneal, infeasible, dwave = ax.collections
+    assert anneal.get_offsets()[:, 1].tolist() == pytest.approx([0.0, 2.0, 5.0])  # percent
+    assert len(dwave.get_offsets()) == 2
+    top = infeasible.get_offsets()[0, 1]
+    assert top > 5.0 and ax.get_ylim()[1] > top
+    assert ax.get_xscale() == "log" and ax.get_yscale() in ("symlog", "linear")
+
+
+def test_gap_vs_time_without_drawable_records_says_no_data():
+    records = [{"solver": "exact", "status": "ok", "feasible": True, "gap": None, "time_s": 1.0},
+               {"solver": "x", "status": "failed", "feasible": None, "gap": None, "time_s": None}]
+    ax = plotting.plot_gap_vs_time(records).axes[0]
+    assert "no data" in _texts(ax) and not ax.collections
+
+
+def test_tts_vs_size_lines_bounds_and_notes():
+    ax = plotting.plot_tts_vs_size(_summary()).axes[0]
+    assert ax.get_yscale() == "log"
+    assert _legend_labels(ax) == ["hopopt-anneal", "dwave-sa", "upper bound infinite (clipped)",
+                                  "dwave-sa: never reached the target on 2 instance(s)",
+                                  "openjij-sa: no TTS on 1 instance(s)"]
+    lines = {line.get_label(): line for line in ax.lines}
+    assert list(lines["hopopt-anneal"].get_xdata()) == [8, 16, 32]  # sorted by n
+    assert list(lines["dwave-sa"].get_xdata()) == [8, 16, 32]  # the inf point at n = 64 is not drawn
+    assert list(lines["dwave-sa"].get_ydata()) == pytest.approx([0.03, 0.06, 0.12])
+    triangles = [line for line in ax.lines if line.get_marker() == "^" and len(line.get_xdata())]
+    assert len(triangles) == 2  # one clipped upper bound per solver, at the top
+    assert all(line.get_ydata()[0] <= ax.get_ylim()[1] for line in triangles)
+
+
+def test_tts_vs_size_shared_sizes_use_the_median_and_only_inf_is_not_empty():
+    rows = [{"n": 8, "solver": "a", "tts99": t, "tts99_low": None, "tts99_high": None} for t in (1.0, 2.0, 9.0)]
+    ax = plotting.plot_tts_vs_size(rows).axes[0]
+    assert [list(line.get_ydata()) for line in ax.lines if line.get_label() == "a"] == [[2.0]]
+    assert len(ax.collections[-1].get_offsets()) == 3  # each instance shown as a small point
+    ax = plotting.plot_tts_vs_size([{"n": 8, "solver": "a", "tts99": math.inf, "tts99_low": 1.0,
+                                     "tts99_high": math.inf}]).axes[0]
+    assert _legend_labels(ax) == ["a: never reached the target on 1 instance(s)"]
+    assert "no finite time to solution" in _texts(ax)
+    with pytest.raises(ValueError, match="'n'"):
+        plotting.plot_tts_vs_size([{"solver": "a", "tts99": 1.0}])
+
+
+def test_bench_plots_leave_no_pyplot_figures(tmp_path):
+    import matplotlib.pyplot as plt
+
+    for name, make in BENCH_CASES.items():
+        plotting.save_figure(make(), tmp_path / f"{name}.png")
+    assert plt.get_fignums() == []

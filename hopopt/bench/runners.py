@@ -1,0 +1,539 @@
+"""Every solver that ``hopopt compare`` and ``hopopt bench`` can run, by problem and by name.
+
+A solver here is a function ``run(problem, budget) -> Outcome``: hopopt's own solvers, the exact method, and
+peers (dwave-samplers, openjij, dimod's encoders, networkx approximations). Peers are imported only when they
+run, so a missing one is reported as "not installed" (see :func:`missing_requirements`), never as an error.
+
+Budgets are the same for everyone: a wall-clock ``time_limit`` that the annealers fill (hopopt's ``anneal``
+plans its own sweeps; the peers' sweep counts are calibrated by a short first call, see
+:func:`_fill_time_limit`), or, with ``sweeps``, fixed work per restart. Wall time is measured around the whole
+call, encoding included, by :func:`run_solver`; one-off JIT compilation happens before it, in
+:func:`hopopt.solvers.warm_up`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numba
+import numpy as np
+
+__all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "solver_names", "get_solver", "missing_requirements",
+           "run_solver"]
+
+# peers that sample in calls of fixed length get a first call of this many sweeps to measure their speed
+CALIBRATION_SWEEPS = 100
+# calibration calls grow tenfold until one takes this share of the time limit
+CALIBRATION_SHARE = 0.05
+# never ask a peer for more than this many sweeps per read, whatever the calibration says
+MAXIMUM_PEER_SWEEPS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one run may spend: seconds, the seed, and optionally fixed sweeps and restarts.
+
+    Attributes
+    ----------
+    time_limit : float
+        Wall-clock seconds; annealers without ``sweeps`` fill it, exact methods stop at it.
+    seed : int
+        The run's seed (deterministic solvers ignore it).
+    sweeps : int or None
+        Sweeps per restart instead of filling ``time_limit`` (fixed work; ``time_limit`` still bounds hopopt).
+    restarts : int or None
+        Independent anneals (reads) per run; None means hopopt's default, the number of numba threads.
+    """
+
+    time_limit: float = 10.0
+    seed: int = 0
+    sweeps: int | None = None
+    restarts: int | None = None
+
+    @property
+    def reads(self) -> int:
+        """Restarts for peers: the same number hopopt's annealer uses."""
+        return self.restarts if self.restarts is not None else int(numba.config.NUMBA_NUM_THREADS)
+
+
+@dataclass
+class Outcome:
+    """A solver's answer: the solution in the problem's own terms, plus solver-specific extras."""
+
+    solution: Any
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SolverSpec:
+    """A named solver for one problem type.
+
+    Attributes
+    ----------
+    name, problem : str
+        The solver's name in suites and ``--solvers`` and the problem type it solves.
+    kind : {"hopopt", "exact", "peer"}
+    requires : tuple of str
+        Modules that must import for it to run (peers); a missing one means "not installed".
+    deterministic : bool
+        True when seeds do not matter: suites run it once per instance.
+    run : callable
+        ``run(problem, budget) -> Outcome``.
+    description : str
+    """
+
+    name: str
+    problem: str
+    kind: str
+    requires: tuple
+    deterministic: bool
+    run: Callable
+    description: str
+
+
+# ---------------------------------------------------------------------------------------------- hopopt
+def _hopopt_anneal(problem, budget):
+    from ..solvers import anneal
+
+    result = anneal(problem.to_model(), n_sweeps=budget.sweeps, n_restarts=budget.restarts,
+                    time_limit=budget.time_limit, rng=budget.seed)
+    return Outcome(problem.decode(result.best_state),
+                   {"sweeps": int(result.sweeps_done), "restarts": int(result.states.shape[0]),
+                    "moves": result.info.get("moves")})
+
+
+def _hopopt_descent(problem, budget):
+    from ..solvers import descend_restarts
+
+    result = descend_restarts(problem.to_model(), n_restarts=budget.restarts or 100, time_limit=budget.time_limit,
+                              rng=budget.seed)
+    return Outcome(problem.decode(result.best_state), {"restarts": int(result.states.shape[0])})
+
+
+def _hopopt_penalty(problem, budget):
+    from ..solvers import penalty_loop
+
+    found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
+                         0.5 * problem.penalty_bound(), time_limit=budget.time_limit, n_sweeps=budget.sweeps,
+                         n_restarts=budget.restarts, rng=budget.seed)
+    return Outcome(problem.decode(found.result.best_state), {"penalty": float(found.penalty)})
+
+
+def _hopopt_tank(problem, budget):
+    from ..solvers.tank import tank
+
+    result = tank(problem.to_model(), n_starts=budget.restarts or 10, time_limit=budget.time_limit,
+                  rng=budget.seed)
+    return Outcome(problem.decode(result.best_state), {"starts": int(result.states.shape[0])})
+
+
+def _hopopt_fewest_colors(problem, budget):
+    from ..problems.coloring import fewest_colors
+
+    colouring, colors, history = fewest_colors(problem, time_limit=budget.time_limit, rng=budget.seed,
+                                               sweeps=budget.sweeps)
+    return Outcome(colouring, {"colors_tried": [int(entry[0]) for entry in history]})
+
+
+# ---------------------------------------------------------------------------------------------- exact
+def _exact_maxcut(problem, budget):
+    from ..solvers import solve_exact
+
+    result = solve_exact(problem.to_model(), time_limit=budget.time_limit)
+    bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
+    return Outcome(problem.decode(result.best_state),
+                   {"optimal": bool(result.optimal), "bound": bound, "method": result.method,
+                    "message": result.message, "time_s": float(result.time_s)})
+
+
+# Held–Karp is exact and fast up to this many cities; past it the MILP with subtour cuts is used
+HELD_KARP_UP_TO = 16
+
+
+def _exact_tsp(problem, budget):
+    from ..solvers.exact_tsp import held_karp, tsp_milp
+
+    if problem.n <= HELD_KARP_UP_TO:
+        exact = held_karp(problem.distances, time_limit=budget.time_limit)
+    else:
+        exact = tsp_milp(problem.distances, time_limit=budget.time_limit)
+    return _exact_outcome(exact)
+
+
+def _exact_coloring(problem, budget):
+    from ..solvers.exact_coloring import exact_coloring
+
+    return _exact_outcome(exact_coloring(problem.n, problem.edges, time_limit=budget.time_limit))
+
+
+def _exact_outcome(exact):
+    bound = float(exact.bound) if np.isfinite(exact.bound) else None
+    return Outcome(exact.solution, {"optimal": bool(exact.optimal), "bound": bound, "method": exact.method,
+                                    "message": exact.message, "time_s": float(exact.time_s)})
+
+
+# ---------------------------------------------------------------------------------------------- samplers
+def _fill_time_limit(sample, budget):
+    """Call ``sample(num_sweeps)`` so that all calls together take about ``budget.time_limit`` seconds.
+
+    With ``budget.sweeps`` it is one call of that many sweeps. Otherwise calls of 100, 1000, 10⁴, … sweeps
+    measure the sampler's speed on this instance (a short call is dominated by fixed overhead, so the
+    calls grow until one takes 5 % of the limit), and a last call gets the sweeps that fill the rest of the
+    time (peers take sweep counts, not time limits). The reads of every call count. Returns the sample
+    sets and the total sweeps per read over all calls.
+    """
+    if budget.sweeps is not None:
+        return [sample(budget.sweeps)], budget.sweeps
+    start = time.perf_counter()
+    samplesets, total, sweeps = [], 0, CALIBRATION_SWEEPS
+    while True:
+        call_start = time.perf_counter()
+        samplesets.append(sample(sweeps))
+        total += sweeps
+        took = time.perf_counter() - call_start
+        remaining = budget.time_limit - (time.perf_counter() - start)
+        if remaining <= took or sweeps >= MAXIMUM_PEER_SWEEPS:
+            return samplesets, total  # another call of this size would overrun the limit
+        if took >= CALIBRATION_SHARE * budget.time_limit:
+            last = int(min(MAXIMUM_PEER_SWEEPS, sweeps * remaining / took))
+            if last >= CALIBRATION_SWEEPS:
+                samplesets.append(sample(last))
+                total += last
+            return samplesets, total
+        sweeps *= 10
+
+
+def _dwave_sampler():
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    def sample(bqm, reads, sweeps, seed):
+        return SimulatedAnnealingSampler().sample(bqm, num_reads=reads, num_sweeps=sweeps, seed=seed)
+    return sample
+
+
+def _openjij_sampler():
+    import openjij
+
+    def sample(bqm, reads, sweeps, seed):
+        # openjij's seed is a 32-bit integer
+        return openjij.SASampler().sample(bqm, num_reads=reads, num_sweeps=sweeps, seed=seed % (2 ** 32))
+    return sample
+
+
+def _sample_rows(samplesets, variables):
+    """All reads of the sample sets as one array, columns in the order of ``variables``."""
+    rows = []
+    for sampleset in samplesets:
+        columns = {label: index for index, label in enumerate(sampleset.variables)}
+        rows.append(np.asarray(sampleset.record.sample)[:, [columns[label] for label in variables]])
+    return np.concatenate(rows)
+
+
+def _sampler_on_model(make_sampler):
+    """A peer annealer on hopopt's own encoding (``model.to_bqm()``): the same energy, another sampler."""
+    def run(problem, budget):
+        sample = make_sampler()
+        model = problem.to_model()
+        bqm = model.to_bqm()
+        samplesets, sweeps = _fill_time_limit(lambda count: sample(bqm, budget.reads, count, budget.seed), budget)
+        states = _sample_rows(samplesets, range(model.n))
+        energies = model.energies(states)
+        return Outcome(problem.decode(states[int(np.argmin(energies))]), {"sweeps": sweeps, "reads": budget.reads})
+    return run
+
+
+def _sampler_on_dimod_tsp(make_sampler):
+    """dimod's own TSP QUBO (``dimod.generators.traveling_salesperson``, its default Lagrange multiplier).
+
+    A read is a tour only when its n×n matrix is a permutation; the shortest such read is the answer, and a
+    run with none is infeasible. No repair: this is the peer as its users run it.
+    """
+    def run(problem, budget):
+        from dimod.generators import traveling_salesperson
+
+        sample = make_sampler()
+        bqm = traveling_salesperson(_complete_graph(problem))
+        n = problem.n
+        variables = [(city, position) for city in range(n) for position in range(n)]
+        samplesets, sweeps = _fill_time_limit(lambda count: sample(bqm, budget.reads, count, budget.seed), budget)
+        matrices = _sample_rows(samplesets, variables).reshape(-1, n, n)  # (read, city, position)
+        valid = np.all(matrices.sum(axis=1) == 1, axis=1) & np.all(matrices.sum(axis=2) == 1, axis=1)
+        extra = {"sweeps": sweeps, "reads": int(matrices.shape[0]), "valid_reads": int(valid.sum())}
+        if not valid.any():
+            return Outcome(None, extra)
+        tours = [np.argmax(matrix, axis=0) for matrix in matrices[valid]]
+        return Outcome(min(tours, key=problem.tour_length), extra)
+    return run
+
+
+def _sampler_fewest_colors(make_sampler):
+    """DSATUR's colouring, then k-1, k-2, … colours on hopopt's one-hot model with the peer sampler.
+
+    Each k gets one sampling call (its reads and sweeps; calibrated to the remaining time like every peer);
+    the best read is repaired without adding colours, and the search stops at the first k it cannot colour,
+    at the clique bound, or when the time is up.
+    """
+    def run(problem, budget):
+        sample = make_sampler()
+        start = time.perf_counter()
+        graph = problem.to_networkx()
+        best = _dsatur(graph, problem.n)
+        lower = problem.clique_bound()
+        tried = []
+        while int(best.max()) + 1 > lower:
+            remaining = budget.time_limit - (time.perf_counter() - start)
+            if remaining <= 0:
+                break
+            colors = int(best.max())
+            tried.append(colors)
+            candidate = problem.with_colors(colors)
+            model = candidate.to_model()
+            bqm = model.to_bqm()
+            share = Budget(time_limit=remaining, seed=budget.seed, sweeps=budget.sweeps, restarts=budget.restarts)
+            samplesets, _ = _fill_time_limit(lambda count: sample(bqm, budget.reads, count, budget.seed), share)
+            states = _sample_rows(samplesets, range(model.n))
+            state = states[int(np.argmin(model.energies(states)))]
+            colouring = candidate.decode(state, add_colors=False)
+            if not candidate.evaluate(colouring).feasible:
+                break
+            best = np.asarray(colouring)
+        return Outcome(best, {"colors_tried": tried, "reads": budget.reads})
+    return run
+
+
+# ---------------------------------------------------------------------------------------------- networkx
+def _complete_graph(problem):
+    """The TSP's cities as a complete networkx graph with the distances as edge weights."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(problem.n))
+    rows, cols = np.triu_indices(problem.n, k=1)
+    graph.add_weighted_edges_from(zip(rows.tolist(), cols.tolist(), problem.distances[rows, cols].tolist()))
+    return graph
+
+
+def _dsatur(graph, n):
+    import networkx as nx
+
+    colours = nx.greedy_color(graph, strategy="saturation_largest_first")
+    return np.array([colours[node] for node in range(n)], dtype=np.int64)
+
+
+def _networkx_dsatur(problem, budget):
+    return Outcome(_dsatur(problem.to_networkx(), problem.n))
+
+
+def _networkx_one_exchange(problem, budget):
+    from networkx.algorithms.approximation import one_exchange
+
+    _, (side, _) = one_exchange(problem.to_networkx(), weight="weight", seed=budget.seed)
+    sides = np.zeros(problem.n, dtype=np.int8)
+    sides[list(side)] = 1
+    return Outcome(sides)
+
+
+def _networkx_tsp(method):
+    def run(problem, budget):
+        from networkx.algorithms import approximation
+
+        graph = _complete_graph(problem)
+        if method == "simulated_annealing_tsp":
+            cycle = approximation.simulated_annealing_tsp(graph, "greedy", seed=budget.seed)
+        else:
+            cycle = getattr(approximation, method)(graph)
+        return Outcome(np.asarray(cycle[:-1]))
+    return run
+
+
+# ---------------------------------------------------------------------------------------------- registry
+_DIMOD_DWAVE = ("dimod", "dwave.samplers")
+_OPENJIJ = ("dimod", "openjij")
+
+SOLVERS: dict[str, dict[str, SolverSpec]] = {}
+
+
+def _register(problem, name, kind, run, description, requires=(), deterministic=False):
+    SOLVERS.setdefault(problem, {})[name] = SolverSpec(name, problem, kind, tuple(requires), deterministic, run,
+                                                       description)
+
+
+_register("maxcut", "hopopt-anneal", "hopopt", _hopopt_anneal, "hopopt simulated annealing (numba)")
+_register("maxcut", "hopopt-descent", "hopopt", _hopopt_descent, "Hopfield descent from random starts")
+_register("maxcut", "exact", "exact", _exact_maxcut, "brute force (n <= 22) or MILP with HiGHS",
+          deterministic=True)
+_register("maxcut", "dwave-sa", "peer", _sampler_on_model(_dwave_sampler),
+          "dwave-samplers SimulatedAnnealingSampler on hopopt's BQM", _DIMOD_DWAVE)
+_register("maxcut", "openjij-sa", "peer", _sampler_on_model(_openjij_sampler),
+          "openjij SASampler on hopopt's BQM", _OPENJIJ)
+_register("maxcut", "networkx-one-exchange", "peer", _networkx_one_exchange,
+          "networkx approximation.one_exchange local search")
+
+_register("tsp", "hopopt-anneal", "hopopt", _hopopt_anneal, "hopopt annealing with permutation moves (numba)")
+_register("tsp", "hopopt-penalty", "hopopt", _hopopt_penalty, "single flips on the penalty network, penalty "
+                                                               "doubled while infeasible")
+_register("tsp", "hopopt-tank", "hopopt", _hopopt_tank, "continuous Hopfield-Tank dynamics")
+_register("tsp", "exact", "exact", _exact_tsp, "Held-Karp (n <= 16) or MILP with subtour cuts (HiGHS)",
+          deterministic=True)
+_register("tsp", "dimod-tsp-dwave-sa", "peer", _sampler_on_dimod_tsp(_dwave_sampler),
+          "dimod traveling_salesperson QUBO + dwave-samplers SA", _DIMOD_DWAVE)
+_register("tsp", "dimod-tsp-openjij-sa", "peer", _sampler_on_dimod_tsp(_openjij_sampler),
+          "dimod traveling_salesperson QUBO + openjij SASampler", _OPENJIJ)
+_register("tsp", "networkx-sa-tsp", "peer", _networkx_tsp("simulated_annealing_tsp"),
+          "networkx simulated_annealing_tsp from the greedy tour")
+_register("tsp", "networkx-christofides", "peer", _networkx_tsp("christofides"),
+          "networkx Christofides 1.5-approximation", deterministic=True)
+_register("tsp", "networkx-greedy-tsp", "peer", _networkx_tsp("greedy_tsp"), "networkx greedy tour",
+          deterministic=True)
+
+_register("coloring", "hopopt-anneal", "hopopt", _hopopt_fewest_colors,
+          "DSATUR then fewer colours by one-hot annealing (numba)")
+_register("coloring", "exact", "exact", _exact_coloring, "DSATUR branch and bound", deterministic=True)
+_register("coloring", "dwave-sa", "peer", _sampler_fewest_colors(_dwave_sampler),
+          "fewer colours by dwave-samplers SA on hopopt's one-hot BQM", _DIMOD_DWAVE)
+_register("coloring", "openjij-sa", "peer", _sampler_fewest_colors(_openjij_sampler),
+          "fewer colours by openjij SASampler on hopopt's one-hot BQM", _OPENJIJ)
+_register("coloring", "networkx-dsatur", "peer", _networkx_dsatur, "networkx greedy_color DSATUR",
+          deterministic=True)
+
+#: what ``hopopt compare`` runs when ``--solvers`` is not given
+DEFAULT_COMPARE = {
+    "maxcut": ("hopopt-anneal", "hopopt-descent", "exact", "dwave-sa", "openjij-sa", "networkx-one-exchange"),
+    "tsp": ("hopopt-anneal", "hopopt-penalty", "exact", "dimod-tsp-dwave-sa", "dimod-tsp-openjij-sa",
+            "networkx-sa-tsp", "networkx-christofides"),
+    "coloring": ("hopopt-anneal", "exact", "dwave-sa", "openjij-sa", "networkx-dsatur"),
+}
+
+
+def solver_names(problem=None):
+    """The solver names for one problem type, or a mapping problem -> names.
+
+    Examples
+    --------
+    >>> from hopopt.bench.runners import solver_names
+    >>> solver_names("coloring")
+    ('hopopt-anneal', 'exact', 'dwave-sa', 'openjij-sa', 'networkx-dsatur')
+    """
+    if problem is None:
+        return {name: tuple(solvers) for name, solvers in SOLVERS.items()}
+    return tuple(SOLVERS[problem])
+
+
+def get_solver(problem, name) -> SolverSpec:
+    """The solver ``name`` for ``problem``; an unknown name is an InputError listing the known ones."""
+    from ..errors import InputError
+
+    if problem not in SOLVERS:
+        raise InputError(f"unknown problem {problem!r}; choose from {', '.join(SOLVERS)}")
+    if name not in SOLVERS[problem]:
+        raise InputError(f"unknown solver {name!r} for {problem}; choose from {', '.join(SOLVERS[problem])}")
+    return SOLVERS[problem][name]
+
+
+def missing_requirements(spec: SolverSpec) -> str | None:
+    """Why a solver cannot run here ("not installed (No module named 'openjij')"), or None when it can.
+
+    Examples
+    --------
+    >>> from hopopt.bench.runners import get_solver, missing_requirements
+    >>> missing_requirements(get_solver("maxcut", "hopopt-anneal")) is None
+    True
+    """
+    import importlib
+
+    for module in spec.requires:
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            return f"not installed ({error})"
+    return None
+
+
+def _energy_per_objective(problem):
+    """|dE/d objective| for problems whose energy is affine in the objective (max-cut, TSP), else None."""
+    convert = getattr(problem, "objective_from_energy", None)
+    if convert is None:
+        return None
+    slope = convert(1.0) - convert(0.0)
+    return None if slope == 0 else float(1.0 / abs(slope))
+
+
+def run_solver(problem_name, problem, label, solver, budget, *, threads=None, block=""):
+    """Run one solver once and return its run record (see :mod:`hopopt.bench.statistics`).
+
+    The record has the objective and feasibility of the decoded solution as the problem itself evaluates it,
+    the wall time of the whole call, and ``status`` "ok", "not installed" or "failed" (an exception inside a
+    solver is reported, not raised, so one failing peer does not stop a suite). Targets and gaps are filled
+    in later, once every run of the instance is known.
+
+    Parameters
+    ----------
+    problem_name : str
+    problem : a problem object (MaxCut, TSP, GraphColoring)
+    label : str
+        The instance's label in reports.
+    solver : str
+    budget : Budget
+    threads : int, optional
+        numba threads for this run (the benchmark workers use 1, so run times do not depend on how many
+        runs share the machine).
+    block : str
+        The suite block the run belongs to.
+
+    Examples
+    --------
+    >>> from hopopt.bench.runners import Budget, run_solver
+    >>> from hopopt.problems import MaxCut
+    >>> record = run_solver("maxcut", MaxCut.random(8, 0.5, seed=1), "tiny", "exact", Budget(time_limit=5))
+    >>> record["status"], record["feasible"], record["optimal"]
+    ('ok', True, True)
+    """
+    from ..solvers import warm_up
+    from ..solvers._common import numba_threads
+
+    spec = get_solver(problem_name, solver)
+    record = {"block": block, "problem": problem_name, "instance": label, "n": int(problem.n), "solver": solver,
+              "kind": spec.kind, "seed": None if spec.deterministic else int(budget.seed),
+              "deterministic": spec.deterministic, "status": "ok",
+              "note": "", "objective": None, "feasible": None, "time_s": None, "sense": problem.sense,
+              "target": None, "gap": None, "energy_per_objective": _energy_per_objective(problem),
+              "time_limit": float(budget.time_limit)}
+    missing = missing_requirements(spec)
+    if missing is not None:
+        record.update(status="not installed", note=missing)
+        return record
+    warm_up()  # compile once, outside the timed call
+    try:
+        with numba_threads(threads):
+            start = time.perf_counter()
+            outcome = spec.run(problem, budget)
+            elapsed = time.perf_counter() - start
+    except Exception as error:  # noqa: BLE001 - a failing solver is a result to report, not a crash
+        record.update(status="failed", note=f"{type(error).__name__}: {error}")
+        return record
+    record["time_s"] = float(elapsed)
+    # the exact methods' own clock (without the encoding) is kept beside the wall time, not over it
+    extra = {("solver_time_s" if key == "time_s" else key): _plain(value) for key, value in outcome.extra.items()}
+    record.update(extra)
+    if outcome.solution is None:
+        record.update(feasible=False, note=record["note"] or "no feasible solution found")
+        return record
+    evaluation = problem.evaluate(np.asarray(outcome.solution))
+    record.update(objective=float(evaluation.objective), feasible=bool(evaluation.feasible))
+    if not math.isfinite(record["objective"]):
+        record["objective"] = None
+    return record
+
+
+def _plain(value):
+    """numpy scalars and arrays as Python numbers and lists, so records go straight to JSON."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
