@@ -287,3 +287,14 @@ def test_seed_lists_round_trip(items, separator):
     # writing the parsed seeds back as a plain list gives the same seeds
     assert parse_suite(f"seeds = {' '.join(map(str, block.seeds))}\n" + VALID_BLOCK,
                        **KNOWN).blocks[0].seeds == block.seeds
+
+
+def test_exact_time_limit_is_read_and_checked():
+    from hopopt.bench.suite import SuiteError, parse_suite
+
+    text = "[a]\nproblem = maxcut\ninstances = G1\nsolvers = exact\ntime_limit = 1\nexact_time_limit = 30\n"
+    block = parse_suite(text, "t.suite", problems=["maxcut"], solvers_by_problem={"maxcut": ["exact"]}).blocks[0]
+    assert (block.time_limit, block.exact_time_limit) == (1.0, 30.0)
+    with pytest.raises(SuiteError, match=r"t\.suite:6: exact_time_limit must be"):
+        parse_suite(text.replace("30", "-1"), "t.suite", problems=["maxcut"],
+                    solvers_by_problem={"maxcut": ["exact"]})

@@ -28,6 +28,8 @@ __all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "solver_names", "get_so
 CALIBRATION_SWEEPS = 100
 # calibration calls grow tenfold until one takes this share of the time limit
 CALIBRATION_SHARE = 0.05
+# at most this many sampling calls per run (calibration and filling together)
+MAXIMUM_PEER_CALLS = 30
 # never ask a peer for more than this many sweeps per read, whatever the calibration says
 MAXIMUM_PEER_SWEEPS = 1_000_000
 
@@ -180,30 +182,39 @@ def _fill_time_limit(sample, budget):
     """Call ``sample(num_sweeps)`` so that all calls together take about ``budget.time_limit`` seconds.
 
     With ``budget.sweeps`` it is one call of that many sweeps. Otherwise calls of 100, 1000, 10⁴, … sweeps
-    measure the sampler's speed on this instance (a short call is dominated by fixed overhead, so the
-    calls grow until one takes 5 % of the limit), and a last call gets the sweeps that fill the rest of the
-    time (peers take sweep counts, not time limits). The reads of every call count. Returns the sample
-    sets and the total sweeps per read over all calls.
+    measure the sampler's speed on this instance (a short call is dominated by fixed overhead, so the calls
+    grow until one takes 5 % of the limit); then calls sized from the latest measured rate fill the rest of
+    the time, re-measuring after each, so a first call slowed by a one-off cost does not leave the peer
+    most of its budget unused (peers take sweep counts, not time limits). The reads of every call count.
+    Returns the sample sets and the total sweeps per read over all calls.
     """
     if budget.sweeps is not None:
         return [sample(budget.sweeps)], budget.sweeps
+    limit = budget.time_limit
     start = time.perf_counter()
-    samplesets, total, sweeps = [], 0, CALIBRATION_SWEEPS
-    while True:
+    samplesets, total, sweeps, seconds_per_sweep = [], 0, CALIBRATION_SWEEPS, None
+    for _ in range(MAXIMUM_PEER_CALLS):
+        remaining = limit - (time.perf_counter() - start)
+        if seconds_per_sweep is not None:
+            if remaining < CALIBRATION_SHARE * limit:
+                break
+            sweeps = int(min(MAXIMUM_PEER_SWEEPS, remaining / seconds_per_sweep))
+            if sweeps < CALIBRATION_SWEEPS:
+                break
         call_start = time.perf_counter()
         samplesets.append(sample(sweeps))
         total += sweeps
         took = time.perf_counter() - call_start
-        remaining = budget.time_limit - (time.perf_counter() - start)
-        if remaining <= took or sweeps >= MAXIMUM_PEER_SWEEPS:
-            return samplesets, total  # another call of this size would overrun the limit
-        if took >= CALIBRATION_SHARE * budget.time_limit:
-            last = int(min(MAXIMUM_PEER_SWEEPS, sweeps * remaining / took))
-            if last >= CALIBRATION_SWEEPS:
-                samplesets.append(sample(last))
-                total += last
-            return samplesets, total
-        sweeps *= 10
+        remaining = limit - (time.perf_counter() - start)
+        # measure the rate on calls long enough that the fixed overhead no longer dominates, or when a
+        # tenfold calibration call would overrun what is left
+        if seconds_per_sweep is not None or took >= CALIBRATION_SHARE * limit or 10 * took >= remaining:
+            seconds_per_sweep = max(took, 1e-9) / sweeps
+        else:
+            sweeps *= 10
+        if remaining <= 0 or sweeps >= MAXIMUM_PEER_SWEEPS:
+            break
+    return samplesets, total
 
 
 def _dwave_sampler():

@@ -38,6 +38,9 @@ Keys
     (no spaces inside a range). Repeated seeds are run once: duplicates are dropped, keeping the first.
 ``time_limit``
     Default ``10``. Seconds per solver run: a positive finite number.
+``exact_time_limit``
+    Optional. Seconds for the exact solvers (default: ``time_limit``); proofs often need longer than the
+    heuristics are given.
 ``sweeps``
     Optional. Positive integer: fixed work per anneal instead of filling ``time_limit``.
 ``restarts``
@@ -86,7 +89,7 @@ from hopopt.errors import InputError
 __all__ = ["KNOWN_KEYS", "REQUIRED_KEYS", "Suite", "SuiteBlock", "SuiteError", "parse_suite", "read_suite"]
 
 #: Every key a suite file may set, in the order the messages list them.
-KNOWN_KEYS = ("problem", "instances", "solvers", "seeds", "time_limit", "sweeps", "restarts")
+KNOWN_KEYS = ("problem", "instances", "solvers", "seeds", "time_limit", "exact_time_limit", "sweeps", "restarts")
 #: Keys every block must end up with, from itself or from the defaults.
 REQUIRED_KEYS = ("problem", "instances", "solvers")
 DEFAULT_SEEDS = (0,)
@@ -151,6 +154,7 @@ class SuiteBlock:
     time_limit: float = DEFAULT_TIME_LIMIT
     sweeps: int | None = None
     restarts: int | None = None
+    exact_time_limit: float | None = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self):
@@ -366,8 +370,8 @@ class _Parser:
             if value not in self.problems:
                 raise _LineProblem(f"unknown problem {value!r}; known: {_listing(self.problems)}")
             return value
-        if key == "time_limit":
-            return _parse_time_limit(value)
+        if key in ("time_limit", "exact_time_limit"):
+            return _parse_time_limit(value, key)
         return _parse_positive_integer(key, value)  # sweeps, restarts
 
     def _finish(self, section: _Section) -> None:
@@ -395,7 +399,7 @@ class _Parser:
             name=section.name, line=section.line, problem=problem, instances=values["instances"],
             solvers=values["solvers"], seeds=values.get("seeds", DEFAULT_SEEDS),
             time_limit=values.get("time_limit", DEFAULT_TIME_LIMIT), sweeps=values.get("sweeps"),
-            restarts=values.get("restarts"), lines=lines))
+            restarts=values.get("restarts"), exact_time_limit=values.get("exact_time_limit"), lines=lines))
 
 
 # ------------------------------------------------------------------------------------------- value parsers
@@ -435,13 +439,13 @@ def _parse_seeds(items: list[str]) -> tuple[int, ...]:
     return tuple(seeds)
 
 
-def _parse_time_limit(text: str) -> float:
+def _parse_time_limit(text: str, key: str = "time_limit") -> float:
     try:
         value = float(text)
     except ValueError:
-        raise _LineProblem(f"time_limit must be a number of seconds, got {text!r}") from None
+        raise _LineProblem(f"{key} must be a number of seconds, got {text!r}") from None
     if not (math.isfinite(value) and value > 0):
-        raise _LineProblem(f"time_limit must be a positive finite number of seconds, got {text!r}")
+        raise _LineProblem(f"{key} must be a positive finite number of seconds, got {text!r}")
     return value
 
 

@@ -74,10 +74,13 @@ def plan_runs(suite, data_dir=None):
         for instance in block.instances:
             for solver in block.solvers:
                 spec = get_solver(block.problem, solver)
+                time_limit = block.time_limit
+                if spec.kind == "exact" and block.exact_time_limit is not None:
+                    time_limit = block.exact_time_limit
                 for seed in (block.seeds[:1] if spec.deterministic else block.seeds):
                     runs.append({"block": block.name, "problem": block.problem, "instance": instance,
                                  "solver": solver, "seed": None if spec.deterministic else int(seed),
-                                 "time_limit": block.time_limit, "sweeps": block.sweeps, "restarts": block.restarts,
+                                 "time_limit": time_limit, "sweeps": block.sweeps, "restarts": block.restarts,
                                  "data_dir": data_dir})
     return runs
 
@@ -179,14 +182,18 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
             with open_executor(executor, workers) as pool:
                 futures = [pool.submit(execute_run, run) for run in pending]
                 for future in _progress(as_completed(futures), len(futures), progress):
-                    record = future.result()
+                    try:
+                        record = future.result()
+                    except Exception as error:  # noqa: BLE001 - keep reading: later runs may still finish
+                        failure = failure or f"the executor failed: {type(error).__name__}: {error}"
+                        continue
                     records.append(record)
                     handle.write(json.dumps(record, default=json_default, allow_nan=False) + "\n")
                     handle.flush()
         except InputError as error:
             failure = str(error)
         except Exception as error:  # noqa: BLE001 - a lost worker or scheduler: report it, keep the results
-            failure = f"the executor failed: {type(error).__name__}: {error}"
+            failure = failure or f"the executor failed: {type(error).__name__}: {error}"
     wall_s = time.perf_counter() - start
     known = {instance: known_optimum(instance) for block in suite.blocks for instance in block.instances}
     targets = assign_targets(records, known)
@@ -321,7 +328,8 @@ def summary_markdown(suite, summary, targets, machine, wall_s, command):
                  f"Wall time {wall_s:.1f} s.\n")
     for block in suite.blocks:
         rows = [row for row in summary if row["block"] == block.name]
-        buffer.write(f"\n#### {block.name} ({block.problem}, time limit {block.time_limit:g} s"
+        exact = "" if block.exact_time_limit is None else f", exact {block.exact_time_limit:g} s"
+        buffer.write(f"\n#### {block.name} ({block.problem}, time limit {block.time_limit:g} s{exact}"
                      + (f", {block.sweeps} sweeps" if block.sweeps else "")
                      + f", seeds {_seed_text(block.seeds)})\n\n")
         buffer.write("| instance | n | target | solver | runs | valid | best | median gap | P(success) [95 % CI] "
