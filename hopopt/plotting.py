@@ -842,8 +842,13 @@ def plot_gap_vs_time(records, title="Gap vs time", ax=None):
         if solver in infeasible:
             ax.scatter(infeasible[solver], [top] * len(infeasible[solver]), color=_solver_colour(index),
                        marker="x", s=40, label=f"{solver} (infeasible)")
-    ax.set_xscale("log")
-    ax.set_yscale("symlog", linthresh=1.0)
+    times = [time_s for points in feasible.values() for time_s, _ in points] + \
+        [time_s for values in infeasible.values() for time_s in values]
+    # a log axis only pays off over a wide range; over a narrow one its minor labels pile up
+    if max(times) > 20 * min(times):
+        ax.set_xscale("log")
+    if high > 5.0 or low < -5.0:
+        ax.set_yscale("symlog", linthresh=1.0)
     ax.set_ylim(low - 0.1 * max(1.0, abs(low)), 1.3 * top)
     ax.axhline(0.0, color="black", linewidth=0.8, linestyle=":")
     ax.grid(alpha=0.3)
