@@ -332,24 +332,29 @@ def summary_markdown(suite, summary, targets, machine, wall_s, command):
         buffer.write(f"\n#### {block.name} ({block.problem}, time limit {block.time_limit:g} s{exact}"
                      + (f", {block.sweeps} sweeps" if block.sweeps else "")
                      + f", seeds {_seed_text(block.seeds)})\n\n")
-        buffer.write("| instance | n | target | solver | runs | valid | best | median gap | P(success) [95 % CI] "
-                     "| TTS99 s [95 % CI] | median time s |\n")
-        buffer.write("|---|---:|---|---|---:|---:|---:|---:|---|---|---:|\n")
+        buffer.write("| instance | n | target | solver | runs | valid | best | median gap | residual (energy) "
+                     "| P(success) [95 % CI] | TTS99 s [95 % CI] | median time s |\n")
+        buffer.write("|---|---:|---|---|---:|---:|---:|---:|---:|---|---|---:|\n")
         for row in rows:
             target, source = targets.get((row["problem"], row["instance"]), (None, ""))
             if row["status"] != "ok":
                 buffer.write(f"| {row['instance']} | {row['n']} | {_number(target, 6)} | {row['solver']} | "
-                             f"{row['status']} | | | | | | |\n")
+                             f"{row['status']} | | | | | | | |\n")
                 continue
             success = "–" if row["success_probability"] is None else \
                 f"{row['success_probability']:.2f} [{row['success_low']:.2f}, {row['success_high']:.2f}]"
             tts = "–" if row["tts99"] is None else \
                 f"{_number(row['tts99'])} [{_number(row['tts99_low'])}, {_number(row['tts99_high'])}]"
+            residual = _number(row["mean_residual"]) + ("" if row["mean_residual_energy"] is None else
+                                                       f" ({_number(row['mean_residual_energy'])})")
             buffer.write(f"| {row['instance']} | {row['n']} | {_number(target, 6)}{_source_mark(source)} | "
                          f"{row['solver']} | {row['runs']} | {_percent(row['valid_rate'])} | "
-                         f"{_number(row['best_objective'], 6)} | {_percent(row['median_gap'])} | {success} | {tts} | "
+                         f"{_number(row['best_objective'], 6)} | {_percent(row['median_gap'])} | {residual} | "
+                         f"{success} | {tts} | "
                          f"{_number(row['median_time_s'])} |\n")
-    buffer.write("\nTarget: the proven optimum (exact run), else the catalogue's optimum or best known (*), "
+    buffer.write("\nResidual: mean |objective − target| over the valid runs, in parentheses in energy units of "
+                 "hopopt's encoding where energy and objective are affinely related. ")
+    buffer.write("Target: the proven optimum (exact run), else the catalogue's optimum or best known (*), "
                  "else the best found in the run (†). TTS99 = mean time per run × ln(0.01)/ln(1 − p), at least "
                  "one run; the interval maps the Clopper–Pearson interval of p.\n")
     return buffer.getvalue()
