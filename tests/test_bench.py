@@ -496,6 +496,28 @@ def test_suite_on_dask_local_gives_the_same_objectives(process_result, tmp_path)
     assert result["machine"]["executor"] == "dask-local"
 
 
+def test_suite_on_a_running_dask_scheduler_by_address(process_result, tmp_path):
+    # the dask://HOST:PORT path: a scheduler started elsewhere (here a LocalCluster), reached by its address
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    suite, _, first = process_result
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        address = cluster.scheduler_address.replace("tcp://", "dask://")
+        result = suite_runner.run_suite(suite, tmp_path / "remote", executor=address, progress=False)
+    assert _objectives(result) == _objectives(first)
+    assert result["machine"]["executor"] == cluster.scheduler_address
+
+
+def test_resume_of_a_finished_suite_only_rewrites_the_outputs(process_result, tmp_path):
+    suite, out, first = process_result
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "runs.jsonl").write_text((out / "runs.jsonl").read_text())
+    again = suite_runner.run_suite(suite, copy, executor="process", workers=1, resume=True, progress=False)
+    assert again["new_runs"] == 0 and _objectives(again) == _objectives(first)
+    assert (copy / "summary.md").read_text().count("| hopopt-anneal |") == 2
+
+
 # ------------------------------------------------------------------------------- 8. failure, then --resume
 class FlakyExecutor:
     """Runs the first ``good`` submissions at once; every later one fails like a lost connection.

@@ -174,7 +174,9 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
     records = _previous_records(runs_path, resume)
     done = {_run_key(record) for record in records}
     pending = [run for run in plan_runs(suite, data_dir) if _run_key(run) not in done]
-    machine = machine_description(executor_name, workers if workers is not None else os.cpu_count())
+    # a remote scheduler has its own workers; this machine's core count would say nothing about them
+    local_workers = None if executor_name.startswith("tcp://") else (workers or os.cpu_count())
+    machine = machine_description(executor_name, local_workers)
     start = time.perf_counter()
     failure = None
     with open(runs_path, "a", encoding="utf-8") as handle:
