@@ -201,7 +201,7 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
     targets = assign_targets(records, known)
     records.sort(key=lambda record: _order(suite, record))
     summary = summarize(records)
-    files = _write_outputs(out, suite, records, summary, targets, machine, wall_s, command)
+    files = _write_outputs(out, suite, records, summary, targets, machine, wall_s, command, len(pending))
     if failure is not None:
         raise InputError(f"{failure}; {len(records)} finished run(s) kept in {runs_path}")
     return {"out": str(out), "runs": len(records), "new_runs": len(pending), "records": records,
@@ -255,7 +255,7 @@ def finite(value):
     return value
 
 
-def _write_outputs(out, suite, records, summary, targets, machine, wall_s, command):
+def _write_outputs(out, suite, records, summary, targets, machine, wall_s, command, new_runs):
     files = []
     run_columns = ["block", "problem", "instance", "n", "solver", "kind", "seed", "status", "objective",
                    "feasible", "time_s", "target", "gap", "optimal", "bound", "sweeps", "restarts", "note"]
@@ -272,7 +272,7 @@ def _write_outputs(out, suite, records, summary, targets, machine, wall_s, comma
     files.append(path)
     path = os.path.join(out, "summary.md")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(summary_markdown(suite, summary, targets, machine, wall_s, command))
+        handle.write(summary_markdown(suite, summary, targets, machine, wall_s, command, records, new_runs))
     files.append(path)
     files += _write_figures(out, suite, records, summary)
     return files
@@ -320,14 +320,14 @@ def _percent(value):
     return "–" if value is None else f"{100 * value:.2f} %"
 
 
-def summary_markdown(suite, summary, targets, machine, wall_s, command):
+def summary_markdown(suite, summary, targets, machine, wall_s, command, records=(), new_runs=None):
     """Markdown tables of a suite's summary, one per block, headed by the command and the machine."""
     buffer = io.StringIO()
     versions = ", ".join(f"{name} {version}" for name, version in machine["versions"].items() if version)
     buffer.write(f"Suite `{suite.source}`" + (f", command `{command}`" if command else "") + "\n\n")
     buffer.write(f"Machine: {machine['platform']}, {machine['cpu_count']} cores, Python {machine['python']}; "
                  f"executor {machine['executor']} with {machine['workers']} worker(s); {versions}. "
-                 f"Wall time {wall_s:.1f} s.\n")
+                 f"{_runs_text(records, new_runs, wall_s)}\n")
     for block in suite.blocks:
         rows = [row for row in summary if row["block"] == block.name]
         exact = "" if block.exact_time_limit is None else f", exact {block.exact_time_limit:g} s"
@@ -360,6 +360,16 @@ def summary_markdown(suite, summary, targets, machine, wall_s, command):
                  "else the best found in the run (†). TTS99 = mean time per run × ln(0.01)/ln(1 − p), at least "
                  "one run; the interval maps the Clopper–Pearson interval of p.\n")
     return buffer.getvalue()
+
+
+def _runs_text(records, new_runs, wall_s):
+    """How much ran: this invocation's wall time covers only its new runs (a resumed suite ran earlier too)."""
+    total = sum(record["time_s"] or 0.0 for record in records)
+    count = len(records)
+    if new_runs is None or new_runs == count:
+        return f"{count} runs in {wall_s:.1f} s of wall time; the runs' own times add up to {total:.0f} s."
+    return (f"{count} runs, {new_runs} of them in this invocation ({wall_s:.1f} s of wall time); the runs' own "
+            f"times add up to {total:.0f} s.")
 
 
 def _source_mark(source):
