@@ -68,7 +68,19 @@ def load_suite(path, data_dir=None):
 
 
 def plan_runs(suite, data_dir=None):
-    """The runs of a suite as picklable dicts, in file order (deterministic solvers once per instance)."""
+    """The runs of a suite as picklable dicts, in file order (deterministic solvers once per instance).
+
+    Examples
+    --------
+    >>> from hopopt.bench.suite import parse_suite
+    >>> from hopopt.bench.runners import solver_names
+    >>> from hopopt.bench.suite_runner import plan_runs
+    >>> suite = parse_suite("[a]\\nproblem = maxcut\\ninstances = random:n=8,seed=1\\n"
+    ...                     "solvers = hopopt-anneal exact\\nseeds = 0-2\\n",
+    ...                     problems=["maxcut"], solvers_by_problem=solver_names())
+    >>> [(run["solver"], run["seed"]) for run in plan_runs(suite)]
+    [('hopopt-anneal', 0), ('hopopt-anneal', 1), ('hopopt-anneal', 2), ('exact', None)]
+    """
     runs = []
     for block in suite.blocks:
         for instance in block.instances:
@@ -116,7 +128,15 @@ def _run_key(record):
 
 
 def machine_description(executor="process", workers=None):
-    """Where and with what a suite ran: platform, cores, Python and package versions, executor."""
+    """Where and with what a suite ran: platform, cores, Python and package versions, executor.
+
+    Examples
+    --------
+    >>> from hopopt.bench.suite_runner import machine_description
+    >>> machine = machine_description("process", 2)
+    >>> machine["workers"], "numpy" in machine["versions"]
+    (2, True)
+    """
     from importlib import metadata
 
     versions = {}
@@ -165,6 +185,18 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
     InputError
         When the executor cannot be reached or fails part-way; the records finished before are kept in
         ``out/runs.jsonl`` (and the CSV/JSON files are written from them).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from hopopt.bench.suite_runner import load_suite, run_suite
+    >>> folder = tempfile.mkdtemp()
+    >>> path = os.path.join(folder, "tiny.suite")
+    >>> _ = open(path, "w").write("[tiny]\\nproblem = maxcut\\ninstances = random:n=8,seed=1\\n"
+    ...                           "solvers = exact networkx-one-exchange\\nseeds = 0-1\\n")
+    >>> result = run_suite(load_suite(path), os.path.join(folder, "out"), workers=1, progress=False)
+    >>> [(row["solver"], row["runs"], row["success_probability"] is not None) for row in result["summary"]]
+    [('exact', 1, True), ('networkx-one-exchange', 2, True)]
     """
     from ..instances import known_optimum
 
