@@ -669,8 +669,8 @@ def plot_compare(rows, title="Solvers on one instance", axes=None):
     ----------
     rows : list of dict
         Compare rows with ``"solver"``, ``"gap"`` (relative, may be None), ``"feasible"``, ``"time_s"``
-        (may be None) and ``"status"`` (``"ok"``, ``"not installed"`` or ``"failed"``); solvers are drawn
-        top to bottom in the given order.
+        (may be None) and ``"status"`` (``"ok"``, ``"not installed"``, ``"skipped"`` or ``"failed"``);
+        solvers are drawn top to bottom in the given order.
     title : str
         Figure title (the title of each panel when ``axes`` is given).
     axes : pair of matplotlib.axes.Axes, optional

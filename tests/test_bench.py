@@ -679,3 +679,21 @@ def test_summarize_randomised_solver_keeps_an_interval():
     row = summarize(records)[0]
     assert row["success_probability"] == 1.0 and row["success_low"] < 1.0 and row["success_high"] == 1.0
     assert row["tts99_low"] == pytest.approx(0.5) and row["tts99_high"] > row["tts99"]
+
+
+def test_peer_without_time_limit_is_skipped_above_its_size(monkeypatch, capsys):
+    # networkx's one_exchange takes no time limit and minutes on G1: above max_n it must not run at all
+    spec = runners.SOLVERS["maxcut"]["networkx-one-exchange"]
+    assert spec.max_n == runners.ONE_EXCHANGE_MAX_N
+    called = []
+    monkeypatch.setitem(runners.SOLVERS["maxcut"], "networkx-one-exchange",
+                        dataclasses.replace(spec, max_n=5, run=lambda problem, budget: called.append(1)))
+    problem, label = load_instance("maxcut", "random:n=8,seed=1")
+    record = run_solver("maxcut", problem, label, "networkx-one-exchange", Budget(time_limit=0.1))
+    assert record["status"] == "skipped" and "n = 8" in record["note"] and not called
+    assert record["objective"] is None
+    status = main(["compare", "maxcut", "random:n=8,seed=1", "--solvers", "exact,networkx-one-exchange",
+                   "--time-limit", "0.2"])
+    out = capsys.readouterr().out
+    assert status == 0 and any(line.startswith("networkx-one-exchange") and "skipped" in line
+                               for line in out.splitlines())
