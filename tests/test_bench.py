@@ -14,7 +14,7 @@ import json
 import math
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 
 import networkx as nx
@@ -697,3 +697,37 @@ def test_peer_without_time_limit_is_skipped_above_its_size(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert status == 0 and any(line.startswith("networkx-one-exchange") and "skipped" in line
                                for line in out.splitlines())
+
+
+class InterruptedExecutor(FlakyExecutor):
+    """As FlakyExecutor, but the later runs end in Ctrl-C (KeyboardInterrupt) instead of a lost connection."""
+
+    def submit(self, fn, arg):
+        self.calls += 1
+        future = Future()
+        if self.calls <= self.good:
+            future.set_result(fn(arg))
+        else:
+            self._later(self._interrupt, future)
+        return future
+
+    @staticmethod
+    def _interrupt(future):
+        try:
+            future.set_exception(KeyboardInterrupt())
+        except InvalidStateError:
+            pass  # run_suite cancelled it: it cancels what is still queued when it sees the first Ctrl-C
+
+
+def test_ctrl_c_keeps_finished_runs_and_says_so(suite_file, tmp_path, monkeypatch, capsys):
+    suite = suite_runner.load_suite(suite_file)
+    planned = [_key(run) for run in suite_runner.plan_runs(suite)]
+    out = tmp_path / "out"
+    monkeypatch.setattr(suite_runner, "open_executor", _executor_patch(InterruptedExecutor(good=2)))
+    with pytest.raises(KeyboardInterrupt):
+        suite_runner.run_suite(suite, out, progress=False)
+    assert "interrupted; 2 finished run(s) kept" in capsys.readouterr().err
+    assert len(_read_jsonl(out / "runs.jsonl")) == 2
+    monkeypatch.undo()
+    result = suite_runner.run_suite(suite, out, workers=1, resume=True, progress=False)
+    assert sorted((_key(record) for record in result["records"]), key=repr) == sorted(planned, key=repr)

@@ -211,19 +211,26 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
     machine = machine_description(executor_name, local_workers)
     start = time.perf_counter()
     failure = None
+    interrupted = False
     with open(runs_path, "a", encoding="utf-8") as handle:
         try:
             with open_executor(executor, workers) as pool:
                 futures = [pool.submit(execute_run, run) for run in pending]
-                for future in _progress(as_completed(futures), len(futures), progress):
-                    try:
-                        record = future.result()
-                    except Exception as error:  # noqa: BLE001 - keep reading: later runs may still finish
-                        failure = failure or f"the executor failed: {type(error).__name__}: {error}"
-                        continue
-                    records.append(record)
-                    handle.write(json.dumps(record, default=json_default, allow_nan=False) + "\n")
-                    handle.flush()
+                try:
+                    for future in _progress(as_completed(futures), len(futures), progress):
+                        try:
+                            record = future.result()
+                        except Exception as error:  # noqa: BLE001 - keep reading: later runs may still finish
+                            failure = failure or f"the executor failed: {type(error).__name__}: {error}"
+                            continue
+                        records.append(record)
+                        handle.write(json.dumps(record, default=json_default, allow_nan=False) + "\n")
+                        handle.flush()
+                except KeyboardInterrupt:
+                    # Ctrl-C: drop the queued runs (the running ones end with their time limit), keep the rest
+                    interrupted = True
+                    for future in futures:
+                        future.cancel()
         except InputError as error:
             failure = str(error)
         except Exception as error:  # noqa: BLE001 - a lost worker or scheduler: report it, keep the results
@@ -234,6 +241,10 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
     records.sort(key=lambda record: _order(suite, record))
     summary = summarize(records)
     files = _write_outputs(out, suite, records, summary, targets, machine, wall_s, command, len(pending))
+    if interrupted:
+        print(f"hopopt: interrupted; {len(records)} finished run(s) kept in {runs_path} (--resume runs the rest)",
+              file=sys.stderr)
+        raise KeyboardInterrupt
     if failure is not None:
         raise InputError(f"{failure}; {len(records)} finished run(s) kept in {runs_path}")
     return {"out": str(out), "runs": len(records), "new_runs": len(pending), "records": records,
