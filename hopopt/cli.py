@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 from .errors import InputError
-from .result import json_default
+from .result import finite_or_none, json_default
 from .instances import PROBLEMS, known_optimum, load_instance
 
 SOLVERS = ("anneal", "descent", "penalty", "tank")
@@ -414,8 +414,7 @@ def command_bench(args):
 
 def _finite(row):
     """JSON has no infinity: an infinite time to solution ("never reached") is written as null."""
-    return {key: (None if isinstance(value, float) and not math.isfinite(value) else value)
-            for key, value in row.items()}
+    return {key: finite_or_none(value) for key, value in row.items()}
 
 
 DEMO_INSTANCE = "random:n=40,seed=2026,p=0.3"

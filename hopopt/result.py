@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-__all__ = ["SolveResult", "Status", "STATUS_MESSAGES", "json_default"]
+__all__ = ["SolveResult", "Status", "STATUS_MESSAGES", "json_default", "finite_or_none"]
 
 
 class Status:
@@ -120,3 +120,17 @@ def json_default(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def finite_or_none(value):
+    """JSON has no infinity or NaN: such a float becomes None (an infinite time to solution = "never reached").
+
+    Examples
+    --------
+    >>> from hopopt.result import finite_or_none
+    >>> finite_or_none(float("inf")), finite_or_none(2.5), finite_or_none("text")
+    (None, 2.5, 'text')
+    """
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from .runners import DEFAULT_COMPARE, Budget, get_solver, run_solver
 from .statistics import relative_gap, summarize
+from .suite import parse_seeds
 
 __all__ = ["compare", "assign_targets", "expand_seeds"]
 
 
 def expand_seeds(spec) -> tuple:
-    """Seeds from ``"0-9"``, ``"0..9"``, ``"3"`` or ``"1,4,7"`` (an int is one seed).
+    """Seeds from ``"0-9"``, ``"0..9"``, ``"3"`` or ``"1,4,7"`` (an int is one seed); see :func:`parse_seeds`.
 
     Examples
     --------
@@ -26,19 +27,10 @@ def expand_seeds(spec) -> tuple:
 
     if isinstance(spec, int):
         return (spec,)
-    seeds = []
-    for item in str(spec).replace(",", " ").split():
-        low, separator, high = item.replace("..", "-").partition("-")
-        try:
-            first, last = int(low), int(high) if separator else int(low)
-        except ValueError:
-            raise InputError(f"seeds must be integers or ranges like 0-9, got {item!r}") from None
-        if first < 0 or last < first:
-            raise InputError(f"seed range {item!r} must be non-negative and ascending")
-        seeds += [seed for seed in range(first, last + 1) if seed not in seeds]
+    seeds = parse_seeds(str(spec))
     if not seeds:
         raise InputError("no seeds given")
-    return tuple(seeds)
+    return seeds
 
 
 def assign_targets(records, known=None):

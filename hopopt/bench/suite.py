@@ -86,7 +86,8 @@ from types import MappingProxyType
 
 from hopopt.errors import InputError
 
-__all__ = ["KNOWN_KEYS", "REQUIRED_KEYS", "Suite", "SuiteBlock", "SuiteError", "parse_suite", "read_suite"]
+__all__ = ["KNOWN_KEYS", "REQUIRED_KEYS", "Suite", "SuiteBlock", "SuiteError", "parse_suite", "read_suite",
+           "parse_seeds"]
 
 #: Every key a suite file may set, in the order the messages list them.
 KNOWN_KEYS = ("problem", "instances", "solvers", "seeds", "time_limit", "exact_time_limit", "sweeps", "restarts")
@@ -417,6 +418,21 @@ def _single(key: str, items: list[str]) -> str:
     if len(items) != 1:
         raise _LineProblem(f"{key} takes one value, got {len(items)}: {' '.join(items)!r}")
     return items[0]
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """Seeds from a list like ``"0-4 7, 9..11"`` (what a suite's ``seeds`` and ``--seeds`` accept).
+
+    Examples
+    --------
+    >>> from hopopt.bench.suite import parse_seeds
+    >>> parse_seeds("0-2, 7 9..10")
+    (0, 1, 2, 7, 9, 10)
+    """
+    try:
+        return _parse_seeds(_items(text.replace(",", " ")))
+    except _LineProblem as problem:
+        raise InputError(str(problem)) from None
 
 
 def _parse_seeds(items: list[str]) -> tuple[int, ...]:

@@ -31,7 +31,7 @@ import time
 from concurrent.futures import as_completed
 
 from ..errors import InputError
-from ..result import json_default
+from ..result import finite_or_none, json_default
 from .compare import assign_targets
 from .executors import describe_executor, open_executor
 from .runners import Budget, get_solver, run_solver, solver_names
@@ -291,13 +291,6 @@ def _progress(iterable, total, enabled):
     return tqdm(iterable, total=total, desc="bench", unit="run")
 
 
-def finite(value):
-    """JSON has no infinity: an infinite TTS is written as None ("never reached")."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _write_outputs(out, suite, records, summary, targets, machine, wall_s, command, new_runs):
     files = []
     run_columns = ["block", "problem", "instance", "n", "solver", "kind", "seed", "status", "objective",
@@ -308,7 +301,7 @@ def _write_outputs(out, suite, records, summary, targets, machine, wall_s, comma
     results = {"suite": suite.source, "command": command, "machine": machine, "wall_s": wall_s,
                "targets": [{"problem": key[0], "instance": key[1], "target": value[0], "source": value[1]}
                            for key, value in targets.items()],
-               "records": records, "summary": [{key: finite(value) for key, value in row.items()} for row in summary]}
+               "records": records, "summary": [{key: finite_or_none(value) for key, value in row.items()} for row in summary]}
     path = os.path.join(out, "results.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(results, handle, default=json_default, allow_nan=False, indent=1)
@@ -326,7 +319,7 @@ def _write_csv(path, columns, rows):
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({key: finite(row.get(key)) for key in columns})
+            writer.writerow({key: finite_or_none(row.get(key)) for key in columns})
     return path
 
 
