@@ -319,9 +319,9 @@ def _sampler_on_dimod_tsp(make_sampler):
 def _sampler_fewest_colors(make_sampler):
     """DSATUR's colouring, then k-1, k-2, … colours on hopopt's one-hot model with the peer sampler.
 
-    Each k gets one sampling call (its reads and sweeps; calibrated to the remaining time like every peer);
-    the best read is repaired without adding colours, and the search stops at the first k it cannot colour,
-    at the clique bound, or when the time is up.
+    Each k gets all the remaining time, filled by calibrated sampling calls as for every peer (or one call of
+    ``budget.sweeps``), from the sampler's own random starts; the lowest-energy read is repaired without adding
+    colours, and the search stops at the first k it cannot colour, at the clique bound, or when the time is up.
     """
     def run(problem, budget):
         sample = make_sampler()
