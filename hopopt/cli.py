@@ -491,7 +491,7 @@ def _print_compare(record):
     statistics = len(record["seeds"]) > 1
     header = f"{'solver':<24}{'objective':>12}{'gap':>10}{'feasible':>10}{'time_s':>10}"
     if statistics:
-        header += f"{'runs':>6}{'valid':>8}{'P(success) [95% CI]':>24}{'TTS99 s [95% CI]':>28}"
+        header += f"{'runs':>6}{'valid':>8}{'P(success) [95% CI]':>24} {'TTS99 s [95% CI]':>31}"
     print(header)
     for row in record["rows"]:
         if row["status"] != "ok":
@@ -504,12 +504,15 @@ def _print_compare(record):
         if statistics:
             success = "" if row.get("success_probability") is None else \
                 f"{row['success_probability']:.2f} [{row['success_low']:.2f}, {row['success_high']:.2f}]"
-            tts = "never" if row.get("tts99") is None and row.get("success_probability") == 0 else \
-                ("" if row.get("tts99") is None else
-                 f"{row['tts99']:.3g} [{row['tts99_low']:.3g}, " +
-                 ("inf" if row.get("tts99_high") is None else f"{row['tts99_high']:.3g}") + "]")
-            line += f"{row['runs']:>6}{100 * row['valid_rate']:>7.0f}%{success:>24}{tts:>28}"
+            tts = "" if row.get("success_probability") is None else \
+                f"{_seconds(row.get('tts99'))} [{_seconds(row.get('tts99_low'))}, {_seconds(row.get('tts99_high'))}]"
+            line += f"{row['runs']:>6}{100 * row['valid_rate']:>7.0f}%{success:>24} {tts:>31}"
         print(line)
+
+
+def _seconds(value):
+    """A time to solution for the table; None here means infinite (JSON has no infinity): never reached."""
+    return "inf" if value is None else f"{value:.3g}"
 
 
 def command_memory(args):
