@@ -731,3 +731,15 @@ def test_ctrl_c_keeps_finished_runs_and_says_so(suite_file, tmp_path, monkeypatc
     monkeypatch.undo()
     result = suite_runner.run_suite(suite, out, workers=1, resume=True, progress=False)
     assert sorted((_key(record) for record in result["records"]), key=repr) == sorted(planned, key=repr)
+
+
+def test_compare_table_prints_a_never_reached_target_as_infinite(capsys):
+    from hopopt.cli import _print_compare
+
+    row = {"solver": "peer", "status": "ok", "objective": 12.0, "gap": 0.2, "feasible": True, "time_s": 0.1,
+           "runs": 4, "valid_rate": 1.0, "success_probability": 0.0, "success_low": 0.0, "success_high": 0.6,
+           "tts99": None, "tts99_low": 0.5, "tts99_high": None}
+    _print_compare({"problem": "tsp", "instance": "x", "n": 5, "target": 10.0, "target_source": "best found",
+                    "seeds": [0, 1, 2, 3], "rows": [row]})
+    line = [text for text in capsys.readouterr().out.splitlines() if text.startswith("peer")][0]
+    assert "0.00 [0.00, 0.60]" in line and line.endswith("inf [0.5, inf]")
