@@ -192,11 +192,12 @@ def _report(args, problem, label, solver, objective, feasible, violations, solut
         "energy": None if energy is None else float(energy), "time_s": time_s,
         "optimal": optimal, "bound": bound,
     }
+    from .bench.statistics import relative_gap
+
     best_known = known_optimum(label)
     if best_known is not None:
         record["best_known"] = best_known
-        record["gap"] = (best_known - objective) / abs(best_known) if problem.sense == "max" else \
-            (objective - best_known) / abs(best_known)
+        record["gap"] = relative_gap(objective, best_known, problem.sense)
     record.update(extra)
     return record
 

@@ -538,8 +538,12 @@ class FlakyExecutor:
         if self.calls <= self.good:
             future.set_result(fn(arg))
         else:
-            self._later(future.set_exception, OSError("connection lost"))
+            self._later(self._fail, future)
         return future
+
+    @staticmethod
+    def _fail(future):
+        future.set_exception(OSError("connection lost"))
 
     def _later(self, action, value):
         timer = threading.Timer(self.delay, action, (value,))
@@ -702,17 +706,8 @@ def test_peer_without_time_limit_is_skipped_above_its_size(monkeypatch, capsys):
 class InterruptedExecutor(FlakyExecutor):
     """As FlakyExecutor, but the later runs end in Ctrl-C (KeyboardInterrupt) instead of a lost connection."""
 
-    def submit(self, fn, arg):
-        self.calls += 1
-        future = Future()
-        if self.calls <= self.good:
-            future.set_result(fn(arg))
-        else:
-            self._later(self._interrupt, future)
-        return future
-
     @staticmethod
-    def _interrupt(future):
+    def _fail(future):
         try:
             future.set_exception(KeyboardInterrupt())
         except InvalidStateError:

@@ -238,7 +238,7 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
     wall_s = time.perf_counter() - start
     known = {instance: known_optimum(instance) for block in suite.blocks for instance in block.instances}
     targets = assign_targets(records, known)
-    records.sort(key=lambda record: _order(suite, record))
+    records.sort(key=_suite_order(suite))
     summary = summarize(records)
     files = _write_outputs(out, suite, records, summary, targets, machine, wall_s, command, len(pending))
     if interrupted:
@@ -271,16 +271,19 @@ def _previous_records(path, resume):
     return records
 
 
-def _order(suite, record):
-    """Records in suite order: block, instance, solver as listed, then seed."""
-    blocks = {block.name: block for block in suite.blocks}
-    block = blocks.get(record["block"])
-    if block is None:
-        return (len(blocks), 0, 0, 0)
-    position = [candidate.name for candidate in suite.blocks].index(block.name)
-    instance = block.instances.index(record["instance"]) if record["instance"] in block.instances else 0
-    solver = block.solvers.index(record["solver"]) if record["solver"] in block.solvers else 0
-    return (position, instance, solver, -1 if record["seed"] is None else record["seed"])
+def _suite_order(suite):
+    """A sort key putting records in suite order: block, instance and solver as listed, then seed."""
+    positions = {}
+    for block_index, block in enumerate(suite.blocks):
+        for instance_index, instance in enumerate(block.instances):
+            for solver_index, solver in enumerate(block.solvers):
+                positions[(block.name, instance, solver)] = (block_index, instance_index, solver_index)
+    unknown = (len(suite.blocks), 0, 0)  # records of a resumed file whose block the suite no longer has
+
+    def key(record):
+        seed = -1 if record["seed"] is None else record["seed"]
+        return positions.get((record["block"], record["instance"], record["solver"]), unknown) + (seed,)
+    return key
 
 
 def _progress(iterable, total, enabled):
