@@ -64,8 +64,9 @@ def test_catalogue_entries_are_typed():
         assert isinstance(entry.optimum, float)
         assert entry.status in {"optimal", "best-known"}
         assert len(entry.sha256) == 64
-        assert (entry.problem, entry.format) in {("maxcut", "gset"), ("tsp", "tsplib"), ("coloring", "dimacs")}
-        assert (entry.edges is None) == (entry.problem == "tsp")
+        assert (entry.problem, entry.format) in {("maxcut", "gset"), ("tsp", "tsplib"), ("coloring", "dimacs"),
+                                                 ("qap", "qaplib")}
+        assert (entry.edges is None) == (entry.problem in ("tsp", "qap"))  # complete graphs
     assert catalog() is catalog()  # read once
 
 
@@ -75,6 +76,7 @@ def test_catalogue_urls_point_at_the_official_sources():
             "gset": f"https://web.stanford.edu/~yyye/yyye/Gset/{entry.name}",
             "tsplib": f"http://comopt.ifi.uni-heidelberg.de/software/TSPLIB95/tsp/{entry.name}.tsp.gz",
             "dimacs": f"https://mat.tepper.cmu.edu/COLOR/instances/{entry.name}.col",
+            "qaplib": f"https://coral.ise.lehigh.edu/wp-content/uploads/2014/07/data.d/{entry.name}.dat",
         }[entry.format]
         assert entry.url == expected
 
