@@ -1,0 +1,53 @@
+"""Plain readers and writers for benchmark instance files, one module per file format.
+
+Each format gets a ``parse_<format>(text, name)`` that works on a string, a ``read_<format>(source)`` that reads a
+file and a ``write_<format>(path, ...)``. Readers return plain records of numpy arrays (0-based node ids) and
+know nothing about problems, energy models or solvers, so any part of hopopt can use them.
+
+Every error in a file raises :class:`hopopt.errors.InputError` with one line that names the file and, where
+there is one, the line number: ``G1.txt:3: node id 900 is out of range 1..800``.
+
+Modules
+-------
+:mod:`hopopt.io.gset`
+    Gset (rudy) max-cut edge lists: first line ``n m``, then ``m`` lines ``i j w`` (1-based node ids, weight
+    optional, default 1, may be negative or fractional). Blank lines and lines starting with ``#`` or ``%`` are
+    skipped.
+:mod:`hopopt.io.tsplib`
+    TSPLIB 95 symmetric TSP files: ``KEY : value`` specification lines (``NAME``, ``TYPE : TSP``,
+    ``DIMENSION``, ``EDGE_WEIGHT_TYPE``, …), then a ``NODE_COORD_SECTION`` of ``id x y`` lines or an
+    ``EDGE_WEIGHT_SECTION`` of numbers in one of the ``EDGE_WEIGHT_FORMAT`` layouts; ``EOF`` is optional.
+    Distances follow the TSPLIB 95 rounding rules, so tour lengths match the published optima exactly (see
+    :func:`tsplib_distances`). Also TSPLIB tour files: a ``TOUR_SECTION`` listing the 1-based cities of one
+    closed tour, ended by ``-1`` or ``EOF``.
+:mod:`hopopt.io.dimacs`
+    DIMACS graph colouring (``.col``): ``c`` comment lines, one problem line ``p edge N M``, then ``M`` lines
+    ``e u v`` (1-based). Many files list each edge twice (``u v`` and ``v u``); the reader keeps one edge per
+    unordered pair.
+:mod:`hopopt.io.qaplib`
+    QAPLIB quadratic assignment instances (``.dat``: ``n``, then the flow matrix ``A`` and the distance matrix
+    ``B``, numbers wrapped anywhere) and solutions (``.sln``: ``n cost``, then a 1-based permutation separated
+    by spaces or commas); :func:`qap_cost` and :func:`solution_permutation`, which tells whether a solution file
+    lists the permutation or its inverse.
+
+The graph readers (Gset, DIMACS) share the :class:`EdgeList` record. Everything public is importable from
+``hopopt.io`` itself, e.g. ``from hopopt.io import read_gset``.
+"""
+
+from ._graph import EdgeList
+from ._text import PathLike
+from .dimacs import parse_dimacs, read_dimacs, write_dimacs
+from .gset import parse_gset, read_gset, write_gset
+from .qaplib import (QAPInstance, QAPSolution, parse_qaplib, parse_qaplib_solution, qap_cost, read_qaplib,
+                     read_qaplib_solution, solution_permutation, write_qaplib, write_qaplib_solution)
+from .tsplib import (TourFile, TSPInstance, parse_tour, parse_tsplib, read_tour, read_tsplib, tour_length,
+                     tsplib_distances, write_tour)
+
+__all__ = [
+    "EdgeList", "parse_gset", "read_gset", "write_gset",
+    "TSPInstance", "parse_tsplib", "read_tsplib", "tsplib_distances", "tour_length",
+    "TourFile", "parse_tour", "read_tour", "write_tour",
+    "parse_dimacs", "read_dimacs", "write_dimacs",
+    "QAPInstance", "parse_qaplib", "read_qaplib", "write_qaplib", "qap_cost",
+    "QAPSolution", "parse_qaplib_solution", "read_qaplib_solution", "write_qaplib_solution", "solution_permutation",
+]
