@@ -1,7 +1,7 @@
 """Fewest colours on the DIMACS colouring graphs: DSATUR, then one-hot annealing down from it.
 
 For every catalogue colouring instance (files read from the data directory, e.g. ``../shared/instances``):
-the DSATUR colour count, the count :func:`hopopt.problems.coloring.fewest_colors` reaches within
+the DSATUR colour count, the count :func:`hopopt.workflows.coloring.fewest_colors` reaches within
 ``--time-limit`` seconds (with each of ``--seeds``), the chromatic number χ from the catalogue, the time at
 which the final colouring was found and the total time (a run ends early only when it reaches the clique bound;
 otherwise it spends the whole limit trying one colour fewer). A second table runs the same search with
@@ -25,7 +25,8 @@ import statistics
 import numba
 
 from hopopt import datasets, io
-from hopopt.problems.coloring import GraphColoring, fewest_colors
+from hopopt.problems.coloring import GraphColoring
+from hopopt.workflows.coloring import fewest_colors
 from hopopt.solvers import warm_up
 
 # le450_15a (χ = 15) is out of reach of one-hot moves in 10 s; 16 colours is the target there

@@ -6,7 +6,7 @@ Usage::
                                            [--scales 0.25,0.5,0.75,1,1.25,1.5,2,3,4] [--sweep-starts 100]
 
 Prints markdown. The 1985 setting: 10 random cities in the unit square, A = B = 500, C = 200, D = 500,
-n' = 15, u0 = 0.02, integrated with the settings of :data:`hopopt.problems.hopfield_tank.PAPER_SETTINGS`
+n' = 15, u0 = 0.02, integrated with the settings of :data:`hopopt.workflows.hopfield_tank.PAPER_SETTINGS`
 (forward Euler, dt = 1e-5). Tour lengths are divided by the optimum (Held–Karp, exact). Tables:
 
 1. per seeded city set: valid rate and quality at the 1985 parameters, plus two checks of the integration
@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from hopopt.problems.hopfield_tank import tank_tsp_study
+from hopopt.workflows.hopfield_tank import tank_tsp_study
 
 
 def _format(value, pattern="{:.3f}"):

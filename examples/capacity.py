@@ -1,6 +1,6 @@
 """How many random patterns can a Hopfield network store? Capacity curves for three learning rules.
 
-For each load α = P/N, :func:`hopopt.problems.memory.capacity_curve` stores P random ±1 patterns in an
+For each load α = P/N, :func:`hopopt.workflows.memory.capacity_curve` stores P random ±1 patterns in an
 N-neuron network, cues some of them with 5 % flipped bits and counts how many are recalled (within 2 % of
 the bits). The Hebb rule breaks down near the classical α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky; a bit
 higher at finite N), the Storkey rule later, and the pseudo-inverse rule, which makes every pattern an exact
@@ -17,7 +17,7 @@ from __future__ import annotations
 from _common import parse_args, report
 
 from hopopt.plotting import plot_capacity_curves, save_figure
-from hopopt.problems.memory import capacity_curve
+from hopopt.workflows.memory import capacity_curve
 
 
 def main(argv=None):

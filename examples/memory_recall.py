@@ -4,7 +4,7 @@ Four 10×10 letters (H, O, P, E, drawn below as ±1 pixel images) are stored in 
 network with the Hebb rule ``W = (1/N) Σ_μ ξ^μ ξ^μᵀ`` (zero diagonal) by :func:`hopopt.problems.memory.store`.
 Each stored pattern is then (close to) a local minimum of ``E(s) = -1/2 sᵀWs``. A cue is a letter with 30 %
 of its pixels flipped (:func:`~hopopt.problems.memory.corrupt`); asynchronous sweeps
-(:func:`~hopopt.problems.memory.recall`) roll it downhill to the nearest attractor, which is usually the
+(:func:`~hopopt.workflows.memory.recall`) roll it downhill to the nearest attractor, which is usually the
 letter itself -- *if* the patterns are nearly orthogonal. These letters are not: they share the left
 stroke and the bars, with pairwise overlaps (1/N) ξ^μ·ξ^ν of 0.5 to 0.7, and the Hebb rule's cross-talk
 then creates a deep *mixture* state (the sign of a sum of three letters) that swallows the cues. The script
@@ -27,7 +27,8 @@ from matplotlib.figure import Figure
 from _common import parse_args, report
 
 from hopopt.plotting import plot_patterns, save_animation, save_figure
-from hopopt.problems.memory import corrupt, recall, store
+from hopopt.problems.memory import corrupt, store
+from hopopt.workflows.memory import recall
 
 SIZE = 10
 

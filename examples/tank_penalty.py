@@ -18,7 +18,7 @@ from __future__ import annotations
 from _common import parse_args, report
 
 from hopopt.plotting import plot_valid_rate, save_figure
-from hopopt.problems.hopfield_tank import tank_tsp_study
+from hopopt.workflows.hopfield_tank import tank_tsp_study
 
 
 def main(argv=None):

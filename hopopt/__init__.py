@@ -13,9 +13,10 @@ Examples
 """
 
 from .model import EnergyModel, Vartype
-from .problems import TSP, Evaluation, GraphColoring, MaxCut, fewest_colors
+from .problems import TSP, Evaluation, GraphColoring, MaxCut
 from .result import SolveResult, Status
 from .solvers import anneal, brute_force, descend, exact_coloring, held_karp, milp, penalty_loop, synchronous, tsp_milp
+from .workflows import fewest_colors
 
 __version__ = "0.1.0"
 

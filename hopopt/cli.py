@@ -314,7 +314,7 @@ def _solution_energy(problem, solution, fallback):
 
 def _solve_coloring(args, problem, label):
     """Fewest-colours search by default; with --colors K, one anneal of the K-colour model."""
-    from .problems.coloring import fewest_colors
+    from .workflows.coloring import fewest_colors
 
     if args.solver not in ("anneal",):
         raise InputError(f"coloring is solved with --solver anneal (one-hot moves, or --moves single-flip), "
@@ -518,7 +518,7 @@ def _seconds(value):
 
 def command_memory(args):
     """The capacity experiment: alpha_c (load where recall drops below 50 %) and the curve."""
-    from .problems.memory import capacity_curve
+    from .workflows.memory import capacity_curve
 
     result = capacity_curve(args.neurons, args.rule, trials=args.trials, rng=args.seed)
     if args.plot:

@@ -6,7 +6,7 @@ import pytest
 
 from hopopt import EnergyModel
 from hopopt.solvers import anneal
-from hopopt.solvers.anneal import cost_lattice
+from hopopt.solvers.moves import cost_lattice
 
 
 STATES = np.array([[a, b] for a in (-1, 1) for b in (-1, 1)])

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from hopopt import Evaluation, Vartype
 from hopopt.io import EdgeList, read_dimacs
-from hopopt.problems.coloring import GraphColoring, coloring_beta_range, dsatur_coloring, fewest_colors
+from hopopt.problems.coloring import GraphColoring, coloring_beta_range
+from hopopt.workflows.coloring import dsatur_coloring, fewest_colors
 from hopopt.solvers import anneal
 
 SETTINGS = settings(deadline=None, max_examples=40)

@@ -1,4 +1,5 @@
-"""Tests for hopopt.problems.memory (associative memory)."""
+"""Tests for associative memory: hopopt.problems.memory (storage, cues, analysis) and hopopt.workflows.memory
+(recall, modern recall, capacity)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 
 from hopopt import EnergyModel
 from hopopt.problems import memory
-from hopopt.problems.memory import (capacity_curve, classify_state, corrupt, is_spurious, mask, modern_recall,
-                                    modern_update, recall, store)
+from hopopt.problems.memory import classify_state, corrupt, is_spurious, mask, modern_update, store
+from hopopt.workflows.memory import capacity_curve, modern_recall, recall
 
 
 def random_patterns(p, n, seed=0):

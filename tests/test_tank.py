@@ -14,9 +14,9 @@ import scipy.sparse as sp
 
 from hopopt import EnergyModel, Status
 from hopopt.problems.hopfield_tank import (city_distances, decode_tank_state, hopfield_tank_energy,
-                                           hopfield_tank_tsp_model, optimal_tour, random_cities,
-                                           tank_tsp_study, tour_length)
+                                           hopfield_tank_tsp_model, random_cities, tour_length)
 from hopopt.solvers.tank import default_step, gain, inverse_gain, tank
+from hopopt.workflows.hopfield_tank import optimal_tour, tank_tsp_study
 
 
 def random_binary_model(seed, n, sparse=False):

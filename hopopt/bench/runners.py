@@ -139,7 +139,7 @@ def _hopopt_tank(problem, budget):
 
 
 def _hopopt_fewest_colors(problem, budget):
-    from ..problems.coloring import fewest_colors
+    from ..workflows.coloring import fewest_colors
 
     colouring, colors, history = fewest_colors(problem, time_limit=budget.time_limit, rng=budget.seed,
                                                sweeps=budget.sweeps)

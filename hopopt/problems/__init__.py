@@ -2,7 +2,7 @@
 
 from ._base import Evaluation, Problem
 from .maxcut import MaxCut
-from .coloring import GraphColoring, fewest_colors
+from .coloring import GraphColoring
 from .tsp import TSP
 
-__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "fewest_colors"]
+__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring"]

@@ -37,13 +37,15 @@ energy (3) as the one-hot state with all three edges in conflict.
 
 The one-hot annealer (``moves="one-hot"``, see :mod:`hopopt.solvers.moves`) never leaves the one-hot set, so
 for it A does not matter at all; it matters for single-flip (pure penalty network) annealing.
+
+The fewest-colours search (DSATUR, then fewer colours by annealing) combines this encoding with a solver, so
+it lives a layer above: :func:`hopopt.workflows.coloring.fewest_colors`.
 """
 
 from __future__ import annotations
 
 import heapq
 import numbers
-import time
 
 import networkx as nx
 import numpy as np
@@ -52,16 +54,12 @@ import scipy.sparse as sp
 from ..model import EnergyModel, Vartype
 from ._base import Evaluation
 
-__all__ = ["GraphColoring", "fewest_colors"]
+__all__ = ["GraphColoring", "coloring_beta_range"]
 
 # Conflict weight B: one unit of energy per monochromatic edge on one-hot states.
 _CONFLICT_WEIGHT = 1.0
 # Violation lines listed in an Evaluation; the count of the rest is given in a last line.
 _MAX_VIOLATION_LINES = 20
-# First time slice (seconds) of fewest_colors' anneals for one k; later slices double. Measured during development
-# (2 cores, 8 seeds each): with 1 s slices le450_5a reached 5 colours and le450_15a 16 within 3.6 s every time;
-# one anneal given all the remaining time took over 7 s in 2 of 8 le450_15a runs.
-_FIRST_SLICE = 1.0
 # The cold end of the one-hot schedule is this many times the β at which one-conflict moves freeze out (see
 # coloring_beta_range).
 _COLD_FACTOR = 8.0
@@ -655,129 +653,7 @@ def _check_edges(edges, n) -> np.ndarray:
     return np.unique(np.sort(array, axis=1), axis=0).reshape(-1, 2).astype(np.int64)
 
 
-# ---------------------------------------------------------------------------------------------- fewest colours
-def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, moves="one-hot", beta_range=None):
-    """A proper colouring with as few colours as annealing finds: DSATUR, then k-1, k-2, ... by annealing.
-
-    1. DSATUR (``networkx.greedy_color``) gives a proper colouring with k₀ colours.
-    2. For k = k₀-1, k₀-2, ...: the previous proper colouring loses its smallest colour class, whose nodes
-       go greedily (random ties) to the least conflicting of the k remaining colours; that one-hot state is
-       the start of every restart of :func:`hopopt.solvers.anneal` on the k-colour model, with one-hot
-       moves (every visited state is a colouring) and the β range of :func:`coloring_beta_range`. Each k
-       gets the remaining time, spent in slices of 1 s, 2 s, 4 s, ... (each slice a fresh anneal filling
-       it, from freshly reduced starts: short anneals often succeed, and an unlucky long one must not eat
-       the budget); a slice stops as soon as a state with no conflict appears. The best state is decoded
-       and repaired *without* adding colours; if it is proper, k is done and k-1 is tried next. When time
-       runs out first, the search ends with the last proper colouring.
-    3. The search also ends when k reaches a clique size (:meth:`GraphColoring.clique_bound`): no colouring
-       can use fewer colours, so the colouring is optimal.
-
-    Parameters
-    ----------
-    problem_or_graph : GraphColoring, networkx.Graph or hopopt.io.EdgeList
-        The graph (a GraphColoring's own k is ignored). A networkx graph's nodes are numbered in
-        ``graph.nodes`` order.
-    time_limit : float or None, default 10
-        Wall-clock seconds for the whole search (after one-off JIT compilation); the best proper colouring
-        found so far is returned. With None, each k gets one anneal of ``sweeps`` sweeps (default 1000).
-    rng : None, int or numpy.random.Generator
-        Seed; each k's anneal gets its own child generator.
-    sweeps : int, optional
-        Sweeps per anneal, instead of the doubling time slices: with a time limit, anneals of that length are
-        repeated until one succeeds or time runs out; without one, each k gets a single anneal (so the
-        result depends on ``rng`` only).
-    moves : {"one-hot", "single-flip"}
-        "single-flip" runs the pure penalty network instead (for comparison; far weaker).
-    beta_range : (float, float), optional
-        (β_hot, β_cold) per unit of conflict; default :func:`coloring_beta_range` for one-hot moves, the
-        annealer's own default for single flips.
-
-    Returns
-    -------
-    colouring : ndarray of int64, shape (n,)
-        A proper colouring with colours 0..k-1, never worse than DSATUR's.
-    k : int
-        The number of colours it uses.
-    history : list of (int, bool, float)
-        ``(k, found, seconds)`` per attempt, the first being DSATUR's colouring; seconds are since the start.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from hopopt.problems.coloring import fewest_colors
-    >>> colouring, k, history = fewest_colors(nx.petersen_graph(), time_limit=None, sweeps=100, rng=0)
-    >>> k
-    3
-    """
-    import numba
-
-    from ..solvers import anneal, warm_up
-    from ..solvers._common import check_time_limit
-
-    problem = _as_problem(problem_or_graph)
-    time_limit = check_time_limit(time_limit)
-    if moves not in ("one-hot", "single-flip"):
-        raise ValueError(f"moves must be 'one-hot' or 'single-flip', got {moves!r}")
-    if sweeps is not None and (isinstance(sweeps, bool) or not isinstance(sweeps, numbers.Integral) or sweeps < 1):
-        raise ValueError(f"sweeps must be an integer ≥ 1, got {sweeps!r}")
-    generator = np.random.default_rng(rng)
-    warm_up()  # one-off JIT compilation is not part of the search's time
-    started = time.perf_counter()
-
-    def elapsed():
-        return time.perf_counter() - started
-
-    best = dsatur_coloring(problem)
-    best_k = int(best.max()) + 1
-    history = [(best_k, True, elapsed())]
-    lower_bound = problem.clique_bound()
-    restarts = numba.get_num_threads()
-
-    def stop_when_proper(intermediate):
-        # one-hot states have E = conflicts, so E < 1/2 means a proper colouring (also for single flips, where
-        # the penalty rule makes any state with E < 1/2 one-hot and proper)
-        if intermediate.best_energy < 0.5:
-            raise StopIteration
-
-    k = best_k - 1
-    while k >= max(lower_bound, 1) and k >= 2:
-        if time_limit is not None and elapsed() >= time_limit:
-            break
-        target = problem.with_colors(k)
-        model = target.to_model()
-        child = generator.spawn(1)[0]
-        chosen_range = beta_range
-        if chosen_range is None and moves == "one-hot":
-            chosen_range = coloring_beta_range(target)
-        found = None
-        slice_seconds = _FIRST_SLICE
-        while found is None:
-            remaining = None if time_limit is None else time_limit - elapsed()
-            if remaining is not None and remaining <= 0:
-                break
-            budget = remaining
-            if sweeps is None and remaining is not None:
-                # doubling slices, each a fresh set of anneals from freshly reduced colourings: a lucky short
-                # anneal is common, an unlucky long one must not eat the whole budget
-                budget = min(slice_seconds, remaining)
-                slice_seconds *= 2
-            starts = np.stack([target.one_hot(_drop_a_class(problem, best, k, seed_child))
-                               for seed_child in child.spawn(restarts)])
-            result = anneal(model, moves=moves, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
-                            initial_states=starts, time_limit=budget, callback=stop_when_proper, rng=child)
-            colouring = target.decode(result.best_state, repair=True, add_colors=False)
-            if target.conflicts(colouring) == 0:
-                found = colouring
-            elif time_limit is None:
-                break  # without a time limit, one anneal per k
-        history.append((k, found is not None, elapsed()))
-        if found is None:
-            break
-        best, best_k = _renumber(found), k
-        k -= 1
-    return best, int(best.max()) + 1, history
-
-
+# ---------------------------------------------------------------------------------------------- annealing range
 def coloring_beta_range(problem) -> tuple[float, float]:
     """(β_hot, β_cold) for one-hot annealing of a colouring model with conflict weight 1.
 
@@ -798,51 +674,3 @@ def coloring_beta_range(problem) -> tuple[float, float]:
     (0.693, 64.05)
     """
     return float(np.log(2.0)), float(_COLD_FACTOR * np.log(100.0 * problem.n * problem.colors))
-
-
-def dsatur_coloring(problem) -> np.ndarray:
-    """networkx's DSATUR colouring of the graph, colours renumbered 0..k-1 in order of first use.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from hopopt.problems.coloring import GraphColoring, dsatur_coloring
-    >>> dsatur_coloring(GraphColoring.from_networkx(nx.cycle_graph(4), colors=2)).tolist()
-    [0, 1, 0, 1]
-    """
-    greedy = nx.greedy_color(problem.to_networkx(), strategy="DSATUR")
-    return _renumber(np.array([greedy[v] for v in range(problem.n)], dtype=np.int64))
-
-
-def _renumber(colouring) -> np.ndarray:
-    """Colours mapped to 0..c-1 in order of first appearance along the nodes."""
-    _, first, inverse = np.unique(colouring, return_index=True, return_inverse=True)
-    rank = np.empty(first.size, dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    return rank[inverse.reshape(-1)]
-
-
-def _drop_a_class(problem, colouring, k, generator) -> np.ndarray:
-    """A colouring with colours 0..k-1 from a proper one with k+1 colours: its smallest class (fewest nodes
-    to place, hence fewest conflicts to start from) is removed and its nodes, in random order, take their
-    least conflicting colour, ties broken at random."""
-    sizes = np.bincount(colouring, minlength=k + 1)
-    dropped = int(np.flatnonzero(sizes == sizes.min())[-1])
-    colours = colouring.copy()
-    colours[colours == dropped] = -1
-    colours[colours > dropped] -= 1
-    for node in generator.permutation(np.flatnonzero(colours < 0)):
-        counts = problem._neighbour_colour_counts(colours, node, k)
-        colours[node] = int(generator.choice(np.flatnonzero(counts == counts.min())))
-    return colours
-
-
-def _as_problem(problem_or_graph) -> GraphColoring:
-    if isinstance(problem_or_graph, GraphColoring):
-        return problem_or_graph
-    if isinstance(problem_or_graph, nx.Graph):
-        return GraphColoring.from_networkx(problem_or_graph, colors=1)
-    if hasattr(problem_or_graph, "edges") and hasattr(problem_or_graph, "n"):
-        return GraphColoring.from_edgelist(problem_or_graph, colors=1)
-    raise TypeError(f"fewest_colors needs a GraphColoring, a networkx graph or an EdgeList, "
-                    f"got {type(problem_or_graph).__name__}")

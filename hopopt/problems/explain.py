@@ -8,6 +8,9 @@ Each term is computed directly from its formula on the binary state (not from W)
 * colouring: ``A·Σ_v (Σ_c x_vc − 1)²`` and ``B·Σ_{(u,v)} Σ_c x_uc x_vc``.
 
 The penalty A, distance scale D and conflict weight B are read from ``model.metadata``.
+
+This module imports no encoder (the encoders import it in their ``explain`` methods): :func:`explain` finds the
+term function of a problem by the module and name of its class (or of a base class) in ``_TERMS``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Vartype
-from .coloring import GraphColoring
-from .maxcut import MaxCut
-from .tsp import TSP
 
 __all__ = ["Explanation", "explain"]
 
@@ -97,16 +97,19 @@ def explain(problem, state, model=None) -> Explanation:
     >>> result.total == problem.to_model().energy([1, 0, 1, 0, 0, 0])
     True
     """
-    if not isinstance(problem, (MaxCut, TSP, GraphColoring)):
-        raise TypeError(f"explain knows MaxCut, TSP and GraphColoring, got {type(problem).__name__}")
+    terms = _terms_for(problem)
     if model is None:
         model = problem.to_model()
-    binary = _binary_state(state, model)
-    if isinstance(problem, MaxCut):
-        return _explain_maxcut(problem, binary)
-    if isinstance(problem, TSP):
-        return _explain_tsp(problem, binary, model.metadata)
-    return _explain_coloring(problem, binary, model.metadata)
+    return terms(problem, _binary_state(state, model), model.metadata)
+
+
+def _terms_for(problem):
+    """The term function for ``problem``'s class or its nearest base class in ``_TERMS`` (like isinstance)."""
+    for cls in type(problem).__mro__:
+        terms = _TERMS.get(f"{cls.__module__}.{cls.__qualname__}")
+        if terms is not None:
+            return terms
+    raise TypeError(f"explain knows MaxCut, TSP and GraphColoring, got {type(problem).__name__}")
 
 
 def _binary_state(state, model) -> np.ndarray:
@@ -126,7 +129,7 @@ def _total(terms) -> float:
     return float(sum(terms.values()))
 
 
-def _explain_maxcut(problem, sides) -> Explanation:
+def _explain_maxcut(problem, sides, metadata) -> Explanation:
     if sides.size != problem.n:
         raise ValueError(f"a max-cut state has {problem.n} entries, got {sides.size}")
     crossing = sides[problem.edges[:, 0]] != sides[problem.edges[:, 1]]
@@ -191,3 +194,12 @@ def _explain_coloring(problem, binary, metadata) -> Explanation:
         for colour in np.flatnonzero(row):
             violations.append(f"edge ({int(u)}, {int(v)}) has both ends colour {int(colour)}")
     return Explanation(_total(terms), terms, violations, "coloring")
+
+
+# Term functions by the encoder class they explain, named by module and qualified name so that this module needs
+# no import of the encoders (which import it).
+_TERMS = {
+    "hopopt.problems.maxcut.MaxCut": _explain_maxcut,
+    "hopopt.problems.tsp.TSP": _explain_tsp,
+    "hopopt.problems.coloring.GraphColoring": _explain_coloring,
+}

@@ -198,40 +198,6 @@ def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restar
         seconds_per_sweep = timed_round(fitting // rounds)
 
 
-# the flip-cost lattice is used only while its acceptance table stays this small
-_MAX_TABLE_SIZE = 1 << 16
-
-
-def cost_lattice(model):
-    """``(step, size)`` when every flip cost of the spin model is a multiple of ``step``, else ``(0.0, 0)``.
-
-    ``ΔE_i = 2 s_i (Σ_j W_ij s_j - θ_i)`` is a multiple of ``2u`` whenever every coupling and threshold is
-    a multiple of one unit u (integer weights, ±1 graphs, most penalty encodings). ``size`` is the largest
-    ``|ΔE| / step``. The annealing kernel then looks acceptance probabilities up in a small table.
-
-    Examples
-    --------
-    >>> from hopopt import MaxCut
-    >>> from hopopt.solvers.anneal import cost_lattice
-    >>> cost_lattice(MaxCut(3, [(0, 1), (1, 2)]).to_model())
-    (1.0, 2)
-    """
-    indptr, _, data = model.csr()
-    magnitudes = np.concatenate([np.abs(data), np.abs(model.thresholds)])
-    magnitudes = magnitudes[magnitudes > 0]
-    if magnitudes.size == 0:
-        return 0.0, 0
-    rows = np.repeat(np.arange(model.n), np.diff(indptr))
-    largest_drive = float(np.max(np.bincount(rows, np.abs(data), minlength=model.n) + np.abs(model.thresholds)))
-    for divisor in (1, 2, 3, 4, 6, 8, 12):
-        unit = float(magnitudes.min()) / divisor
-        ratios = magnitudes / unit
-        if np.all(np.abs(ratios - np.round(ratios)) <= 1e-9 * ratios):
-            size = int(round(largest_drive / unit))
-            return (2.0 * unit, size) if size <= _MAX_TABLE_SIZE else (0.0, 0)
-    return 0.0, 0
-
-
 class _Runner:
     """Drives an engine's kernel in chunks of sweeps, checking the clock and the callback between chunks."""
 

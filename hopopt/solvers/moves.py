@@ -23,7 +23,7 @@ from ..schedules import default_beta_range
 from . import _kernels as kernels
 from ._common import spin_states, to_model_vartype
 
-__all__ = ["MOVE_SETS", "make_engine"]
+__all__ = ["MOVE_SETS", "make_engine", "cost_lattice"]
 
 MOVE_SETS = ("auto", "single-flip", "one-hot", "permutation", "constraint-preserving")
 
@@ -61,6 +61,40 @@ def _uniform_seeds(children):
     return np.array([child.integers(0, 2**63, dtype=np.int64) for child in children], dtype=np.uint64)
 
 
+# the flip-cost lattice is used only while its acceptance table stays this small
+_MAX_TABLE_SIZE = 1 << 16
+
+
+def cost_lattice(model):
+    """``(step, size)`` when every flip cost of the spin model is a multiple of ``step``, else ``(0.0, 0)``.
+
+    ``ΔE_i = 2 s_i (Σ_j W_ij s_j - θ_i)`` is a multiple of ``2u`` whenever every coupling and threshold is
+    a multiple of one unit u (integer weights, ±1 graphs, most penalty encodings). ``size`` is the largest
+    ``|ΔE| / step``. The annealing kernel then looks acceptance probabilities up in a small table.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.solvers.moves import cost_lattice
+    >>> cost_lattice(MaxCut(3, [(0, 1), (1, 2)]).to_model())
+    (1.0, 2)
+    """
+    indptr, _, data = model.csr()
+    magnitudes = np.concatenate([np.abs(data), np.abs(model.thresholds)])
+    magnitudes = magnitudes[magnitudes > 0]
+    if magnitudes.size == 0:
+        return 0.0, 0
+    rows = np.repeat(np.arange(model.n), np.diff(indptr))
+    largest_drive = float(np.max(np.bincount(rows, np.abs(data), minlength=model.n) + np.abs(model.thresholds)))
+    for divisor in (1, 2, 3, 4, 6, 8, 12):
+        unit = float(magnitudes.min()) / divisor
+        ratios = magnitudes / unit
+        if np.all(np.abs(ratios - np.round(ratios)) <= 1e-9 * ratios):
+            size = int(round(largest_drive / unit))
+            return (2.0 * unit, size) if size <= _MAX_TABLE_SIZE else (0.0, 0)
+    return 0.0, 0
+
+
 class SingleFlipEngine:
     """Single-spin Metropolis/Glauber sweeps on the spin form of the model."""
 
@@ -69,8 +103,6 @@ class SingleFlipEngine:
     energy_offset = 0.0  # kernel energies are model energies
 
     def __init__(self, model, acceptance):
-        from .anneal import cost_lattice
-
         self.model = model
         self.spin = model.to_spin()
         self.acceptance = acceptance

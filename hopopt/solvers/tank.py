@@ -96,7 +96,7 @@ def default_step(model, u0=0.02, tau=1.0):
     ``dt = 0.5 / (1/τ + ρ / (2 u0))`` with ``ρ = max_i Σ_j |W_ij|`` (a bound on W's spectral radius);
     ``1/(2 u0)`` is the largest slope of g. The bound is for the worst case (every neuron at V = ½), so the
     step is safe everywhere, and often smaller than hand-tuned literature values (see
-    :func:`hopopt.problems.hopfield_tank.tank_tsp_study` for the 1985 TSP setting).
+    :func:`hopopt.workflows.hopfield_tank.tank_tsp_study` for the 1985 TSP setting).
 
     Examples
     --------
@@ -206,7 +206,7 @@ def tank(model, *, u0=0.02, tau=1.0, dt=None, max_steps=100_000, method="euler",
         Euler step (and the interval between convergence checks for ``method="ode"``). Default:
         :func:`default_step`, half the linear stability limit ``1/(1/τ + ρ(W)/(2 u0))``, which scales with
         the model — for TSP models with A = B = D = 500 it is about 1e-6; the literature's hand-picked
-        1e-5 (used by :func:`~hopopt.problems.hopfield_tank.tank_tsp_study`) is faster but beyond the
+        1e-5 (used by :func:`~hopopt.workflows.hopfield_tank.tank_tsp_study`) is faster but beyond the
         worst-case limit, so its results depend on the step.
     max_steps : int, default 100000
         Give up after this many steps (status ``SWEEP_LIMIT``); the integrated time is at most
