@@ -145,13 +145,26 @@ def test_no_pyplot_figures_left_open(tmp_path):
 
 def test_module_does_not_import_pyplot():
     import ast
+    import pathlib
 
-    tree = ast.parse(open(plotting.__file__, encoding="utf-8").read())
-    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
-    imported += [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                 for alias in node.names]
-    assert not [name for name in imported if "pyplot" in name]
+    files = sorted(pathlib.Path(plotting.__file__).parent.glob("*.py"))
+    assert {path.name for path in files} >= {"__init__.py", "_figures.py", "solutions.py", "benchmarks.py"}
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        imported += [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                     for alias in node.names]
+        assert not [name for name in imported if "pyplot" in name], path.name
+
+
+def test_package_re_exports_every_public_name():
+    from hopopt.plotting import _figures, benchmarks, solutions
+
+    for module in (_figures, solutions, benchmarks):
+        for name in module.__all__:
+            assert getattr(plotting, name) is getattr(module, name)
+            assert name in plotting.__all__
 
 
 # --- benchmark pictures: plot_compare, plot_gap_vs_time, plot_tts_vs_size -----------------------------------

@@ -1,0 +1,543 @@
+"""Pictures of one network, one solution or one dynamics run: energy traces, the β schedule, the weights,
+neuron states over time, tours, cuts, colourings, stored patterns, and animations of a run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from matplotlib.colors import ListedColormap
+
+from hopopt.errors import InputError
+
+from ._figures import _colour, _figure_and_axes, _prepare_path, new_figure
+
+__all__ = ["plot_energy_traces", "plot_beta_schedule", "plot_weights", "plot_spin_raster", "plot_tour", "plot_cut",
+           "plot_coloring", "plot_patterns", "save_animation"]
+
+#: above this many neurons :func:`plot_weights` draws a spy plot of the non-zeros instead of a full heatmap
+SPY_THRESHOLD = 400
+
+
+def plot_energy_traces(traces, labels=None, title="Energy per sweep", ax=None):
+    """Energy against sweep for one or many restarts.
+
+    Parameters
+    ----------
+    traces : array_like or list of array_like
+        One 1-D trace, a 2-D array (one restart per row), or a list of 1-D traces of any lengths.
+    labels : list of str, optional
+        One label per trace; defaults to ``"restart i"``. A legend is drawn when there are several traces.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_energy_traces
+    >>> figure = plot_energy_traces(np.array([[3.0, 1.0, 0.0], [2.0, 2.0, -1.0]]), labels=["a", "b"])
+    >>> figure.axes[0].get_xlabel()
+    'sweep'
+    """
+    if isinstance(traces, np.ndarray) and traces.ndim <= 2:
+        rows = [traces] if traces.ndim <= 1 else list(traces)
+    else:
+        rows = list(traces)
+        if rows and np.ndim(rows[0]) == 0:  # a single trace given as a list of numbers
+            rows = [rows]
+    rows = [np.atleast_1d(np.asarray(row, dtype=float)) for row in rows]
+    if not rows:
+        raise InputError("traces: need at least one energy trace, got none")
+    if labels is None:
+        labels = [f"restart {i}" for i in range(len(rows))]
+    elif len(labels) != len(rows):
+        raise InputError(f"labels: need one label per trace ({len(rows)}), got {len(labels)}")
+    figure, ax = _figure_and_axes(ax)
+    for row, label in zip(rows, labels):
+        ax.plot(np.arange(row.size), row, label=label, linewidth=1.2)
+    ax.set_xlabel("sweep")
+    ax.set_ylabel("energy")
+    ax.set_title(title)
+    if len(rows) > 1:
+        ax.legend(fontsize="small", ncol=2 if len(rows) > 6 else 1)
+    return figure
+
+
+def plot_beta_schedule(betas, title="Inverse-temperature schedule", ax=None):
+    """The annealing schedule: beta (inverse temperature) against sweep.
+
+    Parameters
+    ----------
+    betas : array_like
+        One beta per sweep.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_beta_schedule
+    >>> plot_beta_schedule(np.geomspace(0.1, 10.0, 50)).axes[0].get_ylabel()
+    'beta (1 / temperature)'
+    """
+    betas = np.asarray(betas, dtype=float).reshape(-1)
+    figure, ax = _figure_and_axes(ax)
+    ax.plot(np.arange(betas.size), betas, marker="." if betas.size <= 50 else None)
+    ax.set_xlabel("sweep")
+    ax.set_ylabel("beta (1 / temperature)")
+    ax.set_title(title)
+    return figure
+
+
+def plot_weights(weights, title="Weight matrix W", ax=None, spy_threshold=SPY_THRESHOLD):
+    """A heatmap of the weight matrix, with a colourbar.
+
+    Matrices with more than ``spy_threshold`` rows are drawn as a spy plot: one square marker per non-zero
+    entry, coloured by its value.
+
+    Parameters
+    ----------
+    weights : array_like or scipy.sparse matrix
+        Square weight matrix W.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+    spy_threshold : int
+        Largest n drawn as a full heatmap.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_weights
+    >>> figure = plot_weights(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> len(figure.axes)  # the heatmap and its colourbar
+    2
+    """
+    if sp.issparse(weights):
+        shape = weights.shape
+    else:
+        weights = np.asarray(weights, dtype=float)
+        shape = weights.shape
+    if len(shape) != 2 or shape[0] != shape[1]:
+        raise InputError(f"weights: need a square matrix, got shape {shape}")
+    n = shape[0]
+    figure, ax = _figure_and_axes(ax)
+    if n > spy_threshold:
+        coo = sp.coo_matrix(weights)
+        mask = coo.data != 0
+        rows, cols, values = coo.row[mask], coo.col[mask], coo.data[mask]
+        limit = float(np.max(np.abs(values))) if values.size else 1.0
+        marker_size = max(0.05, min(4.0, 2000.0 / n))
+        image = ax.scatter(cols, rows, c=values, s=marker_size, marker="s", linewidths=0, cmap="coolwarm",
+                           vmin=-limit, vmax=limit)
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_aspect("equal")
+        ax.set_title(f"{title} ({values.size} non-zeros, n = {n})")
+    else:
+        dense = weights.toarray() if sp.issparse(weights) else weights
+        limit = float(np.max(np.abs(dense))) if dense.size else 1.0
+        limit = limit if limit > 0 else 1.0
+        image = ax.imshow(dense, cmap="coolwarm", vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.set_title(title)
+    ax.set_xlabel("neuron j")
+    ax.set_ylabel("neuron i")
+    figure.colorbar(image, ax=ax, label="W[i, j]")
+    return figure
+
+
+def plot_spin_raster(states, title="Neuron states over time", ax=None):
+    """States over time as an image: one row per time step, one column per neuron.
+
+    Parameters
+    ----------
+    states : array_like, shape (T, n)
+        Spin (±1) or binary (0/1) states, or continuous activations.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_spin_raster
+    >>> plot_spin_raster(np.sign(np.random.default_rng(0).normal(size=(20, 8)))).axes[0].get_ylabel()
+    'time step'
+    """
+    states = np.asarray(states, dtype=float)
+    if states.ndim == 1:
+        states = states[None, :]
+    if states.ndim != 2:
+        raise InputError(f"states: need a 2-D array (time steps, neurons), got shape {states.shape}")
+    figure, ax = _figure_and_axes(ax)
+    image = ax.imshow(states, aspect="auto", cmap="gray_r", interpolation="nearest")
+    ax.set_xlabel("neuron")
+    ax.set_ylabel("time step")
+    ax.set_title(title)
+    figure.colorbar(image, ax=ax, label="state")
+    return figure
+
+
+def plot_tour(coordinates, tour, title="Tour", ax=None):
+    """Cities as points and the closed tour through them.
+
+    Parameters
+    ----------
+    coordinates : array_like, shape (n, 2)
+        City positions.
+    tour : array_like of int
+        City indices in visiting order; the last city is joined back to the first.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_tour
+    >>> square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+    >>> plot_tour(square, [0, 1, 2, 3]).axes[0].get_title()
+    'Tour'
+    """
+    coordinates = np.asarray(coordinates, dtype=float)
+    if coordinates.ndim != 2 or coordinates.shape[1] != 2:
+        raise InputError(f"coordinates: need shape (n, 2), got {coordinates.shape}")
+    tour = np.asarray(tour, dtype=int).reshape(-1)
+    if tour.size and (tour.min() < 0 or tour.max() >= len(coordinates)):
+        raise InputError(f"tour: city indices must lie in 0..{len(coordinates) - 1}, got {tour.tolist()}")
+    figure, ax = _figure_and_axes(ax)
+    if tour.size:
+        closed = np.append(tour, tour[0])
+        ax.plot(coordinates[closed, 0], coordinates[closed, 1], "-", color="tab:blue", label="tour", zorder=1)
+    ax.scatter(coordinates[:, 0], coordinates[:, 1], color="tab:red", s=30, label="cities", zorder=2)
+    if tour.size:
+        start = coordinates[tour[0]]
+        ax.scatter([start[0]], [start[1]], color="black", marker="*", s=120, label="start", zorder=3)
+    if len(coordinates) <= 30:
+        for index, (x, y) in enumerate(coordinates):
+            ax.annotate(str(index), (x, y), textcoords="offset points", xytext=(4, 4), fontsize="small")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(fontsize="small")
+    return figure
+
+
+def _graph_from(graph_or_edges, n=None):
+    """A networkx graph on nodes 0..n-1 from a graph, an object with ``n`` and ``edges``, or an edge list."""
+    import networkx as nx
+
+    if isinstance(graph_or_edges, nx.Graph):
+        return graph_or_edges
+    if hasattr(graph_or_edges, "edges") and hasattr(graph_or_edges, "n") and not callable(graph_or_edges.edges):
+        n, edges = int(graph_or_edges.n), graph_or_edges.edges
+    else:
+        edges = graph_or_edges
+    edges = np.asarray(edges)
+    if edges.size and (edges.ndim != 2 or edges.shape[1] < 2):
+        raise InputError(f"edges: need pairs (u, v), got an array of shape {edges.shape}")
+    graph = nx.Graph()
+    if n is not None:
+        graph.add_nodes_from(range(int(n)))
+    if edges.size:
+        graph.add_edges_from((int(u), int(v)) for u, v in edges[:, :2])
+    return graph
+
+
+def _positions(graph, positions):
+    import networkx as nx
+
+    if positions is None:
+        return nx.spring_layout(graph, seed=0)
+    if isinstance(positions, dict):
+        return positions
+    positions = np.asarray(positions, dtype=float)
+    return {node: positions[index] for index, node in enumerate(sorted(graph.nodes))}
+
+
+def plot_cut(graph_or_edges, sides, positions=None, title="Max-cut", ax=None):
+    """A graph with its two sides in two colours and the cut edges highlighted.
+
+    Parameters
+    ----------
+    graph_or_edges : networkx.Graph, MaxCut or array_like of (u, v) pairs
+        The graph on nodes 0..n-1 (a third column of weights is ignored).
+    sides : array_like or dict
+        Side of each node: 0/1 or ±1 per node (indexed by node), or a dict node -> side.
+    positions : dict or array_like, optional
+        Node positions; a networkx spring layout with seed 0 when None.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hopopt.plotting import plot_cut
+    >>> figure = plot_cut([(0, 1), (1, 2), (2, 0)], [0, 1, 1])
+    >>> figure.axes[0].get_title()
+    'Max-cut: 2 of 3 edges cut'
+    """
+    import networkx as nx
+
+    n = len(sides) if not isinstance(sides, dict) else None
+    graph = _graph_from(graph_or_edges, n)
+    if isinstance(sides, dict):
+        side_of = dict(sides)
+    else:
+        values = np.asarray(sides).reshape(-1)
+        side_of = {node: values[node] for node in graph.nodes}
+    labels = sorted(set(np.asarray(list(side_of.values())).tolist()))
+    if len(labels) > 2:
+        raise InputError(f"sides: need at most two distinct side labels, got {labels}")
+    first = labels[0] if labels else 0
+    pos = _positions(graph, positions)
+    figure, ax = _figure_and_axes(ax)
+    cut = [(u, v) for u, v in graph.edges if side_of[u] != side_of[v]]
+    kept = [(u, v) for u, v in graph.edges if side_of[u] == side_of[v]]
+    nx.draw_networkx_edges(graph, pos, edgelist=kept, ax=ax, edge_color="lightgray", width=1.0,
+                           label=f"uncut edges ({len(kept)})")
+    nx.draw_networkx_edges(graph, pos, edgelist=cut, ax=ax, edge_color="tab:red", width=2.0,
+                           style="dashed", label=f"cut edges ({len(cut)})")
+    for label, colour in zip(labels or [first], ("tab:blue", "tab:orange")):
+        nodes = [node for node in graph.nodes if side_of[node] == label]
+        nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_color=colour, node_size=200,
+                               label=f"side {label} ({len(nodes)} nodes)")
+    if graph.number_of_nodes() <= 40:
+        nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
+    ax.tick_params(left=True, bottom=True, labelleft=True, labelbottom=True)
+    ax.set_xlabel("layout x")
+    ax.set_ylabel("layout y")
+    ax.set_title(f"{title}: {len(cut)} of {graph.number_of_edges()} edges cut")
+    ax.legend(fontsize="small", loc="best")
+    return figure
+
+
+def plot_coloring(edges, colouring, n=None, positions=None, title="Graph colouring", ax=None):
+    """A graph with nodes in their colours and conflicting (monochromatic) edges in red.
+
+    Parameters
+    ----------
+    edges : networkx.Graph, GraphColoring or array_like of (u, v) pairs
+        The graph on nodes 0..n-1.
+    colouring : array_like of int
+        Colour of each node.
+    n : int, optional
+        Number of nodes; defaults to ``len(colouring)``.
+    positions : dict or array_like, optional
+        Node positions; a networkx spring layout with seed 0 when None.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hopopt.plotting import plot_coloring
+    >>> figure = plot_coloring([(0, 1), (1, 2), (2, 0)], [0, 1, 1], 3)
+    >>> figure.axes[0].get_title()
+    'Graph colouring: 2 colours, 1 conflicts'
+    """
+    import networkx as nx
+    from matplotlib.patches import Patch
+
+    colouring = np.asarray(colouring).reshape(-1).astype(int)
+    n = len(colouring) if n is None else int(n)
+    if len(colouring) != n:
+        raise InputError(f"colouring: need one colour per node ({n}), got {len(colouring)}")
+    graph = _graph_from(edges, n)
+    pos = _positions(graph, positions)
+    figure, ax = _figure_and_axes(ax)
+    conflicts = [(u, v) for u, v in graph.edges if colouring[u] == colouring[v]]
+    proper = [(u, v) for u, v in graph.edges if colouring[u] != colouring[v]]
+    nx.draw_networkx_edges(graph, pos, edgelist=proper, ax=ax, edge_color="gray", width=1.0,
+                           label=f"proper edges ({len(proper)})")
+    nx.draw_networkx_edges(graph, pos, edgelist=conflicts, ax=ax, edge_color="red", width=2.5,
+                           label=f"conflicts ({len(conflicts)})")
+    palette = sorted(set(colouring.tolist()))
+    cmap = ListedColormap([_colour(i) for i in range(max(palette, default=0) + 1)])
+    nodes = list(range(n))
+    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_color=[cmap(c) for c in colouring[nodes]],
+                           node_size=200, edgecolors="black", linewidths=0.5)
+    if n <= 40:
+        nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
+    handles, _ = ax.get_legend_handles_labels()
+    if len(palette) <= 12:
+        handles += [Patch(color=cmap(c), label=f"colour {c}") for c in palette]
+    ax.legend(handles=handles, fontsize="small", loc="best")
+    ax.tick_params(left=True, bottom=True, labelleft=True, labelbottom=True)
+    ax.set_xlabel("layout x")
+    ax.set_ylabel("layout y")
+    ax.set_title(f"{title}: {len(palette)} colours, {len(conflicts)} conflicts")
+    return figure
+
+
+def plot_patterns(patterns, shape, titles=None, title="Patterns", ax=None):
+    """A grid of binary images: each ±1 (or 0/1) vector reshaped to ``shape``.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (p, prod(shape))
+        One pattern per row (a single 1-D vector is one pattern).
+    shape : tuple of int
+        Image shape ``(rows, columns)``.
+    titles : list of str, optional
+        One title per pattern; defaults to ``"pattern i"``.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        The grid is drawn inside this Axes' area of its figure (the Axes itself is hidden).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_patterns
+    >>> figure = plot_patterns(np.array([[1, -1, -1, 1], [-1, 1, 1, -1]]), (2, 2))
+    >>> figure.get_suptitle() if hasattr(figure, "get_suptitle") else figure._suptitle.get_text()
+    'Patterns'
+    """
+    patterns = np.asarray(patterns, dtype=float)
+    if patterns.ndim == 1:
+        patterns = patterns[None, :]
+    shape = tuple(int(s) for s in shape)
+    if patterns.ndim != 2 or patterns.shape[1] != int(np.prod(shape)):
+        raise InputError(f"patterns: need rows of {int(np.prod(shape))} values for shape {shape}, "
+                         f"got an array of shape {patterns.shape}")
+    count = len(patterns)
+    if titles is None:
+        titles = [f"pattern {i}" for i in range(count)]
+    elif len(titles) != count:
+        raise InputError(f"titles: need one title per pattern ({count}), got {len(titles)}")
+    columns = min(count, 8) if count else 1
+    rows = max(1, -(-count // columns))
+    if ax is None:
+        figure = new_figure(figsize=(1.6 * columns + 0.4, 1.7 * rows + 0.6))
+        grid = figure.add_gridspec(rows, columns)
+    else:
+        figure = ax.figure
+        grid = ax.get_subplotspec().subgridspec(rows, columns)
+        ax.set_axis_off()
+    low = min(0.0, float(patterns.min())) if patterns.size else -1.0
+    for index in range(count):
+        sub = figure.add_subplot(grid[index // columns, index % columns])
+        sub.imshow(patterns[index].reshape(shape), cmap="gray_r", vmin=-1.0 if low < 0 else 0.0, vmax=1.0,
+                   interpolation="nearest")
+        sub.set_title(titles[index], fontsize="small")
+        sub.set_xlabel("column", fontsize="x-small")
+        sub.set_ylabel("row", fontsize="x-small")
+        sub.set_xticks([])
+        sub.set_yticks([])
+    figure.suptitle(title)
+    return figure
+
+
+def save_animation(frames, path, interval=200, count=None, title="Frame", xlabel="neuron", ylabel="time",
+                   cmap="gray_r", dpi=80):
+    """Save 2-D frames as an animated GIF (matplotlib's Pillow writer), each frame drawn with ``imshow``.
+
+    Parameters
+    ----------
+    frames : list of array_like or callable
+        The 2-D images, or a function ``frames(i) -> 2-D array`` called for ``i`` in ``range(count)``.
+    path : str or path-like
+        Where to write the GIF; parent folders are created.
+    interval : float
+        Milliseconds per frame.
+    count : int, optional
+        Number of frames; needed when ``frames`` is a callable.
+    title, xlabel, ylabel : str
+        Text on each frame (the title gets ``" i / count"`` appended).
+    cmap : str
+        Colour map for ``imshow``.
+    dpi : int
+        Resolution.
+
+    Returns
+    -------
+    str
+        The path written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from hopopt.plotting import save_animation
+    >>> path = save_animation([np.eye(3), -np.eye(3)], os.path.join(tempfile.mkdtemp(), "a.gif"))
+    >>> open(path, "rb").read(4)
+    b'GIF8'
+    """
+    from matplotlib.animation import PillowWriter
+
+    if callable(frames):
+        if count is None:
+            raise InputError("count: needed when frames is a callable, got None")
+        images = [np.asarray(frames(i), dtype=float) for i in range(int(count))]
+    else:
+        images = [np.asarray(frame, dtype=float) for frame in frames]
+    if not images:
+        raise InputError("frames: need at least one frame, got none")
+    for index, image in enumerate(images):
+        if image.ndim != 2 or image.shape != images[0].shape:
+            raise InputError(f"frames: every frame must be a 2-D array of shape {images[0].shape}, "
+                             f"frame {index} has shape {image.shape}")
+    path = _prepare_path(path)
+    low = min(float(image.min()) for image in images)
+    high = max(float(image.max()) for image in images)
+    if high <= low:
+        high = low + 1.0
+    figure = new_figure(figsize=(4, 4))
+    ax = figure.add_subplot(1, 1, 1)
+    shown = ax.imshow(images[0], cmap=cmap, vmin=low, vmax=high, interpolation="nearest", aspect="auto")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    heading = ax.set_title(f"{title} 1 / {len(images)}")
+    writer = PillowWriter(fps=1000.0 / float(interval))
+    try:
+        with writer.saving(figure, path, dpi):
+            for index, image in enumerate(images):
+                shown.set_data(image)
+                heading.set_text(f"{title} {index + 1} / {len(images)}")
+                writer.grab_frame()
+    except OSError as error:
+        raise InputError(f"path: cannot write the animation to {path!s}: {error.strerror or error}") from None
+    return path
