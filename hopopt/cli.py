@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import InputError
 from .result import finite_or_none, json_default
-from .instances import PROBLEMS, known_optimum, load_instance
+from .instances import known_optimum, load_instance, problem_names
 
 SOLVERS = ("anneal", "descent", "penalty", "tank")
 MOVES = ("auto", "single-flip", "constraint-preserving")
@@ -62,15 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def instance_arguments(sub):
-        sub.add_argument("problem", choices=PROBLEMS, help="problem type")
-        sub.add_argument("instance", help="a file (Gset / TSPLIB / DIMACS .col), a catalogue name (e.g. G1, "
-                                          "berlin52, myciel4) or random:n=20,seed=3[,p=0.5]")
+        sub.add_argument("problem", choices=problem_names(), help="problem kind")
+        sub.add_argument("instance", help="a file (Gset / TSPLIB / DIMACS .col / QAPLIB .dat), a catalogue name "
+                                          "(e.g. G1, berlin52, myciel4, nug12) or random:n=20,seed=3[,p=0.5]")
         sub.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
         sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     solve = commands.add_parser("solve", help="solve an instance with a Hopfield/annealing solver")
     instance_arguments(solve)
-    solve.add_argument("--solver", choices=SOLVERS, default="anneal")
+    solve.add_argument("--solver", choices=SOLVERS, help="default: the kind's first solver (anneal)")
     solve.add_argument("--time-limit", type=_positive_float("--time-limit"),
                        help="wall-clock seconds for the solve; without --sweeps the anneal is sized to fill it")
     solve.add_argument("--restarts", type=_positive_int("--restarts"), help="independent runs (default: cores)")
@@ -92,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="evaluate a solution file against an instance")
     instance_arguments(evaluate)
-    evaluate.add_argument("solution_file", help="a JSON file with a 'solution' list (as `solve --json` writes) "
-                                                "or, for tsp, a TSPLIB .tour file")
+    evaluate.add_argument("solution_file", help="a JSON file with a 'solution' list (as `solve --json` writes), "
+                                                "a TSPLIB .tour file (tsp) or a QAPLIB .sln file (qap)")
 
     compare = commands.add_parser("compare", help="hopopt against the exact method and installed peers")
     instance_arguments(compare)
@@ -155,103 +155,49 @@ def _version():
     return __version__
 
 
-# ---------------------------------------------------------------------------------------------- instances
-def _read_solution(path, problem_name=None, problem=None):
-    """The solution list in a JSON file (``{"solution": [...]}``) or, for tsp, a TSPLIB .tour file."""
-    if problem_name == "tsp" and not str(path).lower().endswith(".json"):
-        from . import io
-        tour = io.read_tour(path)
-        if tour.dimension is not None and tour.dimension != problem.n:
-            raise InputError(f"{path}: the tour has {tour.dimension} cities but the instance has {problem.n} "
-                             f"(a tour for another instance?)")
-        if tour.tour.size != problem.n:
-            raise InputError(f"{path}: the tour visits {tour.tour.size} cities but the instance has {problem.n}")
-        return tour.tour.tolist()
-    try:
-        with open(path, encoding="utf-8") as handle:
-            content = json.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"solution file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"solution file {path} is a directory") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not a JSON file ({error})") from None
-    solution = content.get("solution") if isinstance(content, dict) else content
-    if not isinstance(solution, list):
-        raise InputError(f"{path}: expected a JSON object with a 'solution' list")
-    return solution
-
-
 # ---------------------------------------------------------------------------------------------- commands
-def _report(args, problem, label, solver, objective, feasible, violations, solution, energy, time_s,
-            optimal=None, bound=None, **extra):
-    record = {
-        "problem": args.problem, "instance": label, "solver": solver, "seed": getattr(args, "seed", None),
-        "n_variables": _variable_count(problem), "objective": objective, "feasible": bool(feasible),
-        "violations": list(violations), "solution": [int(v) for v in solution],
-        "energy": None if energy is None else float(energy), "time_s": time_s,
-        "optimal": optimal, "bound": bound,
-    }
+def _report(args, answer, label, **extra):
+    """The CLI's JSON record (DESIGN.md, the CLI contract) of a :class:`~hopopt.result.Solution`."""
     from .bench.statistics import relative_gap
 
+    record = {
+        "problem": args.problem, "instance": label, "solver": answer.solver, "seed": getattr(args, "seed", None),
+        "n_variables": int(answer.problem.n_variables), "objective": answer.objective,
+        "feasible": bool(answer.feasible), "violations": list(answer.violations),
+        "solution": [int(v) for v in answer.solution], "energy": answer.energy, "time_s": answer.time_s,
+        "optimal": answer.optimal, "bound": answer.bound,
+    }
     best_known = known_optimum(label)
     if best_known is not None:
         record["best_known"] = best_known
-        record["gap"] = relative_gap(objective, best_known, problem.sense)
+        record["gap"] = relative_gap(answer.objective, best_known, answer.sense)
     record.update(extra)
     return record
 
 
-def _variable_count(problem):
-    """Neurons of the problem's encoding: n for max-cut, n² for TSP, n·k for colouring."""
-    if hasattr(problem, "n_variables"):
-        return int(problem.n_variables)
-    return int(problem.n * getattr(problem, "colors", 1))
-
-
 def command_solve(args):
-    problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    if args.problem == "coloring":
-        return _solve_coloring(args, problem, label)
-    if args.colors is not None:
+    from .api import solve
+    from .kinds import get_kind
+
+    kind = get_kind(args.problem)
+    if args.colors is not None and kind.settle is None:
         raise InputError(f"--colors applies to coloring, not {args.problem}")
-    result, extra = _solve_model(args, problem)
-    solution = problem.decode(result.best_state)
-    evaluation = problem.evaluate(solution)
+    if args.solver is not None and args.solver not in kind.solvers:
+        raise InputError(f"--solver {args.solver} does not apply to {args.problem}; choose from "
+                         f"{', '.join(kind.solvers)}")
+    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    answer = solve(problem, args.solver, time_limit=args.time_limit, rng=args.seed, restarts=args.restarts,
+                   sweeps=args.sweeps, moves=args.moves, acceptance=args.acceptance, colors=args.colors)
+    extra = {key: value for key, value in answer.info.items()}
+    result = answer.result
     if args.plot:
-        _plot_solution(args.plot, problem, solution, result.trace, f"{args.problem} {label}")
+        trace = None if result is None else result.trace
+        _plot_solution(args.plot, kind, answer.problem, answer.solution, trace, f"{args.problem} {label}")
     if args.explain:
-        extra["explain"] = _explanation(problem, result.best_state, result.info.get("model"))
-    return _report(args, problem, label, args.solver, evaluation.objective, evaluation.feasible,
-                   evaluation.violations, solution, _solution_energy(problem, solution, result.best_energy),
-                   result.time_s, status=result.message, sweeps=int(result.sweeps_done),
-                   restarts=int(result.states.shape[0]), state_energy=float(result.best_energy), **extra)
-
-
-def _solve_model(args, problem):
-    """Run the chosen solver on the problem's default encoding; return the SolveResult and report extras."""
-    from .solvers import anneal, descend_restarts, penalty_loop
-
-    if args.solver == "penalty":
-        if not hasattr(problem, "penalty_bound"):
-            raise InputError(f"--solver penalty needs a constrained problem (tsp, coloring), not {args.problem}")
-        found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
-                             0.5 * problem.penalty_bound(), time_limit=args.time_limit or 10.0,
-                             n_restarts=args.restarts, rng=args.seed)
-        return found.result, {"penalty": found.penalty, "penalty_rounds": found.history,
-                              "moves": "single-flip"}
-    model = problem.to_model()
-    if args.solver == "anneal":
-        result = anneal(model, n_sweeps=args.sweeps, n_restarts=args.restarts, time_limit=args.time_limit,
-                        acceptance=args.acceptance, moves=args.moves, rng=args.seed)
-        return result, {"moves": result.info["moves"]}
-    if args.solver == "tank":
-        from .solvers.tank import tank
-        # analog dynamics on large penalty networks can take minutes to settle: bound them by default
-        result = tank(model, n_starts=args.restarts or 10, time_limit=args.time_limit or 10.0, rng=args.seed)
-        return result, {}
-    result = descend_restarts(model, n_restarts=args.restarts or 10, time_limit=args.time_limit, rng=args.seed)
-    return result, {}
+        state = result.best_state if result is not None else answer.problem.one_hot(answer.solution)
+        model = result.info.get("model") if result is not None else None
+        extra["explain"] = _explanation(answer.problem, state, model)
+    return _report(args, answer, label, **extra)
 
 
 def _explanation(problem, state, model):
@@ -263,118 +209,53 @@ def _explanation(problem, state, model):
             "violations": list(explanation.violations), "text": str(explanation)}
 
 
-def _classical_scaling(distances):
-    """2-D positions whose distances approximate ``distances`` (classical MDS), for instances given as a
-    matrix only: the picture of the tour is then faithful up to the distortion of the embedding."""
-    n = distances.shape[0]
-    centring = np.eye(n) - np.full((n, n), 1.0 / n)
-    gram = -0.5 * centring @ (distances**2) @ centring
-    values, vectors = np.linalg.eigh(gram)
-    top = np.argsort(values)[::-1][:2]
-    return vectors[:, top] * np.sqrt(np.maximum(values[top], 0.0))
-
-
-def _plot_solution(path, problem, solution, trace, title):
-    """The solution (cut, tour or colouring) beside the energy trace of the best run, saved as one PNG."""
-    from matplotlib.figure import Figure
-
+def _plot_solution(path, kind, problem, solution, trace, title):
+    """The kind's picture of the solution beside the energy trace of the best run, saved as one PNG."""
     from . import plotting
 
+    if kind.plot is None:
+        raise InputError(f"--plot: there is no picture for {kind.name} solutions")
     with_trace = trace is not None and len(trace) > 0
-    figure = Figure(figsize=(11, 4.5) if with_trace else (7, 5.5))
+    figure, axes = plotting.solution_figure(with_trace)
+    kind.plot(problem, solution, axes[0], title)
     if with_trace:
-        left, right = figure.subplots(1, 2)
-    else:
-        left = figure.subplots(1, 1)
-    if hasattr(problem, "distances"):  # a TSP instance
-        coordinates = problem.coordinates
-        if coordinates is None:
-            coordinates = _classical_scaling(problem.distances)
-        plotting.plot_tour(coordinates, solution, title=f"{title}: length {problem.tour_length(solution):g}",
-                           ax=left)
-    elif hasattr(problem, "colors"):
-        plotting.plot_coloring(problem.edges, solution, problem.n, title=title, ax=left)
-    else:
-        plotting.plot_cut(problem, solution, title=title, ax=left)
-    if with_trace:
-        plotting.plot_energy_traces(trace, title="energy of the best run", ax=right)
+        plotting.plot_energy_traces(trace, title="energy of the best run", ax=axes[1])
     plotting.save_figure(figure, path)
 
 
-def _solution_energy(problem, solution, fallback):
-    """The energy of the decoded (possibly repaired) solution, so objective and energy always agree."""
-    encode = getattr(problem, "encode", None)
-    if encode is None:
-        return fallback
-    try:
-        return float(problem.to_model().energy(encode(solution)))
-    except ValueError:
-        return None
-
-
-def _solve_coloring(args, problem, label):
-    """Fewest-colours search by default; with --colors K, one anneal of the K-colour model."""
-    from .workflows.coloring import fewest_colors
-
-    if args.solver not in ("anneal",):
-        raise InputError(f"coloring is solved with --solver anneal (one-hot moves, or --moves single-flip), "
-                         f"not {args.solver!r}")
-    if args.colors is None:
-        if args.moves == "single-flip":
-            moves = "single-flip"
-        else:
-            moves = "one-hot"
-        colouring, colors, history = fewest_colors(problem, time_limit=args.time_limit or 10.0, rng=args.seed,
-                                                   sweeps=args.sweeps, moves=moves)
-        final = problem.with_colors(colors)
-        seconds = history[-1][2] if history else 0.0
-        extra = {"history": [list(entry) for entry in history], "moves": moves}
-        energy = None
-    else:
-        final = problem.with_colors(args.colors)
-        result, extra = _solve_model(args, final)
-        colouring = final.decode(result.best_state)
-        seconds = result.time_s
-        energy = float(result.best_energy)
-    evaluation = final.evaluate(colouring)
-    if args.plot:
-        _plot_solution(args.plot, final, colouring, None, f"coloring {label}")
-    if args.explain:
-        state = result.best_state if args.colors is not None else final.one_hot(colouring)
-        extra["explain"] = _explanation(final, state, None)
-    return _report(args, final, label, args.solver, evaluation.objective, evaluation.feasible,
-                   evaluation.violations, colouring, energy, seconds, colors=int(final.colors), **extra)
-
-
 def command_exact(args):
-    from .bench.runners import Budget, get_solver
+    from .api import solve_exact
 
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    # the same exact methods compare and bench run: brute force / MILP, Held–Karp / TSP MILP, DSATUR B&B
-    outcome = get_solver(args.problem, "exact").run(problem, Budget(time_limit=args.time_limit))
-    solution, extra = outcome.solution, outcome.extra
-    evaluation = problem.evaluate(solution)
-    energy = _solution_energy(problem, solution, None) if args.problem != "coloring" else None
-    return _report(args, problem, label, f"exact-{extra['method']}", evaluation.objective, evaluation.feasible,
-                   evaluation.violations, solution, energy, extra["time_s"], optimal=extra["optimal"],
-                   bound=extra["bound"], status=extra["message"])
+    answer = solve_exact(problem, time_limit=args.time_limit)
+    return _report(args, answer, label, status=answer.info["message"])
 
 
 def command_evaluate(args):
+    from .api import solution_energy
+    from .kinds import get_kind
+
+    kind = get_kind(args.problem)
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    solution = _read_solution(args.solution_file, args.problem, problem)
+    solution = kind.read_solution(args.solution_file, problem)
     try:
         evaluation = problem.evaluate(np.asarray(solution))
     except ValueError as error:
         raise InputError(f"{args.solution_file}: {error}") from None
-    if args.problem == "maxcut":
-        energy = problem.to_model().energy(np.where(np.asarray(solution) > 0, 1, -1))
-    elif args.problem == "tsp" and evaluation.feasible:
-        energy = _solution_energy(problem, solution, None)
-    else:
-        energy = None
-    return _report(args, problem, label, "evaluate", evaluation.objective, evaluation.feasible,
-                   evaluation.violations, solution, energy, 0.0)
+    energy = solution_energy(problem, solution) if evaluation.feasible and kind.settle is None else None
+    record = {
+        "problem": args.problem, "instance": label, "solver": "evaluate", "seed": None,
+        "n_variables": int(problem.n_variables), "objective": float(evaluation.objective),
+        "feasible": bool(evaluation.feasible), "violations": list(evaluation.violations),
+        "solution": [int(v) for v in solution], "energy": energy, "time_s": 0.0, "optimal": None, "bound": None,
+    }
+    best_known = known_optimum(label)
+    if best_known is not None:
+        from .bench.statistics import relative_gap
+
+        record["best_known"] = best_known
+        record["gap"] = relative_gap(evaluation.objective, best_known, evaluation.sense)
+    return record
 
 
 def command_compare(args):

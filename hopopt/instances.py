@@ -9,18 +9,30 @@ import os
 
 from .errors import InputError
 
-__all__ = ["PROBLEMS", "load_instance", "known_optimum"]
+__all__ = ["problem_names", "load_instance", "known_optimum"]
 
-#: the problem types the CLI, compare and bench understand
-PROBLEMS = ("maxcut", "tsp", "coloring")
-RANDOM_OPTIONS = {"maxcut": {"n", "seed", "p"}, "tsp": {"n", "seed"}, "coloring": {"n", "seed", "p"}}
+
+
+def problem_names():
+    """The registered problem kinds (the PROBLEM argument of the command line).
+
+    Examples
+    --------
+    >>> from hopopt.instances import problem_names
+    >>> problem_names()
+    ('maxcut', 'tsp', 'coloring', 'qap')
+    """
+    from .kinds import KINDS
+
+    return tuple(KINDS)
 
 
 def load_instance(problem_name, spec, data_dir=None):
     """The problem object an INSTANCE argument names, and a short label for reports.
 
-    INSTANCE is a file path (Gset for maxcut, TSPLIB for tsp, DIMACS .col for coloring), a catalogue name, or
-    ``random:n=…,seed=…[,p=…]``.
+    INSTANCE is a file path in the kind's format (Gset for maxcut, TSPLIB for tsp, DIMACS .col for coloring,
+    QAPLIB .dat for qap), a catalogue name, or ``random:n=…,seed=…[,option=…]`` (options: the kind's
+    ``random_options``).
 
     Examples
     --------
@@ -30,9 +42,11 @@ def load_instance(problem_name, spec, data_dir=None):
     (10, 'random:n=10,seed=1')
     """
     from . import datasets
+    from .kinds import get_kind
 
+    kind = get_kind(problem_name)
     if spec.startswith("random:"):
-        return _random_instance(problem_name, spec), spec
+        return _random_instance(kind, spec), spec
     if os.path.exists(spec):
         path = spec
     else:
@@ -44,50 +58,33 @@ def load_instance(problem_name, spec, data_dir=None):
             raise InputError(f"instance {spec!r} is a {entry.problem} instance, not {problem_name}")
         path = datasets.find_instance(spec, data_dir)
     try:
-        return _read_instance(problem_name, path), str(spec)
+        return kind.read(path), str(spec)
     except InputError:
         raise
     except ValueError as error:
         raise InputError(f"{path}: {error}") from None
 
 
-def _random_instance(problem_name, spec):
+def _random_instance(kind, spec):
     from . import datasets
-    from .problems import TSP, MaxCut
 
     options = datasets.parse_random_spec(spec)
-    unknown = set(options) - RANDOM_OPTIONS[problem_name]
+    allowed = {"n", "seed"} | set(kind.random_options)
+    unknown = set(options) - allowed
     if unknown:
-        raise InputError(f"instance {spec!r}: unknown random option(s) {sorted(unknown)} for {problem_name}; "
-                         f"use {', '.join(sorted(RANDOM_OPTIONS[problem_name]))}")
+        raise InputError(f"instance {spec!r}: unknown random option(s) {sorted(unknown)} for {kind.name}; "
+                         f"use {', '.join(sorted(allowed))}")
     if "n" not in options:
         raise InputError(f"instance {spec!r}: random instances need n=…")
-    n, p, seed = options["n"], options.get("p", 0.5), options.get("seed", 0)
-    smallest = 3 if problem_name == "tsp" else 1
-    if not isinstance(n, int) or n < smallest:
-        raise InputError(f"instance {spec!r}: n must be an integer ≥ {smallest}, got {n!r}")
-    if not 0 <= p <= 1:
-        raise InputError(f"instance {spec!r}: p must be in [0, 1], got {p!r}")
-    if problem_name == "tsp":
-        return TSP.random(n, seed=seed)
-    if problem_name == "coloring":
-        from .problems.coloring import GraphColoring
-        return GraphColoring.random(n, p, seed=seed, colors=1)  # k is chosen later (--colors or the search)
-    return MaxCut.random(n, p, seed=seed)
-
-
-def _read_instance(problem_name, path):
-    from . import io
-    from .problems import TSP, MaxCut
-
-    if problem_name == "tsp":
-        return TSP.from_tsplib(io.read_tsplib(path))
-    if problem_name == "coloring":
-        from .problems.coloring import GraphColoring
-        # k is chosen later: --colors, or the fewest-colours search
-        return GraphColoring.from_edgelist(io.read_dimacs(path), colors=1)
-    graph = io.read_gset(path)
-    return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name)
+    n, seed = options.pop("n"), options.pop("seed", 0)
+    if not isinstance(n, int) or n < kind.smallest_n:
+        raise InputError(f"instance {spec!r}: n must be an integer ≥ {kind.smallest_n}, got {n!r}")
+    if "p" in options and not 0 <= options["p"] <= 1:
+        raise InputError(f"instance {spec!r}: p must be in [0, 1], got {options['p']!r}")
+    try:
+        return kind.random(n, seed, **options)
+    except ValueError as error:
+        raise InputError(f"instance {spec!r}: {error}") from None
 
 
 def known_optimum(spec):

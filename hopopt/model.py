@@ -23,6 +23,8 @@ from typing import Any, Mapping
 import numpy as np
 import scipy.sparse as sp
 
+from .structured import KroneckerWeights
+
 __all__ = ["Vartype", "EnergyModel"]
 
 # Relative tolerance for the symmetry check: W and Wᵀ may differ by rounding only.
@@ -54,8 +56,10 @@ class EnergyModel:
 
     Parameters
     ----------
-    weights : array_like or scipy.sparse matrix, shape (n, n)
-        Symmetric coupling matrix with a zero diagonal. Sparse input is kept sparse (CSR).
+    weights : array_like, scipy.sparse matrix or KroneckerWeights, shape (n, n)
+        Symmetric coupling matrix with a zero diagonal. Sparse input is kept sparse (CSR); structured input
+        (:class:`~hopopt.structured.KroneckerWeights`, a sum of Kronecker products) is kept as its factors,
+        and energies, fields and flip costs are computed from them.
     thresholds : array_like, shape (n,), optional
         The thresholds θ; zero when omitted.
     offset : float, default 0.0
@@ -90,6 +94,10 @@ class EnergyModel:
 
     def __post_init__(self):
         weights = self.weights
+        if isinstance(weights, KroneckerWeights):
+            # symmetric, zero-diagonal and finite by construction; kept as factors
+            self._set_thresholds_and_rest(weights)
+            return
         if sp.issparse(weights):
             # a copy: the model must not share (or modify) the caller's arrays
             weights = sp.csr_array(weights, dtype=np.float64, copy=True)
@@ -125,7 +133,10 @@ class EnergyModel:
             _readonly(weights.data)
         else:
             _readonly(weights)
+        self._set_thresholds_and_rest(weights)
 
+    def _set_thresholds_and_rest(self, weights):
+        n = weights.shape[0]
         if self.thresholds is None:
             thresholds = np.zeros(n)
         else:
@@ -158,8 +169,21 @@ class EnergyModel:
         """Whether W is stored as a scipy.sparse CSR array."""
         return sp.issparse(self.weights)
 
+    @property
+    def is_structured(self) -> bool:
+        """Whether W is kept as Kronecker factors (:class:`~hopopt.structured.KroneckerWeights`)."""
+        return isinstance(self.weights, KroneckerWeights)
+
+    def weights_matrix(self):
+        """W as a scipy.sparse CSR array or a dense array: structured weights are materialised (sparse), after
+        a check that they fit (a MemoryError says how much they would take)."""
+        return self.weights.to_sparse() if self.is_structured else self.weights
+
     def __repr__(self):
-        storage = f"sparse, {self.weights.nnz} stored" if self.is_sparse else "dense"
+        if self.is_structured:
+            storage = repr(self.weights)
+        else:
+            storage = f"sparse, {self.weights.nnz} stored" if self.is_sparse else "dense"
         return f"EnergyModel(n={self.n}, vartype={self.vartype.value!r}, {storage}, offset={self.offset:g})"
 
     def csr(self):
@@ -173,7 +197,8 @@ class EnergyModel:
         """
         cached = self.__dict__.get("_csr")
         if cached is None:
-            matrix = self.weights if self.is_sparse else sp.csr_array(self.weights)
+            matrix = self.weights_matrix()
+            matrix = matrix if sp.issparse(matrix) else sp.csr_array(matrix)
             matrix.sort_indices()
             cached = (
                 _readonly(matrix.indptr.astype(np.int64)),
@@ -184,8 +209,8 @@ class EnergyModel:
         return cached
 
     def dense_weights(self) -> np.ndarray:
-        """W as a dense ``(n, n)`` array (a copy when W is sparse)."""
-        return self.weights.toarray() if self.is_sparse else self.weights
+        """W as a dense ``(n, n)`` array (a copy when W is sparse or structured)."""
+        return self.weights.toarray() if self.is_sparse or self.is_structured else self.weights
 
     # ------------------------------------------------------------------ evaluation
     def _check_states(self, states) -> np.ndarray:
@@ -350,9 +375,11 @@ class EnergyModel:
         offset : float
         """
         binary = self.to_binary()
-        upper = sp.triu(binary.weights, k=1, format="csr") if binary.is_sparse else np.triu(binary.weights, 1)
+        weights = binary.weights_matrix()
+        sparse = sp.issparse(weights)
+        upper = sp.triu(weights, k=1, format="csr") if sparse else np.triu(weights, 1)
         q_matrix = -upper
-        if binary.is_sparse:
+        if sparse:
             q_matrix = sp.csr_array(q_matrix + sp.diags_array(binary.thresholds))
         else:
             q_matrix = q_matrix + np.diag(binary.thresholds)
@@ -411,7 +438,8 @@ class EnergyModel:
         offset : float
         """
         spin = self.to_spin()
-        coo = sp.coo_array(sp.triu(spin.weights, k=1) if spin.is_sparse else np.triu(spin.weights, 1))
+        weights = spin.weights_matrix()
+        coo = sp.coo_array(sp.triu(weights, k=1) if sp.issparse(weights) else np.triu(weights, 1))
         couplings = {(int(i), int(j)): -float(v) for i, j, v in zip(coo.row, coo.col, coo.data) if v != 0}
         linear = {i: float(value) for i, value in enumerate(spin.thresholds)}
         return linear, couplings, spin.offset
@@ -451,7 +479,8 @@ class EnergyModel:
             return dimod.BinaryQuadraticModel(linear, couplings, offset, dimod.SPIN)
         # every variable, in order 0..n-1, even those without any bias
         linear = {i: float(value) for i, value in enumerate(self.thresholds)}
-        upper = sp.coo_array(sp.triu(self.weights, k=1) if self.is_sparse else np.triu(self.weights, 1))
+        weights = self.weights_matrix()
+        upper = sp.coo_array(sp.triu(weights, k=1) if sp.issparse(weights) else np.triu(weights, 1))
         couplings = {(int(i), int(j)): -float(v) for i, j, v in zip(upper.row, upper.col, upper.data) if v != 0}
         return dimod.BinaryQuadraticModel(linear, couplings, self.offset, dimod.BINARY)
 

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-__all__ = ["SolveResult", "Status", "STATUS_MESSAGES", "json_default", "finite_or_none"]
+__all__ = ["SolveResult", "Solution", "Status", "STATUS_MESSAGES", "json_default", "finite_or_none"]
 
 
 class Status:
@@ -134,3 +134,61 @@ def finite_or_none(value):
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """A decoded, evaluated answer to a problem: what :func:`hopopt.solve` and :func:`hopopt.solve_exact`
+    return, heuristic and exact alike.
+
+    Attributes
+    ----------
+    kind : str
+        The problem kind (``maxcut``, ``tsp``, ``coloring``, ``qap``).
+    problem : object
+        The instance that was solved (for colouring: with the number of colours finally used).
+    solution : ndarray
+        Cut sides (0/1 per node), tour (0-based city order), colour per node, location per facility.
+    objective : float
+        Cut weight, tour length, number of colours, assignment cost.
+    feasible : bool
+    violations : tuple of str
+    sense : {"min", "max"}
+    solver : str
+    time_s : float
+        Wall time of the solve itself.
+    energy : float or None
+        Energy of the solution's state in the problem's model (None where it has no single model).
+    optimal : bool or None
+        True when an exact method proved the objective optimal; None for heuristics.
+    bound : float or None
+        A proven bound on the optimum (lower for "min", upper for "max"), from exact methods.
+    result : SolveResult or None
+        The solver's own result (states, energies, traces, timings), when a model solver ran.
+    info : dict
+        Solver-specific extras (moves, colours tried, method, status message, ...).
+    """
+
+    kind: str
+    problem: Any
+    solution: np.ndarray
+    objective: float
+    feasible: bool
+    violations: tuple
+    sense: str
+    solver: str
+    time_s: float
+    energy: float | None = None
+    optimal: bool | None = None
+    bound: float | None = None
+    result: SolveResult | None = None
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "solution", _frozen(np.array(self.solution)))
+        object.__setattr__(self, "violations", tuple(self.violations))
+
+    def __repr__(self):
+        proof = "" if self.optimal is None else f", optimal={self.optimal}, bound={self.bound}"
+        return (f"Solution(kind={self.kind!r}, solver={self.solver!r}, objective={self.objective:g}, "
+                f"feasible={self.feasible}{proof}, time_s={self.time_s:.3g})")

@@ -31,7 +31,8 @@ from hopopt.errors import InputError
 from hopopt.instances import load_instance
 from hopopt.problems.coloring import GraphColoring
 
-INSTANCES = {"maxcut": "random:n=10,seed=1", "tsp": "random:n=6,seed=1", "coloring": "random:n=8,seed=1,p=0.4"}
+INSTANCES = {"maxcut": "random:n=10,seed=1", "tsp": "random:n=6,seed=1", "coloring": "random:n=8,seed=1,p=0.4",
+             "qap": "random:n=6,seed=1"}
 # the Grötzsch graph: triangle-free (clique bound 2) but 4-chromatic, so the colour searches really search
 GROTZSCH = "grotzsch"
 
@@ -85,6 +86,11 @@ def independent_objective(problem_name, problem, solution):
         distances = np.asarray(problem.distances)
         length = sum(float(distances[tour[i], tour[(i + 1) % len(tour)]]) for i in range(len(tour)))
         return length, sorted(tour) == list(range(problem.n))
+    if problem_name == "qap":
+        assignment = solution.astype(int).tolist()
+        cost = sum(float(problem.flow[i, j] * problem.distance[assignment[i], assignment[j]])
+                   for i in range(problem.n) for j in range(problem.n))
+        return cost, sorted(assignment) == list(range(problem.n))
     colours = solution.astype(int).tolist()
     feasible = len(colours) == problem.n and min(colours) >= 0 and all(
         colours[u] != colours[v] for u, v in np.asarray(problem.edges).tolist())
@@ -105,6 +111,8 @@ def brute_force_optimum(problem_name, problem):
             tour = (0,) + rest
             best = min(best, sum(distances[tour[i], tour[(i + 1) % n]] for i in range(n)))
         return float(best)
+    if problem_name == "qap":
+        return min(problem.cost(permutation) for permutation in itertools.permutations(range(n)))
     edges = np.asarray(problem.edges)
     if len(edges) == 0:
         return 1.0
@@ -181,9 +189,11 @@ def test_every_solver_is_feasible_consistent_and_never_beats_the_optimum(problem
     json.dumps(record, allow_nan=False)  # records go straight to runs.jsonl
 
 
-def test_registry_covers_the_three_problems_and_exact_everywhere():
+def test_registry_covers_every_kind_and_exact_everywhere():
+    from hopopt.kinds import KINDS
+
     names = solver_names()
-    assert set(names) == {"maxcut", "tsp", "coloring"}
+    assert set(names) == set(KINDS) >= {"maxcut", "tsp", "coloring", "qap"}
     for problem_name, solvers in names.items():
         assert "exact" in solvers and "hopopt-anneal" in solvers
         assert runners.SOLVERS[problem_name]["exact"].deterministic

@@ -38,8 +38,10 @@ def tsp_model(seed, n, scale=1.0, kind="euclidean"):
 
 
 def kernel_distances(model):
-    """The scaled distance matrix the permutation kernels read (as the engine passes it)."""
-    return np.array(model.metadata["permutation"]["distances"], dtype=np.float64, order="C")
+    """The scaled distance matrix the permutation kernels read: the engine takes it from W's factors."""
+    from hopopt.solvers.moves import permutation_engine
+
+    return permutation_engine(model, 0).distances
 
 
 def edge_set(tour):
@@ -200,7 +202,7 @@ def test_exchange_every_pair_exhaustively(n):
 # ---------------------------------------------------------------------------------------------- tour kernels
 def run_tour_chunk(distances, tours, betas, acceptance=kernels.METROPOLIS, reversal_share=0.8, proposals=None,
                    seed=0):
-    """Call anneal_tour_chunk the way PermutationEngine.run does; returns (tours, lengths, best, trace)."""
+    """Call anneal_tour_chunk the way TourEngine.run does; returns (tours, lengths, best, trace)."""
     restarts, n = tours.shape
     tours = np.ascontiguousarray(tours, dtype=np.int64).copy()
     lengths = np.empty(restarts)
@@ -467,7 +469,7 @@ def test_malformed_onehot_groups_raise(groups):
 
 
 def test_permutation_metadata_must_match_the_model_size():
-    model = EnergyModel(np.zeros((9, 9)), vartype="binary", metadata={"permutation": {"distances": np.ones((4, 4))}})
+    model = EnergyModel(np.zeros((9, 9)), vartype="binary", metadata={"permutation": {"size": 4}})
     with pytest.raises(ValueError, match="needs 16 variables"):
         anneal(model, moves="permutation", n_sweeps=5)
 

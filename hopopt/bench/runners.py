@@ -18,8 +18,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import numba
 import numpy as np
+
+from ..kinds import KINDS, Budget, Outcome
 
 __all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "solver_names", "get_solver", "missing_requirements",
            "run_solver"]
@@ -34,41 +35,6 @@ CALIBRATION_SHARE = 0.05
 MAXIMUM_PEER_CALLS = 30
 # never ask a peer for more than this many sweeps per read, whatever the calibration says
 MAXIMUM_PEER_SWEEPS = 1_000_000
-
-
-@dataclass(frozen=True)
-class Budget:
-    """What one run may spend: seconds, the seed, and optionally fixed sweeps and restarts.
-
-    Attributes
-    ----------
-    time_limit : float
-        Wall-clock seconds; annealers without ``sweeps`` fill it, exact methods stop at it.
-    seed : int
-        The run's seed (deterministic solvers ignore it).
-    sweeps : int or None
-        Sweeps per restart instead of filling ``time_limit`` (fixed work; ``time_limit`` still bounds hopopt).
-    restarts : int or None
-        Independent anneals (reads) per run; None means hopopt's default, the number of numba threads.
-    """
-
-    time_limit: float = 10.0
-    seed: int = 0
-    sweeps: int | None = None
-    restarts: int | None = None
-
-    @property
-    def reads(self) -> int:
-        """Restarts for peers: the same number hopopt's annealer uses."""
-        return self.restarts if self.restarts is not None else int(numba.config.NUMBA_NUM_THREADS)
-
-
-@dataclass
-class Outcome:
-    """A solver's answer: the solution in the problem's own terms, plus solver-specific extras."""
-
-    solution: Any
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,84 +69,37 @@ class SolverSpec:
 
 
 # ---------------------------------------------------------------------------------------------- hopopt
-def _hopopt_anneal(problem, budget):
-    from ..solvers import anneal
+def _hopopt(solver):
+    """hopopt's ``solve`` with one of its solvers (the kind's own search where it has one, e.g. colouring)."""
+    def run(problem, budget):
+        from ..api import solve
 
-    result = anneal(problem.to_model(), n_sweeps=budget.sweeps, n_restarts=budget.restarts,
-                    time_limit=budget.time_limit, rng=budget.seed)
-    return Outcome(problem.decode(result.best_state),
-                   {"sweeps": int(result.sweeps_done), "restarts": int(result.states.shape[0]),
-                    "moves": result.info.get("moves")})
-
-
-def _hopopt_descent(problem, budget):
-    from ..solvers import descend_restarts
-
-    result = descend_restarts(problem.to_model(), n_restarts=budget.restarts or 100, time_limit=budget.time_limit,
-                              rng=budget.seed)
-    return Outcome(problem.decode(result.best_state), {"restarts": int(result.states.shape[0])})
+        answer = solve(problem, solver, time_limit=budget.time_limit, rng=budget.seed, restarts=budget.restarts,
+                       sweeps=budget.sweeps)
+        extra = {key: value for key, value in answer.info.items() if key in ("sweeps", "restarts", "moves",
+                                                                                "penalty", "colors")}
+        if "history" in answer.info:
+            extra["colors_tried"] = [int(entry[0]) for entry in answer.info["history"]]
+        return Outcome(answer.solution, extra)
+    return run
 
 
-def _hopopt_penalty(problem, budget):
-    from ..solvers import penalty_loop
+def _exact(problem, budget):
+    """The kind's exact method (brute force / MILP, Held–Karp / TSP MILP, DSATUR B&B, QAP B&B)."""
+    from ..api import solve_exact
 
-    found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
-                         0.5 * problem.penalty_bound(), time_limit=budget.time_limit, n_sweeps=budget.sweeps,
-                         n_restarts=budget.restarts, rng=budget.seed)
-    return Outcome(problem.decode(found.result.best_state), {"penalty": float(found.penalty)})
-
-
-def _hopopt_tank(problem, budget):
-    from ..solvers.tank import tank
-
-    result = tank(problem.to_model(), n_starts=budget.restarts or 10, time_limit=budget.time_limit,
-                  rng=budget.seed)
-    return Outcome(problem.decode(result.best_state), {"starts": int(result.states.shape[0])})
+    answer = solve_exact(problem, time_limit=budget.time_limit)
+    return Outcome(answer.solution, {"optimal": bool(answer.optimal), "bound": answer.bound,
+                                     "method": answer.info["method"], "message": answer.info["message"],
+                                     "time_s": float(answer.time_s)})
 
 
-def _hopopt_fewest_colors(problem, budget):
-    from ..workflows.coloring import fewest_colors
-
-    colouring, colors, history = fewest_colors(problem, time_limit=budget.time_limit, rng=budget.seed,
-                                               sweeps=budget.sweeps)
-    return Outcome(colouring, {"colors_tried": [int(entry[0]) for entry in history]})
-
-
-# ---------------------------------------------------------------------------------------------- exact
-def _exact_maxcut(problem, budget):
-    from ..solvers import solve_exact
-
-    result = solve_exact(problem.to_model(), time_limit=budget.time_limit)
-    bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
-    return Outcome(problem.decode(result.best_state),
-                   {"optimal": bool(result.optimal), "bound": bound, "method": result.method,
-                    "message": result.message, "time_s": float(result.time_s)})
-
-
-# Held–Karp is exact and fast up to this many cities; past it the MILP with subtour cuts is used
-HELD_KARP_UP_TO = 16
-
-
-def _exact_tsp(problem, budget):
-    from ..solvers.exact_tsp import held_karp, tsp_milp
-
-    if problem.n <= HELD_KARP_UP_TO:
-        exact = held_karp(problem.distances, time_limit=budget.time_limit)
-    else:
-        exact = tsp_milp(problem.distances, time_limit=budget.time_limit)
-    return _exact_outcome(exact)
-
-
-def _exact_coloring(problem, budget):
-    from ..solvers.exact_coloring import exact_coloring
-
-    return _exact_outcome(exact_coloring(problem.n, problem.edges, time_limit=budget.time_limit))
-
-
-def _exact_outcome(exact):
-    bound = float(exact.bound) if np.isfinite(exact.bound) else None
-    return Outcome(exact.solution, {"optimal": bool(exact.optimal), "bound": bound, "method": exact.method,
-                                    "message": exact.message, "time_s": float(exact.time_s)})
+_HOPOPT_DESCRIPTIONS = {
+    "anneal": "hopopt simulated annealing (numba; constraint-preserving moves where declared)",
+    "descent": "Hopfield descent from random starts",
+    "penalty": "single flips on the penalty network, penalty doubled while infeasible",
+    "tank": "continuous Hopfield-Tank dynamics",
+}
 
 
 # ---------------------------------------------------------------------------------------------- samplers
@@ -408,10 +327,16 @@ def _register(problem, name, kind, run, description, requires=(), deterministic=
                                                        description, max_n)
 
 
-_register("maxcut", "hopopt-anneal", "hopopt", _hopopt_anneal, "hopopt simulated annealing (numba)")
-_register("maxcut", "hopopt-descent", "hopopt", _hopopt_descent, "Hopfield descent from random starts")
-_register("maxcut", "exact", "exact", _exact_maxcut, "brute force (n <= 22) or MILP with HiGHS",
-          deterministic=True)
+for _kind in KINDS.values():
+    for _solver in _kind.solvers:
+        _register(_kind.name, f"hopopt-{_solver}", "hopopt", _hopopt(_solver), _HOPOPT_DESCRIPTIONS[_solver])
+    _register(_kind.name, "exact", "exact", _exact, "the kind's exact method with a proven bound",
+              deterministic=True)
+    for _name, _peer in _kind.peers.items():
+        _register(_kind.name, _name, "peer", _peer.run, _peer.description, _peer.requires, _peer.deterministic,
+                  _peer.max_n)
+
+# peers written for the first three kinds (adapters of samplers and networkx, above)
 _register("maxcut", "dwave-sa", "peer", _sampler_on_model(_dwave_sampler),
           "dwave-samplers SimulatedAnnealingSampler on hopopt's BQM", _DIMOD_DWAVE)
 _register("maxcut", "openjij-sa", "peer", _sampler_on_model(_openjij_sampler),
@@ -421,12 +346,6 @@ _register("maxcut", "openjij-sa", "peer", _sampler_on_model(_openjij_sampler),
 _register("maxcut", "networkx-one-exchange", "peer", _networkx_one_exchange,
           "networkx approximation.one_exchange local search", max_n=ONE_EXCHANGE_MAX_N)
 
-_register("tsp", "hopopt-anneal", "hopopt", _hopopt_anneal, "hopopt annealing with permutation moves (numba)")
-_register("tsp", "hopopt-penalty", "hopopt", _hopopt_penalty, "single flips on the penalty network, penalty "
-                                                               "doubled while infeasible")
-_register("tsp", "hopopt-tank", "hopopt", _hopopt_tank, "continuous Hopfield-Tank dynamics")
-_register("tsp", "exact", "exact", _exact_tsp, "Held-Karp (n <= 16) or MILP with subtour cuts (HiGHS)",
-          deterministic=True)
 _register("tsp", "dimod-tsp-dwave-sa", "peer", _sampler_on_dimod_tsp(_dwave_sampler),
           "dimod traveling_salesperson QUBO + dwave-samplers SA", _DIMOD_DWAVE)
 _register("tsp", "dimod-tsp-openjij-sa", "peer", _sampler_on_dimod_tsp(_openjij_sampler),
@@ -438,9 +357,6 @@ _register("tsp", "networkx-christofides", "peer", _networkx_tsp("christofides"),
 _register("tsp", "networkx-greedy-tsp", "peer", _networkx_tsp("greedy_tsp"), "networkx greedy tour",
           deterministic=True)
 
-_register("coloring", "hopopt-anneal", "hopopt", _hopopt_fewest_colors,
-          "DSATUR then fewer colours by one-hot annealing (numba)")
-_register("coloring", "exact", "exact", _exact_coloring, "DSATUR branch and bound", deterministic=True)
 _register("coloring", "dwave-sa", "peer", _sampler_fewest_colors(_dwave_sampler),
           "fewer colours by dwave-samplers SA on hopopt's one-hot BQM", _DIMOD_DWAVE)
 _register("coloring", "openjij-sa", "peer", _sampler_fewest_colors(_openjij_sampler),
@@ -455,6 +371,9 @@ DEFAULT_COMPARE = {
             "networkx-sa-tsp", "networkx-christofides"),
     "coloring": ("hopopt-anneal", "exact", "dwave-sa", "openjij-sa", "networkx-dsatur"),
 }
+# a kind without an entry above runs hopopt's default solver, the exact method and all its peers
+for _kind in KINDS.values():
+    DEFAULT_COMPARE.setdefault(_kind.name, (f"hopopt-{_kind.solvers[0]}", "exact", *_kind.peers))
 
 
 def solver_names(problem=None):

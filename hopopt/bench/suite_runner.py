@@ -55,9 +55,9 @@ def load_suite(path, data_dir=None):
     >>> [block.name for block in load_suite(path).blocks]
     ['tiny']
     """
-    from ..instances import PROBLEMS
+    from ..instances import problem_names
 
-    suite = read_suite(path, problems=PROBLEMS, solvers_by_problem=solver_names())
+    suite = read_suite(path, problems=problem_names(), solvers_by_problem=solver_names())
     for block in suite.blocks:
         for instance in block.instances:
             try:

@@ -408,6 +408,52 @@ def plot_coloring(edges, colouring, n=None, positions=None, title="Graph colouri
     return figure
 
 
+def plot_assignment(flow, distance, assignment, title="Assignment", ax=None):
+    """A quadratic assignment drawn as the flow matrix reordered by location: entry (a, b) is the flow
+    between the facilities placed at locations a and b, beside nothing else, so a good assignment puts heavy
+    flows where the distance matrix (drawn as contours) is small.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.plotting import plot_assignment
+    >>> figure = plot_assignment(np.ones((3, 3)), np.ones((3, 3)), [2, 0, 1])
+    >>> len(figure.axes) >= 1
+    True
+    """
+    figure, ax = _figure_and_axes(ax, figsize=(5.5, 5))
+    flow, distance = np.asarray(flow, dtype=float), np.asarray(distance, dtype=float)
+    assignment = np.asarray(assignment, dtype=int)
+    at_location = np.empty_like(assignment)
+    at_location[assignment] = np.arange(assignment.size)  # the facility at each location
+    reordered = flow[np.ix_(at_location, at_location)]
+    image = ax.imshow(reordered, cmap="Blues", interpolation="nearest")
+    if np.ptp(distance) > 0:
+        ax.contour(distance, levels=4, colors="tab:red", linewidths=0.6, alpha=0.7)
+    ax.set_xlabel("location")
+    ax.set_ylabel("location")
+    ax.set_title(title)
+    figure.colorbar(image, ax=ax, label="flow between the facilities placed there")
+    return figure
+
+
+def solution_figure(with_trace):
+    """An empty figure for a solution picture, with a second panel for an energy trace when ``with_trace``.
+
+    Returns the figure and its list of axes (one or two).
+
+    Examples
+    --------
+    >>> from hopopt.plotting import solution_figure
+    >>> figure, axes = solution_figure(True)
+    >>> len(axes)
+    2
+    """
+    figure = new_figure(figsize=(11, 4.5) if with_trace else (7, 5.5))
+    axes = figure.subplots(1, 2) if with_trace else [figure.subplots(1, 1)]
+    return figure, list(axes)
+
+
 def plot_patterns(patterns, shape, titles=None, title="Patterns", ax=None):
     """A grid of binary images: each ±1 (or 0/1) vector reshaped to ``shape``.
 

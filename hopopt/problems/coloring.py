@@ -193,6 +193,11 @@ class GraphColoring:
             problem.labels = self.labels
         return problem
 
+    @property
+    def n_variables(self) -> int:
+        """Neurons of the encoding: one per (node, colour)."""
+        return self.n * self.colors
+
     def to_networkx(self) -> nx.Graph:
         """The graph as a ``networkx.Graph`` on nodes 0..n-1."""
         graph = nx.Graph(name=self.name)

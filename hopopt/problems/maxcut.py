@@ -125,6 +125,11 @@ class MaxCut:
             values = generator.choice([-1.0, 1.0], size=values.size)
         return cls(n, list(graph.edges()), values, name=f"random:n={n},p={p},seed={seed}")
 
+    @property
+    def n_variables(self) -> int:
+        """Neurons of the encoding: one spin per node."""
+        return self.n
+
     def to_networkx(self):
         """The instance as a weighted ``networkx.Graph``."""
         graph = nx.Graph(name=self.name)
@@ -156,6 +161,10 @@ class MaxCut:
         if not (np.all(np.isin(state, (-1, 1))) or np.all(np.isin(state, (0, 1)))):
             raise ValueError("state must hold spins (-1/+1) or binary values (0/1)")
         return (state > 0).astype(np.int8)
+
+    def encode(self, sides) -> np.ndarray:
+        """The spin state of a partition: side 1 → +1, side 0 → −1 (so ``decode(encode(sides)) == sides``)."""
+        return (2 * self._check_sides(sides) - 1).astype(np.int8)
 
     def cut_weight(self, sides) -> float:
         """Total weight of the edges whose ends lie on different sides."""

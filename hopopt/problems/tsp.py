@@ -13,9 +13,14 @@ Expanded into the Hopfield form ``−½ xᵀWx + θᵀx + offset`` (``x² = x`` 
 * ``θ = −2A`` for every neuron, ``offset = 2nA``.
 
 On a permutation matrix both penalties vanish and ``E = D·length`` exactly, so for feasible states the tour
-length is an affine function of the energy (here simply ``E / D``). W has exactly 4n²(n−1) non-zeros and is
-stored sparse: n = 100 (10⁴ neurons) takes 63 MB (about 0.4 GB while it is built), never the n⁴ entries of
-a dense matrix.
+length is an affine function of the energy (here simply ``E / D``). W is a sum of three Kronecker products
+(:class:`~hopopt.structured.KroneckerWeights`)::
+
+    W = −D·(d ⊗ C) − 2A·(I ⊗ (J − I)) − 2A·((J − I) ⊗ I),     C = adjacency of the position cycle,
+
+kept as its n×n factors: O(n²) memory for the n² neurons (n = 1000: about 40 MB), where the materialised
+matrix has 4n²(n−1) non-zeros (63 MB at n = 100, 64 GB at n = 1000). Annealing with permutation moves reads
+the tour distances back from the first factor; single-flip solvers materialise W when it fits.
 
 Penalty rule. Every ground state is a valid tour when ``A > D·max d`` (Lucas 2014, "Ising formulations of many
 NP problems", §7: ``0 < B·max W_uv < A``). Below the bound, states that leave a city out or put two cities in
@@ -27,10 +32,10 @@ the rule by brute force on small instances.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
+from ..structured import KroneckerWeights
 from ._base import Evaluation
 
 __all__ = ["TSP"]
@@ -142,37 +147,20 @@ class TSP:
         penalty = float(penalty)
         if not penalty > 0 or not np.isfinite(penalty):
             raise ValueError(f"penalty must be a positive number, got {penalty}")
-        rows, cols, values = [], [], []
         index = np.arange(n * n).reshape(n, n)  # index[c, p]
-        # same city at two positions, same position with two cities: one entry per ordered pair
-        for grid in (index, index.T):
-            first = np.repeat(grid, n, axis=1).reshape(-1)
-            second = np.tile(grid, (1, n)).reshape(-1)
-            keep = first != second
-            rows.append(first[keep])
-            cols.append(second[keep])
-            values.append(np.full(keep.sum(), -2.0 * penalty))
-        # neighbours on the tour: (c, p) with (e, p + 1), c ≠ e, both orders
-        cities = np.arange(n)
-        city_a, city_b = np.meshgrid(cities, cities, indexing="ij")
-        different = city_a != city_b
-        city_a, city_b = city_a[different], city_b[different]
-        for position in range(n):
-            following = (position + 1) % n
-            here, there = index[city_a, position], index[city_b, following]
-            couplings = -scale * self.distances[city_a, city_b]
-            rows += [here, there]
-            cols += [there, here]
-            values += [couplings, couplings]
-        weights = sp.csr_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-                               shape=(n * n, n * n))
+        identity, complement = np.eye(n), np.ones((n, n)) - np.eye(n)
+        weights = KroneckerWeights([
+            (-scale * self.distances, _cycle_adjacency(n)),  # neighbours on the tour
+            (-2.0 * penalty * identity, complement),  # one city at two positions
+            (-2.0 * penalty * complement, identity),  # two cities at one position
+        ])
         thresholds = np.full(n * n, -2.0 * penalty)
         metadata = {
             "problem": "tsp", "instance": self.name, "penalty": penalty, "distance_scale": scale,
             "penalty_bound": self.penalty_bound(scale),
             "penalty_rule": "every ground state is a tour when penalty > distance_scale * max distance",
             "onehot_groups": index,  # each city in exactly one position
-            "permutation": {"distances": scale * self.distances, "constant": 0.0},
+            "permutation": {"size": n},  # rows (cities) and columns (positions) each one-hot
         }
         return EnergyModel(weights, thresholds, 2.0 * n * penalty, Vartype.BINARY, metadata)
 
@@ -240,8 +228,6 @@ class TSP:
         near tours are then broken towards shorter ones: exchanges of two cities that keep the agreement are
         made while they shorten the tour.
         """
-        from ..solvers._kernels import _exchange_cost
-
         activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
         cities, positions = linear_sum_assignment(-activations)
         tour = np.empty(self.n, dtype=np.int64)
@@ -254,7 +240,7 @@ class TSP:
                 for j in range(i + 1, self.n):
                     kept = (activations[tour[j], i] + activations[tour[i], j]
                             == activations[tour[i], i] + activations[tour[j], j])
-                    if kept and _exchange_cost(distances, tour, i, j) < -1e-9:
+                    if kept and _exchange_length_change(distances, tour, i, j) < -1e-9:
                         tour[i], tour[j] = tour[j], tour[i]
                         improved = True
         return tour
@@ -309,3 +295,19 @@ class TSP:
 
     def __repr__(self):
         return f"TSP(name={self.name!r}, n={self.n})"
+
+
+def _cycle_adjacency(n):
+    """C[p, q] = 1 when positions p and q follow each other on the cyclic tour."""
+    adjacency = np.zeros((n, n))
+    positions = np.arange(n)
+    adjacency[positions, (positions + 1) % n] = 1.0
+    adjacency[(positions + 1) % n, positions] = 1.0
+    return adjacency
+
+
+def _exchange_length_change(distances, tour, i, j):
+    """Change of tour length when the cities at positions i and j trade places (recomputed, O(n))."""
+    swapped = tour.copy()
+    swapped[i], swapped[j] = swapped[j], swapped[i]
+    return float(distances[swapped, np.roll(swapped, -1)].sum() - distances[tour, np.roll(tour, -1)].sum())

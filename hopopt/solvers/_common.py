@@ -106,6 +106,16 @@ def warm_up():
     kernels.anneal_tour_chunk(distances, np.ones(1), 0, 1, kernels.METROPOLIS, 0.5, 3, tours, np.zeros(1),
                               tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish_tours(distances, tours, np.zeros(1))
+    factors = np.ones((1, 3, 3))
+    kernels.anneal_assignment_chunk(factors, factors, distances, np.ones(1), 0, 1, kernels.METROPOLIS, 3, tours,
+                                    np.zeros(1), tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
+                                    np.zeros((1, 1)))
+    kernels.polish_assignments(factors, factors, distances, tours, np.zeros(1))
+    dense = np.ones((9, 9))
+    kernels.anneal_matrix_exchange_chunk(dense, np.ones(9), np.ones(1), 0, 1, kernels.METROPOLIS, 3, tours,
+                                         np.zeros(1), tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
+                                         np.zeros((1, 1)))
+    kernels.polish_matrix_exchanges(dense, np.ones(9), tours, np.zeros(1))
     kernels.async_descent(indptr, indices, data, model.thresholds, 0.0, np.ones(2, dtype=np.int8),
                           np.zeros((1, 2), dtype=np.int64), 1, np.zeros(2, dtype=np.int64), np.zeros(2))
     kernels.brute_force(np.array(model.dense_weights()), model.thresholds, 0.0, 0, 1e-9)

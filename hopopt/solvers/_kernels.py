@@ -424,6 +424,175 @@ def polish_tours(distances, tours, lengths):
         lengths[r] = _tour_length(distances, tour)
 
 
+# ---------------------------------------------------------------------------------------------- assignments
+# A permutation encoding on an m×m grid of neurons (row r, column perm[r]) whose energy on permutation
+# matrices is  Σ_k Σ_{r≠s} first[k,r,s]·second[k,perm[r],perm[s]] + Σ_r linear[r,perm[r]]  (+ a constant):
+# the Kronecker factors of W (hopopt.structured) with -1/2 folded into ``first``, and θ as ``linear``.
+@njit(inline="always")
+def _assignment_energy(first, second, linear, perm):
+    terms, m = first.shape[0], perm.shape[0]
+    total = 0.0
+    for r in range(m):
+        total += linear[r, perm[r]]
+        for k in range(terms):
+            for s in range(m):
+                if s != r:
+                    total += first[k, r, s] * second[k, perm[r], perm[s]]
+    return total
+
+
+@njit(inline="always")
+def _assignment_exchange_cost(first, second, linear, perm, u, v):
+    """Energy change when rows u ≠ v trade columns (O(terms · m)); factors need not be symmetric."""
+    a, b = perm[u], perm[v]
+    delta = linear[u, b] + linear[v, a] - linear[u, a] - linear[v, b]
+    for k in range(first.shape[0]):
+        for s in range(perm.shape[0]):
+            if s == u or s == v:
+                continue
+            c = perm[s]
+            delta += (first[k, u, s] * (second[k, b, c] - second[k, a, c])
+                      + first[k, s, u] * (second[k, c, b] - second[k, c, a])
+                      + first[k, v, s] * (second[k, a, c] - second[k, b, c])
+                      + first[k, s, v] * (second[k, c, a] - second[k, c, b]))
+        delta += (first[k, u, v] - first[k, v, u]) * (second[k, b, a] - second[k, a, b])
+    return delta
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def anneal_assignment_chunk(first, second, linear, betas, start, stop, acceptance, proposals, perms, energies,
+                            best_perms, best_energies, rng_state, trace):
+    """Sweeps of exchange moves (two rows trade columns) on permutations; every state stays a permutation.
+
+    ``perms`` (R, m) int64 are updated in place; ``trace[r, k]`` is the energy (without the model's
+    constant) after sweep k; one sweep is ``proposals`` moves.
+    """
+    restarts, m = perms.shape
+    for r in prange(restarts):
+        perm = perms[r].copy()
+        energy = _assignment_energy(first, second, linear, perm)
+        seed = rng_state[r]
+        for k in range(start, stop):
+            beta = betas[k]
+            for _ in range(proposals):
+                uniform, seed = _next_uniform(seed)
+                u = int(uniform * m)
+                uniform, seed = _next_uniform(seed)
+                v = int(uniform * (m - 1))
+                if v >= u:
+                    v += 1
+                delta = _assignment_exchange_cost(first, second, linear, perm, u, v)
+                accepted, seed = _accept(delta, beta, acceptance, seed)
+                if accepted:
+                    perm[u], perm[v] = perm[v], perm[u]
+                    energy += delta
+            _end_of_sweep(trace, r, k, energy, perm, best_energies, best_perms)
+        energies[r] = energy
+        rng_state[r] = seed
+        perms[r, :] = perm
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def polish_assignments(first, second, linear, perms, energies):
+    """Exchanges that lower the energy, first improvement, until none does."""
+    restarts, m = perms.shape
+    for r in prange(restarts):
+        perm = perms[r]
+        improved = True
+        passes = 0
+        while improved and passes < _MAX_POLISH_PASSES:
+            improved = False
+            passes += 1
+            for u in range(m - 1):
+                for v in range(u + 1, m):
+                    if _assignment_exchange_cost(first, second, linear, perm, u, v) < -1e-9:
+                        perm[u], perm[v] = perm[v], perm[u]
+                        improved = True
+        energies[r] = _assignment_energy(first, second, linear, perm)
+
+
+# The same moves on a model given as a plain matrix that declares a permutation structure: ΔE from W itself,
+# with the local fields of the four neurons that change computed on the fly (W dense, m² × m²).
+@njit(inline="always")
+def _permutation_field(weights, perm, i):
+    m = perm.shape[0]
+    total = 0.0
+    for s in range(m):
+        total += weights[i, s * m + perm[s]]
+    return total
+
+
+@njit(inline="always")
+def _matrix_energy(weights, thresholds, perm):
+    m = perm.shape[0]
+    total = 0.0
+    for r in range(m):
+        i = r * m + perm[r]
+        total += thresholds[i] - 0.5 * _permutation_field(weights, perm, i)
+    return total
+
+
+@njit(inline="always")
+def _matrix_exchange_cost(weights, thresholds, perm, u, v):
+    """ΔE of rows u, v trading columns: Σ δ_i (θ_i − h_i) − ½ Σ_{i≠j} W_ij δ_i δ_j over the four changes."""
+    m = perm.shape[0]
+    off_u, off_v = u * m + perm[u], v * m + perm[v]
+    on_u, on_v = u * m + perm[v], v * m + perm[u]
+    delta = (thresholds[on_u] + thresholds[on_v] - thresholds[off_u] - thresholds[off_v]
+             - _permutation_field(weights, perm, on_u) - _permutation_field(weights, perm, on_v)
+             + _permutation_field(weights, perm, off_u) + _permutation_field(weights, perm, off_v))
+    return delta - (weights[off_u, off_v] + weights[on_u, on_v] - weights[off_u, on_u] - weights[off_u, on_v]
+                    - weights[off_v, on_u] - weights[off_v, on_v])
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def anneal_matrix_exchange_chunk(weights, thresholds, betas, start, stop, acceptance, proposals, perms, energies,
+                                 best_perms, best_energies, rng_state, trace):
+    """:func:`anneal_assignment_chunk` with ΔE read from a dense binary W and θ (the generic, slower path)."""
+    restarts, m = perms.shape
+    for r in prange(restarts):
+        perm = perms[r].copy()
+        energy = _matrix_energy(weights, thresholds, perm)
+        seed = rng_state[r]
+        for k in range(start, stop):
+            beta = betas[k]
+            for _ in range(proposals):
+                uniform, seed = _next_uniform(seed)
+                u = int(uniform * m)
+                uniform, seed = _next_uniform(seed)
+                v = int(uniform * (m - 1))
+                if v >= u:
+                    v += 1
+                delta = _matrix_exchange_cost(weights, thresholds, perm, u, v)
+                accepted, seed = _accept(delta, beta, acceptance, seed)
+                if accepted:
+                    perm[u], perm[v] = perm[v], perm[u]
+                    energy += delta
+            _end_of_sweep(trace, r, k, energy, perm, best_energies, best_perms)
+        energies[r] = energy
+        rng_state[r] = seed
+        perms[r, :] = perm
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def polish_matrix_exchanges(weights, thresholds, perms, energies):
+    """Exchanges that lower the energy (ΔE from W), first improvement, until none does."""
+    restarts, m = perms.shape
+    for r in prange(restarts):
+        perm = perms[r]
+        improved = True
+        passes = 0
+        while improved and passes < _MAX_POLISH_PASSES:
+            improved = False
+            passes += 1
+            for u in range(m - 1):
+                for v in range(u + 1, m):
+                    if _matrix_exchange_cost(weights, thresholds, perm, u, v) < -1e-9:
+                        perm[u], perm[v] = perm[v], perm[u]
+                        improved = True
+        energies[r] = _matrix_energy(weights, thresholds, perm)
+
+
 @njit(cache=True, nogil=True)
 def async_descent(indptr, indices, data, thresholds, offset, state, orders, max_sweeps,
                   flipped, energy_after):

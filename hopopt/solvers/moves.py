@@ -9,9 +9,11 @@ random-number rules.
 * ``one-hot``: for models whose encoder declares one-hot groups (``metadata["onehot_groups"]``, an array of
   shape (groups, k) of variable indices): move a group's single 1 to another member, so every state visited
   satisfies every group's constraint. ΔE comes from the local fields and the coupling inside the group.
-* ``permutation``: for n×n permutation encodings (``metadata["permutation"]`` with ``"distances"``, the
-  position-coupling matrix already scaled as in the energy): 2-opt segment reversals and exchanges of two
-  items. States stay permutation matrices, where the energy is the scaled tour length plus a constant.
+* ``permutation``: for m×m permutation encodings (``metadata["permutation"] = {"size": m}``; neuron r·m + c
+  is 1 when row r takes column c): states stay permutation matrices. ΔE comes from the model itself, never
+  from a copy of the problem's data: from W's Kronecker factors (2-opt reversals and exchanges when the
+  energy on permutations is a tour length, exchanges otherwise, e.g. QAP), or, for a plain matrix W, from
+  its entries (exchanges; slower, tested equal). See :func:`permutation_engine`.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ def make_engine(model: EnergyModel, moves: str, acceptance: int):
                              "covering every variable or a permutation structure; this one declares neither")
     if moves == "permutation":
         if not declared_permutation:
-            raise ValueError("moves='permutation' needs a model with metadata['permutation'] (e.g. from TSP)")
-        return PermutationEngine(model, acceptance)
+            raise ValueError("moves='permutation' needs a model that declares metadata['permutation'] "
+                             "(e.g. from TSP or QAP)")
+        return permutation_engine(model, acceptance)
     if moves == "one-hot":
         if not declared_groups:
             raise ValueError("moves='one-hot' needs a model with metadata['onehot_groups']")
@@ -156,7 +159,7 @@ class OneHotEngine:
                              "outside all groups (use moves='single-flip')")
         self.groups = groups
         dense_block = np.zeros((len(groups), groups.shape[1], groups.shape[1]))
-        weights = self.binary.weights
+        weights = self.binary.weights_matrix()
         for g, members in enumerate(groups):
             block = weights[members][:, members]
             dense_block[g] = block.toarray() if hasattr(block, "toarray") else block
@@ -205,65 +208,228 @@ class OneHotEngine:
         return (2 * states - 1).astype(np.int8)
 
 
-class PermutationEngine:
-    """2-opt reversals and exchanges on permutations of an n×n permutation encoding (TSP)."""
+def _offdiagonal(matrix):
+    result = np.array(matrix, dtype=np.float64)
+    np.fill_diagonal(result, 0.0)
+    return result
 
-    name = "permutation"
+
+def _cycle_scale(matrix):
+    """γ when ``matrix`` is γ times the adjacency of the cycle 0-1-…-(m-1)-0 (diagonal ignored), else None."""
+    m = matrix.shape[0]
+    if m < 3:
+        return None
+    cycle = np.zeros((m, m))
+    positions = np.arange(m)
+    cycle[positions, (positions + 1) % m] = 1.0
+    cycle[(positions + 1) % m, positions] = 1.0
+    gamma = float(matrix[0, 1])
+    off = _offdiagonal(matrix)
+    return gamma if gamma != 0 and np.allclose(off, gamma * cycle, rtol=1e-12, atol=0.0) else None
+
+
+def _permutation_size(model):
+    structure = model.metadata["permutation"]
+    size = int(structure["size"]) if isinstance(structure, dict) and "size" in structure else int(round(model.n ** 0.5))
+    if size * size != model.n:
+        raise ValueError(f"a permutation encoding of {size} items needs {size ** 2} variables, the model has "
+                         f"{model.n}")
+    return size
+
+
+def reduce_permutation_energy(model):
+    """The energy of a declared permutation encoding restricted to permutation matrices, from W's factors.
+
+    Neuron ``r·m + c`` is 1 when row r takes column c. On a permutation ``perm`` (row r → column perm[r])
+    of a model with ``W = offdiag(Σ_k A_k ⊗ B_k)`` (:class:`~hopopt.structured.KroneckerWeights`), binary,
+    only pairs of different rows and different columns meet, so::
+
+        E = Σ_k Σ_{r≠s} F_k[r,s] · S_k[perm[r], perm[s]] + Σ_r L[r, perm[r]] + c,
+
+    with ``F_k = -½ offdiag(A_k)``, ``S_k = offdiag(B_k)``, ``L = θ`` as an m×m matrix and c the offset.
+    Terms with a zero off-diagonal factor (the one-hot penalties ``I ⊗ (J − I)`` and ``(J − I) ⊗ I``) add
+    nothing on permutations and are dropped.
+
+    Returns
+    -------
+    first, second : ndarray, shape (K, m, m)
+    linear : ndarray, shape (m, m)
+    constant : float
+        None in place of the tuple when the model's W is not structured (or has a sparse part).
+    """
+    binary = model.to_binary()
+    if not binary.is_structured or binary.weights.sparse is not None:
+        return None
+    size = _permutation_size(model)
+    if binary.weights.blocks != (size, size):
+        return None
+    firsts, seconds = [], []
+    constant = float(binary.offset)
+    for a_factor, b_factor in binary.weights.terms:
+        first, second = -0.5 * _offdiagonal(a_factor), _offdiagonal(b_factor)
+        if not (np.any(first) and np.any(second)):
+            continue
+        # a factor that is γ(J − I) makes the term constant on permutations (perm[r] ≠ perm[s] for r ≠ s):
+        # Σ_{r≠s} F[r,s]·γ = γ·ΣF, e.g. the (Σ x − n)² term of Hopfield and Tank
+        # (for m = 3 the tour cycle is J − I too: such a term is kept, so tours still get tour moves)
+        first_scale = _complement_scale(first) if size > 3 else None
+        second_scale = _complement_scale(second) if size > 3 else None
+        if second_scale is not None:
+            constant += second_scale * float(first.sum())
+        elif first_scale is not None:
+            constant += first_scale * float(second.sum())
+        else:
+            firsts.append(first)
+            seconds.append(second)
+    if not firsts:
+        firsts, seconds = [np.zeros((size, size))], [np.zeros((size, size))]
+    linear = np.array(binary.thresholds, dtype=np.float64).reshape(size, size)
+    return np.stack(firsts), np.stack(seconds), linear, constant
+
+
+def _complement_scale(matrix):
+    """γ when the off-diagonal of ``matrix`` is γ everywhere (γ(J − I)), else None."""
+    off = matrix[~np.eye(matrix.shape[0], dtype=bool)]
+    return float(off[0]) if off.size and np.all(off == off[0]) else None
+
+
+def _constant_on_permutations(linear):
+    """Σ_r L[r, perm[r]] when it is the same for every permutation (L = row part + column part), else None."""
+    residual = linear - linear[:, :1] - linear[:1, :] + linear[0, 0]
+    scale = max(1.0, float(np.abs(linear).max()))
+    return float(np.trace(linear)) if np.all(np.abs(residual) <= 1e-12 * scale) else None
+
+
+def permutation_engine(model, acceptance):
+    """The permutation move set for a model that declares ``metadata["permutation"]``.
+
+    * Structured W whose only term surviving on permutations is ``distances ⊗ cycle`` (a tour) and whose θ
+      is constant on permutations: :class:`TourEngine`, 2-opt reversals and exchanges, O(1) per move.
+    * Any other structured W: :class:`AssignmentEngine`, exchanges with ΔE from the factors, O(K·m).
+    * A plain matrix W: :class:`MatrixExchangeEngine`, exchanges with ΔE from W's entries, O(m).
+    """
+    reduced = reduce_permutation_energy(model)
+    if reduced is None:
+        return MatrixExchangeEngine(model, acceptance)
+    first, second, linear, offset = reduced
+    constant = _constant_on_permutations(linear)
+    if first.shape[0] == 1 and constant is not None:
+        column_cycle, row_cycle = _cycle_scale(second[0]), _cycle_scale(first[0])
+        if column_cycle is not None:  # rows are items, columns positions: tour = inverse permutation
+            return TourEngine(model, acceptance, 2.0 * column_cycle * first[0], offset + constant, rows_are_items=True)
+        if row_cycle is not None:  # rows are positions, columns items: tour = the permutation
+            return TourEngine(model, acceptance, 2.0 * row_cycle * second[0], offset + constant, rows_are_items=False)
+    return AssignmentEngine(model, acceptance, first, second, linear, offset)
+
+
+class _PermutationStates:
+    """What the permutation engines share: random starts, user starts and conversion back to the model."""
+
     dtype = np.int64
-    # share of proposals that are segment reversals (the rest exchange two items); reversals are the moves
-    # that untangle tours, exchanges help on short-range reorderings
-    reversal_share = 0.8
 
     def __init__(self, model, acceptance):
         self.model = model
         self.acceptance = acceptance
-        structure = model.metadata["permutation"]
-        self.distances = np.array(structure["distances"], dtype=np.float64, order="C")  # writable: one signature
-        self.size = self.distances.shape[0]
-        if model.n != self.size * self.size:
-            raise ValueError(f"a permutation encoding of {self.size} items needs {self.size ** 2} variables, "
-                             f"the model has {model.n}")
-        # on permutation matrices E = scaled length + constant; the kernel tracks the scaled length
-        self.energy_offset = float(structure.get("constant", 0.0))
+        self.size = _permutation_size(model)
         self.width = self.size
-        self.work_per_sweep = model.n  # one sweep = one proposal per neuron of the n×n encoding
-
-    def beta_range(self):
-        """From random moves on random tours: hot accepts a typical uphill move with probability 1/2; cold
-        makes the smallest distance difference 1/(100 n) likely."""
-        generator = np.random.default_rng(12345)  # fixed: the range is a property of the instance
-        n = self.size
-        deltas = []
-        for _ in range(8):
-            tour = generator.permutation(n)
-            for _ in range(64):
-                i, j = np.sort(generator.choice(n, 2, replace=False))
-                if i == 0 and j == n - 1:
-                    continue
-                a, b, c, d = tour[i - 1], tour[i], tour[j], tour[(j + 1) % n]
-                deltas.append(self.distances[a, c] + self.distances[b, d] - self.distances[a, b]
-                              - self.distances[c, d])
-        uphill = np.abs(np.array(deltas))
-        uphill = uphill[uphill > 0]
-        values = np.unique(self.distances[np.triu_indices(n, 1)])
-        steps = np.diff(values)
-        smallest = float(steps[steps > 0].min()) if np.any(steps > 0) else float(values.max() or 1.0)
-        smallest = max(smallest, 1e-3 * float(values.mean() or 1.0))
-        typical = float(np.median(uphill)) if uphill.size else 1.0
-        hot = np.log(2.0) / typical
-        cold = np.log(100.0 * n) / smallest
-        return hot, max(cold, hot)
+        self.work_per_sweep = model.n  # one sweep = one proposal per neuron of the m×m encoding
 
     def random_states(self, children):
         return np.stack([child.permutation(self.size).astype(np.int64) for child in children])
 
-    def user_states(self, states, rows):
+    def _user_permutations(self, states, rows):
+        """``perm[r]`` = the column of row r's 1, from permutation-matrix states."""
         spins = spin_states(self.model, states, rows)
         binary = ((spins + 1) // 2).reshape(rows, self.size, self.size)
         if np.any(binary.sum(axis=1) != 1) or np.any(binary.sum(axis=2) != 1):
             raise ValueError("initial states for permutation moves must be permutation matrices")
-        # x[item, position] = 1  →  tour[position] = item
-        return np.ascontiguousarray(np.argmax(binary, axis=1), dtype=np.int64)
+        return np.ascontiguousarray(np.argmax(binary, axis=2), dtype=np.int64)
+
+    def user_states(self, states, rows):
+        return self._user_permutations(states, rows)
+
+    def _permutations(self, states):
+        return states
+
+    def to_model_states(self, states):
+        permutations = self._permutations(states)
+        rows = permutations.shape[0]
+        binary = np.zeros((rows, self.size, self.size), dtype=np.int8)
+        for row in range(rows):
+            binary[row, np.arange(self.size), permutations[row]] = 1
+        binary = binary.reshape(rows, -1)
+        return binary if self.model.vartype is Vartype.BINARY else (2 * binary - 1).astype(np.int8)
+
+    def _sampled_exchange_costs(self, cost):
+        """|ΔE| of random exchanges on random permutations (fixed seed: a property of the instance)."""
+        generator = np.random.default_rng(12345)
+        deltas = []
+        for _ in range(8):
+            perm = generator.permutation(self.size).astype(np.int64)
+            for _ in range(64):
+                u, v = generator.choice(self.size, 2, replace=False)
+                deltas.append(cost(perm, int(u), int(v)))
+        return np.abs(np.array(deltas))
+
+    def _range_from(self, magnitudes, smallest):
+        uphill = magnitudes[magnitudes > 1e-12]
+        typical = float(np.median(uphill)) if uphill.size else 1.0
+        smallest = max(float(smallest), 1e-9 * typical) if smallest > 0 else typical
+        hot = np.log(2.0) / typical
+        cold = np.log(100.0 * self.size) / smallest
+        return hot, max(cold, hot)
+
+
+class TourEngine(_PermutationStates):
+    """2-opt reversals and exchanges on tours, for encodings whose energy on permutations is a tour length.
+
+    The distances come from the model's own factors (``2γ·F`` for the term ``F ⊗ γ·cycle``), never from a
+    copy of the problem's data.
+    """
+
+    name = "permutation"
+    # share of proposals that are segment reversals (the rest exchange two items); reversals are the moves
+    # that untangle tours, exchanges help on short-range reorderings
+    reversal_share = 0.8
+
+    def __init__(self, model, acceptance, distances, constant, rows_are_items):
+        super().__init__(model, acceptance)
+        self.distances = np.ascontiguousarray(distances, dtype=np.float64)
+        self.energy_offset = float(constant)  # E = scaled tour length + constant on permutation matrices
+        self.rows_are_items = rows_are_items
+
+    def beta_range(self):
+        """Hot accepts a typical uphill move with probability 1/2; cold makes the smallest distance difference
+        1/(100 m) likely."""
+        distances = self.distances
+
+        def reversal(tour, i, j):
+            i, j = min(i, j), max(i, j)
+            if i == 0 and j == self.size - 1:
+                return 0.0
+            a, b, c, d = tour[i - 1], tour[i], tour[j], tour[(j + 1) % self.size]
+            return distances[a, c] + distances[b, d] - distances[a, b] - distances[c, d]
+
+        values = np.unique(np.abs(distances[np.triu_indices(self.size, 1)]))
+        steps = np.diff(values)
+        smallest = float(steps[steps > 0].min()) if np.any(steps > 0) else float(values.max() or 1.0)
+        smallest = max(smallest, 1e-3 * float(values.mean() or 1.0))
+        return self._range_from(self._sampled_exchange_costs(reversal), smallest)
+
+    def user_states(self, states, rows):
+        permutations = self._user_permutations(states, rows)
+        return self._tours(permutations)
+
+    def _tours(self, permutations):
+        if not self.rows_are_items:
+            return permutations
+        tours = np.empty_like(permutations)
+        for row in range(permutations.shape[0]):
+            tours[row, permutations[row]] = np.arange(self.size)  # x[item, position] = 1 → tour[position] = item
+        return tours
+
+    def _permutations(self, tours):
+        return self._tours(tours)  # inverting is its own inverse
 
     def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
         kernels.anneal_tour_chunk(self.distances, betas, 0, betas.size, self.acceptance, self.reversal_share,
@@ -273,10 +439,77 @@ class PermutationEngine:
     def polish(self, states, energies):
         kernels.polish_tours(self.distances, states, energies)
 
-    def to_model_states(self, tours):
-        rows = tours.shape[0]
-        binary = np.zeros((rows, self.size, self.size), dtype=np.int8)
-        for row in range(rows):
-            binary[row, tours[row], np.arange(self.size)] = 1
-        binary = binary.reshape(rows, -1)
-        return binary if self.model.vartype is Vartype.BINARY else (2 * binary - 1).astype(np.int8)
+
+class AssignmentEngine(_PermutationStates):
+    """Exchanges of two rows' columns, ΔE from the Kronecker factors of W and θ (QAP and any structured
+    permutation encoding)."""
+
+    name = "permutation"
+
+    def __init__(self, model, acceptance, first, second, linear, constant):
+        super().__init__(model, acceptance)
+        self.first = np.ascontiguousarray(first)
+        self.second = np.ascontiguousarray(second)
+        self.linear = np.ascontiguousarray(linear)
+        self.energy_offset = float(constant)
+
+    def exchange_cost(self, perm, u, v):
+        """ΔE of rows u and v trading columns (for tests and the β range)."""
+        return float(kernels._assignment_exchange_cost(self.first, self.second, self.linear,
+                                                        np.asarray(perm, dtype=np.int64), u, v))
+
+    def beta_range(self):
+        magnitudes = self._sampled_exchange_costs(self.exchange_cost)
+        positive = magnitudes[magnitudes > 1e-12]
+        smallest = float(positive.min()) if positive.size else 0.0
+        return self._range_from(magnitudes, smallest)
+
+    def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
+        kernels.anneal_assignment_chunk(self.first, self.second, self.linear, betas, 0, betas.size,
+                                        self.acceptance, self.model.n, states, energies, best_states,
+                                        best_energies, seeds, trace)
+        trace += self.energy_offset
+
+    def polish(self, states, energies):
+        kernels.polish_assignments(self.first, self.second, self.linear, states, energies)
+
+
+# the generic path keeps W dense: refuse beyond this many variables (4096² doubles = 128 MiB)
+_MATRIX_EXCHANGE_MAX_N = 4096
+
+
+class MatrixExchangeEngine(_PermutationStates):
+    """Exchanges with ΔE read from a plain (dense) binary W and θ: any model that declares a permutation
+    structure, slower than the factor engines (O(m) field sums per move) and tested equal to them."""
+
+    name = "permutation"
+
+    def __init__(self, model, acceptance):
+        super().__init__(model, acceptance)
+        if model.n > _MATRIX_EXCHANGE_MAX_N:
+            raise MemoryError(f"permutation moves on a plain-matrix model keep W dense: {model.n} variables "
+                              f"would take {8 * model.n ** 2 / 2**30:.1f} GiB (limit {_MATRIX_EXCHANGE_MAX_N} "
+                              f"variables); build the model with KroneckerWeights")
+        binary = model.to_binary()
+        self.weights = np.ascontiguousarray(binary.dense_weights(), dtype=np.float64)
+        self.thresholds = np.ascontiguousarray(binary.thresholds)
+        self.energy_offset = float(binary.offset)
+
+    def exchange_cost(self, perm, u, v):
+        return float(kernels._matrix_exchange_cost(self.weights, self.thresholds,
+                                                    np.asarray(perm, dtype=np.int64), u, v))
+
+    def beta_range(self):
+        magnitudes = self._sampled_exchange_costs(self.exchange_cost)
+        positive = magnitudes[magnitudes > 1e-12]
+        smallest = float(positive.min()) if positive.size else 0.0
+        return self._range_from(magnitudes, smallest)
+
+    def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
+        kernels.anneal_matrix_exchange_chunk(self.weights, self.thresholds, betas, 0, betas.size, self.acceptance,
+                                             self.model.n, states, energies, best_states, best_energies, seeds,
+                                             trace)
+        trace += self.energy_offset
+
+    def polish(self, states, energies):
+        kernels.polish_matrix_exchanges(self.weights, self.thresholds, states, energies)

@@ -106,7 +106,10 @@ def default_step(model, u0=0.02, tau=1.0):
     0.25
     """
     weights = model.weights
-    row_sums = np.asarray(abs(weights).sum(axis=1)).reshape(-1)
+    if model.is_structured:
+        row_sums = weights.absolute_row_sums()  # a bound from the factors, without materialising W
+    else:
+        row_sums = np.asarray(abs(weights).sum(axis=1)).reshape(-1)
     radius = float(row_sums.max()) if row_sums.size else 0.0
     leak = 0.0 if np.isinf(tau) else 1.0 / tau
     rate = leak + radius / (2.0 * u0)
@@ -118,7 +121,8 @@ class _Network:
 
     def __init__(self, model, u0, tau, self_coupling):
         self.weights = model.weights
-        self.is_sparse = sp.issparse(self.weights)
+        # structured W (Kronecker factors) multiplies like a sparse one: W @ Vᵀ, from the factors
+        self.is_sparse = sp.issparse(self.weights) or model.is_structured
         self.thresholds = model.thresholds
         self.offset = model.offset
         self.self_coupling = self_coupling  # None or shape (n,)

@@ -1,0 +1,154 @@
+"""One call for every problem: :func:`solve` (a heuristic) and :func:`solve_exact` (a proof), as
+``scipy.optimize.minimize`` is one call for many methods.
+
+Both look the problem's kind up in the registry (:mod:`hopopt.kinds`), run the solver on the problem's
+energy model (or the kind's own method), decode and evaluate the answer and return a
+:class:`~hopopt.result.Solution`. The ``hopopt`` command is a thin layer over these two.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .kinds import kind_of
+from .result import Solution
+
+__all__ = ["solve", "solve_exact", "SOLVERS"]
+
+#: hopopt's solvers by name (which apply to a kind: ``ProblemKind.solvers``)
+SOLVERS = ("anneal", "descent", "penalty", "tank")
+
+
+def _run_model_solver(solver, problem, *, time_limit, rng, restarts, sweeps, moves, acceptance):
+    """Run a model solver on the problem's encoding; returns the SolveResult and extras."""
+    from .solvers import anneal, descend_restarts, penalty_loop
+    from .solvers.tank import tank
+
+    if solver == "penalty":
+        found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
+                             0.5 * problem.penalty_bound(), time_limit=time_limit or 10.0, n_sweeps=sweeps,
+                             n_restarts=restarts, rng=rng)
+        return found.result, {"penalty": float(found.penalty), "penalty_rounds": found.history,
+                              "moves": "single-flip"}
+    model = problem.to_model()
+    if solver == "anneal":
+        result = anneal(model, n_sweeps=sweeps, n_restarts=restarts, time_limit=time_limit, acceptance=acceptance,
+                        moves=moves, rng=rng)
+        return result, {"moves": result.info["moves"]}
+    if solver == "tank":
+        # analog dynamics on large penalty networks can take minutes to settle: bound them by default
+        return tank(model, n_starts=restarts or 10, time_limit=time_limit or 10.0, rng=rng), {}
+    return descend_restarts(model, n_restarts=restarts or 10, time_limit=time_limit, rng=rng), {}
+
+
+def solution_energy(problem, solution):
+    """The energy of a feasible solution's state in the problem's own model, or None (no encoder, infeasible).
+
+    Examples
+    --------
+    >>> from hopopt.api import solution_energy
+    >>> from hopopt.problems import TSP
+    >>> solution_energy(TSP([[0, 1, 1], [1, 0, 1], [1, 1, 0]]), [0, 1, 2])
+    3.0
+    """
+    encode = getattr(problem, "encode", None) or getattr(problem, "one_hot", None)
+    if encode is None:
+        return None
+    try:
+        return float(problem.to_model().energy(encode(solution)))
+    except (ValueError, MemoryError):
+        return None
+
+
+def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, sweeps=None, moves="auto",
+          acceptance="metropolis", colors=None) -> Solution:
+    """Solve a problem with one of hopopt's solvers and return the decoded, evaluated solution.
+
+    Parameters
+    ----------
+    problem : MaxCut, TSP, GraphColoring, QAP, or any registered kind's instance
+    solver : {"anneal", "descent", "penalty", "tank"}, optional
+        Default: the kind's first solver (``anneal``). Which apply is listed in ``ProblemKind.solvers``.
+    time_limit : float, optional
+        Wall-clock seconds; the anneal is sized to fill it when ``sweeps`` is not given.
+    rng : None, int or numpy.random.Generator
+        SPEC 7 seed: the same rng gives the same answer.
+    restarts, sweeps : int, optional
+        Independent runs and sweeps per run.
+    moves : {"auto", "single-flip", "constraint-preserving", "one-hot", "permutation"}
+    acceptance : {"metropolis", "glauber"}
+    colors : int, optional
+        Colouring only: anneal with exactly this many colours instead of searching for the fewest.
+
+    Returns
+    -------
+    Solution
+
+    Examples
+    --------
+    >>> import hopopt
+    >>> problem = hopopt.MaxCut.from_edges(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    >>> answer = hopopt.solve(problem, sweeps=100, rng=0)
+    >>> answer.objective, answer.feasible, answer.energy
+    (4.0, True, -4.0)
+    """
+    kind = kind_of(problem)
+    solver = kind.solvers[0] if solver is None else solver
+    if solver not in kind.solvers:
+        raise ValueError(f"solver {solver!r} does not apply to {kind.name}; choose from {', '.join(kind.solvers)}")
+    if colors is not None and kind.settle is None:
+        raise ValueError(f"colors applies to coloring, not {kind.name}")
+    options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
+               "acceptance": acceptance, "colors": colors}
+    answer = kind.heuristic(problem, options) if kind.heuristic is not None else None
+    if answer is not None:
+        final, solution, result, extras = answer
+        seconds = float(extras.get("history", [[0, 0, 0.0]])[-1][2]) if extras.get("history") else 0.0
+    else:
+        final = kind.settle(problem, options) if kind.settle is not None else problem
+        result, extras = _run_model_solver(solver, final, time_limit=time_limit, rng=rng, restarts=restarts,
+                                           sweeps=sweeps, moves=moves, acceptance=acceptance)
+        solution = final.decode(result.best_state)
+        seconds = result.time_s
+        if kind.settle is not None:
+            extras["colors"] = int(final.colors)
+        extras.update(status=result.message, sweeps=int(result.sweeps_done), restarts=int(result.states.shape[0]),
+                      state_energy=float(result.best_energy))
+    evaluation = final.evaluate(solution)
+    # the energy of the (repaired) solution's state; of the best raw state when the solution is infeasible
+    energy = solution_energy(final, solution) if evaluation.feasible else None
+    if energy is None and result is not None:
+        energy = float(result.best_energy)
+    return Solution(kind.name, final, np.asarray(solution), float(evaluation.objective), bool(evaluation.feasible),
+                    tuple(evaluation.violations), evaluation.sense, solver, float(seconds), energy, None, None,
+                    result, extras)
+
+
+def solve_exact(problem, *, time_limit=None) -> Solution:
+    """Solve a problem with its kind's exact method: the optimum with a proof, or the best found and a bound.
+
+    Parameters
+    ----------
+    problem : a registered kind's instance
+    time_limit : float, optional
+        Seconds; when it runs out the best solution so far comes back with ``optimal=False`` and the bound.
+
+    Examples
+    --------
+    >>> import hopopt
+    >>> answer = hopopt.solve_exact(hopopt.MaxCut.from_edges(3, [(0, 1), (1, 2), (0, 2)]))
+    >>> answer.objective, answer.optimal
+    (2.0, True)
+    """
+    kind = kind_of(problem)
+    started = time.perf_counter()
+    exact = kind.exact(problem, time_limit)
+    seconds = time.perf_counter() - started
+    evaluation = problem.evaluate(exact.solution)
+    energy = solution_energy(problem, exact.solution) if evaluation.feasible and kind.settle is None else None
+    return Solution(kind.name, problem, np.asarray(exact.solution), float(evaluation.objective),
+                    bool(evaluation.feasible), tuple(evaluation.violations), evaluation.sense,
+                    f"exact-{exact.method}", float(exact.time_s), energy, bool(exact.optimal), exact.bound, None,
+                    {"method": exact.method, "message": exact.message, "wall_s": seconds})

@@ -1,0 +1,170 @@
+"""The record every problem kind registers: how to read, generate, solve exactly, draw and serialise it.
+
+This is the seam between problems and everything that serves them (the ``hopopt`` command, ``hopopt.solve``,
+compare and bench, plots, explain): they look a kind up in :data:`hopopt.kinds.KINDS` and never switch on
+problem names. A new problem is an encoder module under ``hopopt/problems``, one module here that fills a
+:class:`ProblemKind`, and one line in ``hopopt/kinds/__init__.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from ..errors import InputError
+
+__all__ = ["ProblemKind", "PeerSpec", "Budget", "Outcome", "ExactAnswer", "read_json_solution"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one run may spend: seconds, the seed, and optionally fixed sweeps and restarts.
+
+    Attributes
+    ----------
+    time_limit : float
+        Wall-clock seconds; annealers without ``sweeps`` fill it, exact methods stop at it.
+    seed : int
+        The run's seed (deterministic solvers ignore it).
+    sweeps : int or None
+        Sweeps per restart instead of filling ``time_limit`` (fixed work; ``time_limit`` still bounds hopopt).
+    restarts : int or None
+        Independent anneals (reads) per run; None means hopopt's default, the number of numba threads.
+    """
+
+    time_limit: float = 10.0
+    seed: int = 0
+    sweeps: int | None = None
+    restarts: int | None = None
+
+    @property
+    def reads(self) -> int:
+        """Restarts for peers: the same number hopopt's annealer uses."""
+        import numba
+
+        return self.restarts if self.restarts is not None else int(numba.config.NUMBA_NUM_THREADS)
+
+
+@dataclass
+class Outcome:
+    """A peer's answer: the solution in the problem's own terms, plus solver-specific extras."""
+
+    solution: Any
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExactAnswer:
+    """What a kind's exact method returns: the best solution, the proof and the bound.
+
+    ``bound`` is a proven bound on the optimum in the problem's own objective (a lower bound for "min", an
+    upper bound for "max"), None when the method proved none.
+    """
+
+    solution: np.ndarray
+    optimal: bool
+    bound: float | None
+    method: str
+    message: str
+    time_s: float
+    state: np.ndarray | None = None  # the model state, where the method works on the energy
+
+
+@dataclass(frozen=True)
+class PeerSpec:
+    """Another library's solver for a kind: ``run(problem, budget) -> Outcome``."""
+
+    run: Callable
+    description: str
+    requires: tuple = ()
+    deterministic: bool = False
+    max_n: int | None = None
+
+
+def read_json_solution(path, problem=None):
+    """The ``solution`` list in a JSON file (``{"solution": [...]}``, as ``hopopt solve --json`` writes it).
+
+    Examples
+    --------
+    >>> import json, os, tempfile
+    >>> from hopopt.kinds import read_json_solution
+    >>> path = os.path.join(tempfile.mkdtemp(), "cut.json")
+    >>> with open(path, "w") as handle:
+    ...     json.dump({"solution": [0, 1, 1]}, handle)
+    >>> read_json_solution(path)
+    [0, 1, 1]
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            content = json.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"solution file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"solution file {path} is a directory") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not a JSON file ({error})") from None
+    solution = content.get("solution") if isinstance(content, dict) else content
+    if not isinstance(solution, list):
+        raise InputError(f"{path}: expected a JSON object with a 'solution' list")
+    return solution
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One registered problem kind.
+
+    Attributes
+    ----------
+    name : str
+        The PROBLEM argument of the command line (``maxcut``, ``tsp``, ``coloring``, ``qap``).
+    problem : type
+        The encoder class: ``to_model()``, ``decode(state)``, ``encode(solution)``, ``evaluate(solution)``,
+        ``energy_terms(binary, metadata)``, ``n``, ``n_variables`` and ``sense``.
+    description : str
+    read : callable
+        ``read(path) -> problem`` for the kind's file format.
+    file_format : str
+        The catalogue's ``format`` of that file (``gset``, ``tsplib``, ``dimacs``, ``qaplib``).
+    random : callable
+        ``random(n, seed, **options) -> problem``.
+    random_options : mapping
+        Options of ``random:`` specs besides ``n`` and ``seed``, with their defaults.
+    smallest_n : int
+        The smallest ``n`` a random instance may have.
+    exact : callable
+        ``exact(problem, time_limit) -> ExactAnswer``.
+    solvers : tuple of str
+        hopopt solvers that apply (``anneal``, ``descent``, ``penalty``, ``tank``); the first is the default.
+    heuristic : callable, optional
+        ``heuristic(problem, settings) -> (solution, SolveResult or None, extras)``: replaces the plain
+        anneal of ``to_model()`` (the colouring's fewest-colours search).
+    plot : callable, optional
+        ``plot(problem, solution, ax, title)``: draws a solution on a matplotlib Axes.
+    read_solution : callable
+        ``read_solution(path, problem) -> list``: a solution file (JSON by default; TSPLIB ``.tour``, QAPLIB
+        ``.sln`` for their kinds).
+    peers : mapping of str to PeerSpec
+        Other libraries' solvers for compare and bench.
+    settle : callable, optional
+        ``settle(problem, options) -> problem``: fixes a parameter chosen at solve time (colours for
+        colouring), given the solve options; identity by default.
+    """
+
+    name: str
+    problem: type
+    description: str
+    read: Callable
+    file_format: str
+    random: Callable
+    exact: Callable
+    random_options: Mapping[str, Any] = field(default_factory=dict)
+    smallest_n: int = 1
+    solvers: tuple = ("anneal", "descent")
+    heuristic: Callable | None = None
+    plot: Callable | None = None
+    read_solution: Callable = read_json_solution
+    peers: Mapping[str, PeerSpec] = field(default_factory=dict)
+    settle: Callable | None = None

@@ -1,0 +1,63 @@
+"""Graph colouring: DIMACS files, random graphs, the fewest-colours search, DSATUR branch and bound."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..io import read_dimacs
+from ..problems.coloring import GraphColoring
+from ..solvers.exact_coloring import exact_coloring
+from ._kind import ExactAnswer, ProblemKind
+
+__all__ = ["KIND"]
+
+
+def _read(path):
+    # k is chosen at solve time: --colors, or the fewest-colours search
+    return GraphColoring.from_edgelist(read_dimacs(path), colors=1)
+
+
+def _random(n, seed, p=0.5):
+    return GraphColoring.random(n, p, seed=seed, colors=1)
+
+
+def _exact(problem, time_limit):
+    exact = exact_coloring(problem.n, problem.edges, time_limit=time_limit)
+    bound = float(exact.bound) if np.isfinite(exact.bound) else None
+    return ExactAnswer(np.asarray(exact.solution), bool(exact.optimal), bound, exact.method, exact.message,
+                       float(exact.time_s))
+
+
+def _settle(problem, options):
+    """The instance with the colours to use: ``colors`` if given, else the DSATUR count (for the model)."""
+    colors = options.get("colors")
+    if colors is None:
+        return problem
+    return problem.with_colors(colors)
+
+
+def _heuristic(problem, settings):
+    """The fewest-colours search (DSATUR, then one colour fewer at a time by annealing) unless ``colors`` is
+    given, in which case the plain anneal of the k-colour model runs (returns None to say so)."""
+    if settings.get("colors") is not None:
+        return None
+    from ..workflows.coloring import fewest_colors
+
+    moves = "single-flip" if settings.get("moves") == "single-flip" else "one-hot"
+    colouring, colors, history = fewest_colors(problem, time_limit=settings.get("time_limit") or 10.0,
+                                               rng=settings.get("rng"), sweeps=settings.get("sweeps"), moves=moves)
+    final = problem.with_colors(colors)
+    extras = {"history": [list(entry) for entry in history], "moves": moves, "colors": int(colors)}
+    return final, np.asarray(colouring), None, extras
+
+
+def _plot(problem, solution, ax, title):
+    from .. import plotting
+
+    plotting.plot_coloring(problem.edges, solution, problem.n, title=title, ax=ax)
+
+
+KIND = ProblemKind(
+    name="coloring", problem=GraphColoring, description="graph colouring with the fewest colours (one-hot)",
+    read=_read, file_format="dimacs", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
+    solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle)

@@ -1,0 +1,40 @@
+"""Max-cut: Gset files, random graphs, brute force or the MILP, the cut drawn on the graph."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..io import read_gset
+from ..problems.maxcut import MaxCut
+from ..solvers import solve_exact
+from ._kind import ExactAnswer, ProblemKind
+
+__all__ = ["KIND"]
+
+
+def _read(path):
+    graph = read_gset(path)
+    return MaxCut(graph.n, graph.edges, graph.weights, name=graph.name)
+
+
+def _random(n, seed, p=0.5):
+    return MaxCut.random(n, p, seed=seed)
+
+
+def _exact(problem, time_limit):
+    result = solve_exact(problem.to_model(), time_limit=time_limit)
+    bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
+    return ExactAnswer(problem.decode(result.best_state), bool(result.optimal), bound, result.method,
+                       result.message, float(result.time_s), result.best_state)
+
+
+def _plot(problem, solution, ax, title):
+    from .. import plotting
+
+    plotting.plot_cut(problem, solution, title=title, ax=ax)
+
+
+KIND = ProblemKind(
+    name="maxcut", problem=MaxCut, description="maximum cut of a weighted graph (E = -cut)", read=_read,
+    file_format="gset", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
+    solvers=("anneal", "descent"), plot=_plot)
