@@ -12,14 +12,16 @@ Examples
 4.0
 """
 
+from .api import solve, solve_exact
 from .model import EnergyModel, Vartype
-from .problems import TSP, Evaluation, GraphColoring, MaxCut
-from .result import SolveResult, Status
+from .problems import QAP, TSP, Evaluation, GraphColoring, MaxCut
+from .result import Solution, SolveResult, Status
+from .structured import KroneckerWeights
 from .solvers import anneal, brute_force, descend, exact_coloring, held_karp, milp, penalty_loop, synchronous, tsp_milp
 from .workflows import fewest_colors
 
 __version__ = "0.1.0"
 
-__all__ = ["EnergyModel", "Vartype", "SolveResult", "Status", "anneal", "descend", "synchronous",
+__all__ = ["solve", "solve_exact", "Solution", "EnergyModel", "KroneckerWeights", "Vartype", "SolveResult", "Status", "anneal", "descend", "synchronous",
            "brute_force", "milp", "held_karp", "tsp_milp", "exact_coloring", "penalty_loop", "MaxCut", "TSP",
-           "GraphColoring", "fewest_colors", "Evaluation", "__version__"]
+           "GraphColoring", "QAP", "fewest_colors", "Evaluation", "__version__"]

@@ -3,6 +3,7 @@
 from ._base import Evaluation, Problem
 from .maxcut import MaxCut
 from .coloring import GraphColoring
+from .qap import QAP
 from .tsp import TSP
 
-__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring"]
+__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP"]

@@ -104,12 +104,21 @@ def explain(problem, state, model=None) -> Explanation:
 
 
 def _terms_for(problem):
-    """The term function for ``problem``'s class or its nearest base class in ``_TERMS`` (like isinstance)."""
+    """The term function for ``problem``: its own ``energy_terms(binary, metadata)`` method when it has one
+    (how a new kind plugs in), else its class's (or nearest base class's) entry in ``_TERMS``."""
+    own = getattr(problem, "energy_terms", None)
+    if own is not None:
+        def terms(problem, binary, metadata):
+            named, violations = own(binary, metadata)
+            return Explanation(_total(named), dict(named), list(violations), getattr(problem, "kind", "") or
+                               type(problem).__name__.lower())
+        return terms
     for cls in type(problem).__mro__:
         terms = _TERMS.get(f"{cls.__module__}.{cls.__qualname__}")
         if terms is not None:
             return terms
-    raise TypeError(f"explain knows MaxCut, TSP and GraphColoring, got {type(problem).__name__}")
+    raise TypeError(f"explain needs a problem with energy_terms(binary, metadata) (or MaxCut, TSP, "
+                    f"GraphColoring), got {type(problem).__name__}")
 
 
 def _binary_state(state, model) -> np.ndarray:
