@@ -56,9 +56,9 @@ class CatalogEntry:
     name : str
         Instance name as its authors spell it (``G1``, ``kroA100``, ``le450_5a``).
     problem : str
-        ``maxcut``, ``tsp`` or ``coloring``.
+        ``maxcut``, ``tsp``, ``coloring`` or ``qap`` (a registered kind).
     format : str
-        File format and so the reader to use: ``gset``, ``tsplib`` or ``dimacs``.
+        File format and so the reader to use: ``gset``, ``tsplib``, ``dimacs`` or ``qaplib``.
     file : str
         Path of the file relative to a data directory, with ``/`` separators (``gset/G1.txt``).
     nodes : int
@@ -109,7 +109,7 @@ def catalog() -> tuple[CatalogEntry, ...]:
     --------
     >>> entries = catalog()
     >>> sorted({entry.problem for entry in entries})
-    ['coloring', 'maxcut', 'tsp']
+    ['coloring', 'maxcut', 'qap', 'tsp']
     """
     return _load_catalog()
 
