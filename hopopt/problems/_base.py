@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Sequence, runtime_checkable
 
-__all__ = ["Evaluation", "Problem"]
+__all__ = ["Evaluation", "Problem", "grid_state"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,24 @@ class Problem(Protocol):
 
     def evaluate(self, solution) -> Evaluation:
         """Objective, feasibility and violations of a solution."""
+
+
+def grid_state(state, n, label):
+    """A raw n²-neuron state (spins or binary) as an n×n 0/1 matrix; ValueError naming ``label`` otherwise.
+
+    Shared by the permutation encodings (TSP: city × position, QAP: facility × location).
+
+    Examples
+    --------
+    >>> from hopopt.problems._base import grid_state
+    >>> grid_state([1, -1, -1, 1], 2, "a TSP state").tolist()
+    [[1, 0], [0, 1]]
+    """
+    import numpy as np
+
+    state = np.asarray(state).reshape(-1)
+    if state.size != n * n:
+        raise ValueError(f"{label} has n² = {n * n} entries, got {state.size}")
+    if not (np.all(np.isin(state, (-1, 1))) or np.all(np.isin(state, (0, 1)))):
+        raise ValueError("state must hold spins (-1/+1) or binary values (0/1)")
+    return (state > 0).astype(np.int8).reshape(n, n)

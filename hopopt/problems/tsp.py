@@ -36,7 +36,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights
-from ._base import Evaluation
+from ._base import Evaluation, grid_state
 
 __all__ = ["TSP"]
 
@@ -173,12 +173,7 @@ class TSP:
 
     # ------------------------------------------------------------------ decoding
     def _matrix(self, state):
-        state = np.asarray(state).reshape(-1)
-        if state.size != self.n * self.n:
-            raise ValueError(f"a TSP state has n² = {self.n * self.n} entries, got {state.size}")
-        if not (np.all(np.isin(state, (-1, 1))) or np.all(np.isin(state, (0, 1)))):
-            raise ValueError("state must hold spins (-1/+1) or binary values (0/1)")
-        return (state > 0).astype(np.int8).reshape(self.n, self.n)
+        return grid_state(state, self.n, "a TSP state")
 
     def state_violations(self, state) -> list[str]:
         """Readable row/column violations of a raw state ("city 3 in positions 1 and 5", ...)."""
