@@ -63,14 +63,16 @@ def test_permutation_matrices_cost_scaled_length_plus_constant():
     n, A, B, C, D, n_prime = 6, 500.0, 500.0, 200.0, 500.0, 15
     distances = city_distances(random_cities(n, 2))
     model = hopfield_tank_tsp_model(distances, A, B, C, D, n_prime)
-    structure = model.metadata["permutation"]
+    from hopopt.solvers.moves import permutation_engine
+
+    engine = permutation_engine(model, 0)  # the distances and constant come from W's factors
     for tour in itertools.islice(itertools.permutations(range(n)), 0, 720, 37):
         state = np.zeros((n, n), dtype=np.int8)
         state[list(tour), np.arange(n)] = 1
         assert decode_tank_state(state.reshape(-1), n) == (list(tour), True)
         expected = D * tour_length(tour, distances) + C * (n - n_prime) ** 2 / 2
         assert model.energy(state.reshape(-1)) == pytest.approx(expected, rel=1e-12)
-        assert expected == pytest.approx(tour_length(tour, structure["distances"]) + structure["constant"])
+        assert expected == pytest.approx(tour_length(tour, engine.distances) + engine.energy_offset)
 
 
 def test_decode_rejects_non_permutations():

@@ -600,6 +600,34 @@ class GraphColoring:
         bad = (left == right) & (left >= 0)
         return np.bincount(self.edges[bad].reshape(-1), minlength=self.n).astype(np.int64)
 
+    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
+        """The energy of a binary state as its named terms (each from its formula), and the violations."""
+        k = int(metadata.get("colors", self.colors))
+        binary = np.asarray(binary).reshape(-1)
+        if binary.size != self.n * k:
+            raise ValueError(f"a colouring state has n·k = {self.n * k} entries, got {binary.size}")
+        penalty = float(metadata["penalty"])
+        weight = float(metadata.get("conflict_weight", 1.0))
+        x = binary.reshape(self.n, k)
+        counts = x.sum(axis=1)
+        shared = x[self.edges[:, 0]] * x[self.edges[:, 1]]  # shared[e, c] = both ends of edge e colour c
+        terms = {
+            "one colour per node (A·Σ(colours−1)²)": penalty * float(np.sum((counts - 1.0) ** 2)),
+            "conflicting edges (B·Σ shared colours)": weight * float(shared.sum()),
+        }
+        violations = []
+        for node in range(self.n):
+            colours = np.flatnonzero(x[node])
+            if colours.size == 0:
+                violations.append(f"node {node} has no colour")
+            elif colours.size > 1:
+                words = [str(c) for c in colours]
+                violations.append(f"node {node} has colours {', '.join(words[:-1])} and {words[-1]}")
+        for (u, v), row in zip(self.edges, shared):
+            for colour in np.flatnonzero(row):
+                violations.append(f"edge ({int(u)}, {int(v)}) has both ends colour {int(colour)}")
+        return terms, violations
+
     def explain(self, state, model=None):
         """The energy of a raw model state split into objective and constraint terms, with the violations.
 

@@ -5,12 +5,12 @@ Each term is computed directly from its formula on the binary state (not from W)
 
 * max-cut: ``{"cut": −cut weight}`` (``E = −cut``; every partition is feasible);
 * TSP: ``D·Σ_p Σ_{c≠e} d[c,e] x[c,p] x[e,p+1]``, ``A·Σ_c (Σ_p x[c,p] − 1)²`` and ``A·Σ_p (Σ_c x[c,p] − 1)²``;
-* colouring: ``A·Σ_v (Σ_c x_vc − 1)²`` and ``B·Σ_{(u,v)} Σ_c x_uc x_vc``.
+* colouring: ``A·Σ_v (Σ_c x_vc − 1)²`` and ``B·Σ_{(u,v)} Σ_c x_uc x_vc``;
+* QAP: the cost ``Σ F[i,j] D[a,b] x[i,a] x[j,b]`` and the two one-hot penalties.
 
-The penalty A, distance scale D and conflict weight B are read from ``model.metadata``.
-
-This module imports no encoder (the encoders import it in their ``explain`` methods): :func:`explain` finds the
-term function of a problem by the module and name of its class (or of a base class) in ``_TERMS``.
+Each encoder writes its own terms in an ``energy_terms(binary, metadata)`` method (penalties and scales come
+from ``model.metadata``); this module imports no encoder and knows no problem by name, so a new kind gets
+``explain`` and ``--explain`` by writing that one method.
 """
 
 from __future__ import annotations
@@ -97,28 +97,13 @@ def explain(problem, state, model=None) -> Explanation:
     >>> result.total == problem.to_model().energy([1, 0, 1, 0, 0, 0])
     True
     """
-    terms = _terms_for(problem)
+    energy_terms = getattr(problem, "energy_terms", None)
+    if energy_terms is None:
+        raise TypeError(f"explain needs a problem with energy_terms(binary, metadata), got {type(problem).__name__}")
     if model is None:
         model = problem.to_model()
-    return terms(problem, _binary_state(state, model), model.metadata)
-
-
-def _terms_for(problem):
-    """The term function for ``problem``: its own ``energy_terms(binary, metadata)`` method when it has one
-    (how a new kind plugs in), else its class's (or nearest base class's) entry in ``_TERMS``."""
-    own = getattr(problem, "energy_terms", None)
-    if own is not None:
-        def terms(problem, binary, metadata):
-            named, violations = own(binary, metadata)
-            return Explanation(_total(named), dict(named), list(violations), getattr(problem, "kind", "") or
-                               type(problem).__name__.lower())
-        return terms
-    for cls in type(problem).__mro__:
-        terms = _TERMS.get(f"{cls.__module__}.{cls.__qualname__}")
-        if terms is not None:
-            return terms
-    raise TypeError(f"explain needs a problem with energy_terms(binary, metadata) (or MaxCut, TSP, "
-                    f"GraphColoring), got {type(problem).__name__}")
+    terms, violations = energy_terms(_binary_state(state, model), model.metadata)
+    return Explanation(_total(terms), dict(terms), list(violations), str(model.metadata.get("problem", "")))
 
 
 def _binary_state(state, model) -> np.ndarray:
@@ -136,79 +121,3 @@ def _binary_state(state, model) -> np.ndarray:
 
 def _total(terms) -> float:
     return float(sum(terms.values()))
-
-
-def _explain_maxcut(problem, sides, metadata) -> Explanation:
-    if sides.size != problem.n:
-        raise ValueError(f"a max-cut state has {problem.n} entries, got {sides.size}")
-    crossing = sides[problem.edges[:, 0]] != sides[problem.edges[:, 1]]
-    terms = {"cut": -float(problem.weights[crossing].sum())}
-    return Explanation(_total(terms), terms, [], "maxcut")
-
-
-def _explain_tsp(problem, binary, metadata) -> Explanation:
-    n = problem.n
-    if binary.size != n * n:
-        raise ValueError(f"a TSP state has n² = {n * n} entries, got {binary.size}")
-    penalty = float(metadata["penalty"])
-    scale = float(metadata.get("distance_scale", 1.0))
-    x = binary.reshape(n, n).astype(np.float64)  # x[city, position]
-    following = np.roll(x, -1, axis=1)  # following[e, p] = x[e, p + 1]
-    # Σ_p Σ_{c≠e} d[c,e] x[c,p] x[e,p+1]; the diagonal of d is zero, so c = e adds nothing
-    length = float(np.einsum("cp,ce,ep->", x, problem.distances, following))
-    rows, cols = x.sum(axis=1), x.sum(axis=0)
-    terms = {
-        "tour length (D·length)": scale * length,
-        "each city once (A·Σ(rows−1)²)": penalty * float(np.sum((rows - 1.0) ** 2)),
-        "each position once (A·Σ(cols−1)²)": penalty * float(np.sum((cols - 1.0) ** 2)),
-    }
-    violations = []
-    for city in range(n):
-        where = np.flatnonzero(x[city])
-        if where.size == 0:
-            violations.append(f"city {city} in no position")
-        elif where.size > 1:
-            violations.append(f"city {city} in {where.size} positions ({', '.join(map(str, where))})")
-    for position in range(n):
-        where = np.flatnonzero(x[:, position])
-        if where.size == 0:
-            violations.append(f"position {position} has no city")
-        elif where.size > 1:
-            violations.append(f"position {position} has {where.size} cities ({', '.join(map(str, where))})")
-    return Explanation(_total(terms), terms, violations, "tsp")
-
-
-def _explain_coloring(problem, binary, metadata) -> Explanation:
-    k = int(metadata.get("colors", problem.colors))
-    if binary.size != problem.n * k:
-        raise ValueError(f"a colouring state has n·k = {problem.n * k} entries, got {binary.size}")
-    penalty = float(metadata["penalty"])
-    weight = float(metadata.get("conflict_weight", 1.0))
-    x = binary.reshape(problem.n, k)
-    counts = x.sum(axis=1)
-    shared = x[problem.edges[:, 0]] * x[problem.edges[:, 1]]  # shared[e, c] = both ends of edge e colour c
-    terms = {
-        "one colour per node (A·Σ(colours−1)²)": penalty * float(np.sum((counts - 1.0) ** 2)),
-        "conflicting edges (B·Σ shared colours)": weight * float(shared.sum()),
-    }
-    violations = []
-    for node in range(problem.n):
-        colours = np.flatnonzero(x[node])
-        if colours.size == 0:
-            violations.append(f"node {node} has no colour")
-        elif colours.size > 1:
-            words = [str(c) for c in colours]
-            violations.append(f"node {node} has colours {', '.join(words[:-1])} and {words[-1]}")
-    for (u, v), row in zip(problem.edges, shared):
-        for colour in np.flatnonzero(row):
-            violations.append(f"edge ({int(u)}, {int(v)}) has both ends colour {int(colour)}")
-    return Explanation(_total(terms), terms, violations, "coloring")
-
-
-# Term functions by the encoder class they explain, named by module and qualified name so that this module needs
-# no import of the encoders (which import it).
-_TERMS = {
-    "hopopt.problems.maxcut.MaxCut": _explain_maxcut,
-    "hopopt.problems.tsp.TSP": _explain_tsp,
-    "hopopt.problems.coloring.GraphColoring": _explain_coloring,
-}

@@ -37,6 +37,7 @@ import numbers
 import numpy as np
 
 from ..model import EnergyModel, Vartype
+from ..structured import KroneckerWeights
 
 __all__ = ["hopfield_tank_tsp_model", "random_cities", "city_distances", "decode_tank_state", "tour_length"]
 
@@ -111,10 +112,11 @@ def hopfield_tank_tsp_model(distances, A=500.0, B=500.0, C=200.0, D=500.0, n_pri
     Returns
     -------
     EnergyModel
-        Binary, dense, n² variables, neuron (x, i) at index ``x * n + i``. ``metadata`` records the problem,
-        the parameters, ``"self_coupling"`` (``−C``: the diagonal that Hopfield & Tank's continuous
-        equations keep, see :mod:`hopopt.solvers.tank`) and ``"permutation"`` (``D·d`` and the constant
-        ``C (n − n')²/2``) for permutation-preserving annealing moves.
+        Binary, n² variables, neuron (x, i) at index ``x * n + i``, W kept as four Kronecker products
+        (:class:`~hopopt.structured.KroneckerWeights`). ``metadata`` records the problem, the parameters,
+        ``"self_coupling"`` (``−C``: the diagonal that Hopfield & Tank's continuous equations keep, see
+        :mod:`hopopt.solvers.tank`) and ``"permutation"`` (the n×n permutation structure, for
+        permutation-preserving annealing moves; on tours E = D·length + C (n − n')²/2).
 
     Examples
     --------
@@ -144,10 +146,13 @@ def hopfield_tank_tsp_model(distances, A=500.0, B=500.0, C=200.0, D=500.0, n_pri
     shift = np.roll(identity, 1, axis=1)
     neighbours = shift + shift.T
     pair_distances = (distances + distances.T) / 2.0 * off_diagonal
-    weights = (-A * np.kron(identity, off_diagonal)        # same city, two positions
-               - B * np.kron(off_diagonal, identity)       # same position, two cities
-               - C * (np.ones((n * n, n * n)) - np.eye(n * n))
-               - D * np.kron(pair_distances, neighbours))
+    everything = np.ones((n, n))
+    weights = KroneckerWeights([
+        (-A * identity, off_diagonal),  # same city, two positions
+        (-B * off_diagonal, identity),  # same position, two cities
+        (-C * everything, everything),  # the global count: every pair of neurons (J ⊗ J without its diagonal)
+        (-D * pair_distances, neighbours),  # neighbours on the tour
+    ])
     thresholds = np.full(n * n, C / 2.0 - C * n_prime)
     offset = C * n_prime ** 2 / 2.0
     metadata = {
@@ -156,7 +161,8 @@ def hopfield_tank_tsp_model(distances, A=500.0, B=500.0, C=200.0, D=500.0, n_pri
         "layout": "V[x, i] (city x at position i) is variable x * n + i",
         "parameters": dict(values),
         "self_coupling": -C,
-        "permutation": {"distances": D * pair_distances, "constant": C * (n - n_prime) ** 2 / 2.0},
+        # rows (cities) and columns (positions) one-hot on tours: permutation moves read D·d from W's factors
+        "permutation": {"size": n},
     }
     return EnergyModel(weights, thresholds, offset, Vartype.BINARY, metadata)
 

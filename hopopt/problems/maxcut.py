@@ -195,6 +195,21 @@ class MaxCut:
             raise ValueError("a max-cut solution must give side 0 or 1 for every node")
         return sides.astype(np.int8)
 
+    def energy_terms(self, sides, metadata) -> tuple[dict, list]:
+        """The energy of a binary state (the sides) as its named terms, and the violations (none for max-cut).
+
+        Examples
+        --------
+        >>> from hopopt import MaxCut
+        >>> MaxCut(3, [(0, 1), (1, 2)]).energy_terms([0, 1, 1], {})
+        ({'cut': -1.0}, [])
+        """
+        sides = np.asarray(sides).reshape(-1)
+        if sides.size != self.n:
+            raise ValueError(f"a max-cut state has {self.n} entries, got {sides.size}")
+        crossing = sides[self.edges[:, 0]] != sides[self.edges[:, 1]]
+        return {"cut": -float(self.weights[crossing].sum())}, []
+
     def explain(self, state, model=None):
         """The energy of a raw model state split into objective and constraint terms, with the violations.
 

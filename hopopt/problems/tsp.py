@@ -279,6 +279,39 @@ class TSP:
         """The tour length of a valid tour with this energy (``E = D·length``)."""
         return float(energy) / float(distance_scale)
 
+    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
+        """The energy of a binary state as its named terms (each from its formula), and the violations."""
+        n = self.n
+        binary = np.asarray(binary).reshape(-1)
+        if binary.size != n * n:
+            raise ValueError(f"a TSP state has n² = {n * n} entries, got {binary.size}")
+        penalty = float(metadata["penalty"])
+        scale = float(metadata.get("distance_scale", 1.0))
+        x = binary.reshape(n, n).astype(np.float64)  # x[city, position]
+        following = np.roll(x, -1, axis=1)  # following[e, p] = x[e, p + 1]
+        # Σ_p Σ_{c≠e} d[c,e] x[c,p] x[e,p+1]; the diagonal of d is zero, so c = e adds nothing
+        length = float(np.einsum("cp,ce,ep->", x, self.distances, following))
+        rows, cols = x.sum(axis=1), x.sum(axis=0)
+        terms = {
+            "tour length (D·length)": scale * length,
+            "each city once (A·Σ(rows−1)²)": penalty * float(np.sum((rows - 1.0) ** 2)),
+            "each position once (A·Σ(cols−1)²)": penalty * float(np.sum((cols - 1.0) ** 2)),
+        }
+        violations = []
+        for city in range(n):
+            where = np.flatnonzero(x[city])
+            if where.size == 0:
+                violations.append(f"city {city} in no position")
+            elif where.size > 1:
+                violations.append(f"city {city} in {where.size} positions ({', '.join(map(str, where))})")
+        for position in range(n):
+            where = np.flatnonzero(x[:, position])
+            if where.size == 0:
+                violations.append(f"position {position} has no city")
+            elif where.size > 1:
+                violations.append(f"position {position} has {where.size} cities ({', '.join(map(str, where))})")
+        return terms, violations
+
     def explain(self, state, model=None):
         """The energy of a raw model state split into objective and constraint terms, with the violations.
 
