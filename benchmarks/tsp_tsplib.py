@@ -139,11 +139,11 @@ def run_penalty(problem, optimum, seeds, time_limit):
     for seed in seeds:
         found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state), 0.5 * bound,
                              growth=2.0, time_limit=time_limit, rng=seed)
-        length = (problem.tour_length(problem.decode(found.result.best_state, repair=False))
-                  if found.feasible else None)
-        runs.append({"seed": seed, "valid": found.feasible, "length": length,
+        length = (problem.tour_length(problem.decode(found.best_state, repair=False))
+                  if found.info["feasible"] else None)
+        runs.append({"seed": seed, "valid": found.info["feasible"], "length": length,
                      "gap": None if length is None else gap(length, optimum),
-                     "final_penalty_over_bound": found.penalty / bound, "rounds": len(found.history),
+                     "final_penalty_over_bound": found.info["penalty"] / bound, "rounds": len(found.info["penalty_rounds"]),
                      "time_s": found.time_s})
     gaps = [run["gap"] for run in runs if run["valid"]]
     return {"valid_rate": sum(run["valid"] for run in runs) / len(runs), "median_gap": median(gaps),

@@ -30,8 +30,8 @@ def _run_model_solver(solver, problem, *, time_limit, rng, restarts, sweeps, mov
         found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
                              0.5 * problem.penalty_bound(), time_limit=time_limit or 10.0, n_sweeps=sweeps,
                              n_restarts=restarts, rng=rng)
-        return found.result, {"penalty": float(found.penalty), "penalty_rounds": found.history,
-                              "moves": "single-flip"}
+        return found, {"penalty": float(found.info["penalty"]), "penalty_rounds": found.info["penalty_rounds"],
+                       "moves": "single-flip"}
     model = problem.to_model()
     if solver == "anneal":
         result = anneal(model, n_sweeps=sweeps, n_restarts=restarts, time_limit=time_limit, acceptance=acceptance,

@@ -19,6 +19,7 @@ class Status:
     CONVERGED = 3  #: deterministic dynamics reached a fixed point
     TWO_CYCLE = 4  #: synchronous dynamics entered a 2-cycle
     SWEEP_LIMIT = 5  #: deterministic dynamics hit ``max_sweeps`` before converging
+    OPTIMAL = 6  #: an exact method proved the best state optimal
 
 
 STATUS_MESSAGES = {
@@ -28,6 +29,7 @@ STATUS_MESSAGES = {
     Status.CONVERGED: "reached a fixed point: no update changes the state",
     Status.TWO_CYCLE: "synchronous updates entered a 2-cycle",
     Status.SWEEP_LIMIT: "stopped at max_sweeps before reaching a fixed point",
+    Status.OPTIMAL: "proved optimal",
 }
 
 
@@ -61,9 +63,13 @@ class SolveResult:
     timings : dict
         Wall times in seconds: ``solve`` (the solve itself, excluding set-up and JIT compilation), ``total``.
     solver : str
-        Name of the solver that produced the result.
+        Name of the solver (or exact method) that produced the result.
     info : dict
-        Solver-specific extras (acceptance rule, seeds, cycle states, ...).
+        Solver-specific extras (acceptance rule, seeds, cycle states, an exact method's own message, ...).
+    optimal : bool or None
+        Exact methods: True when no state has lower energy (proved); None for heuristics.
+    bound : float or None
+        Exact methods: a proven lower bound on the energy (equal to ``best_energy`` when optimal).
     """
 
     states: np.ndarray
@@ -77,6 +83,8 @@ class SolveResult:
     timings: Mapping[str, float]
     solver: str
     info: Mapping[str, Any] = field(default_factory=dict)
+    optimal: bool | None = None
+    bound: float | None = None
 
     def __post_init__(self):
         for name in ("states", "energies", "best_state", "trace", "betas"):
@@ -85,13 +93,23 @@ class SolveResult:
 
     @property
     def message(self) -> str:
-        """The status in words."""
-        return STATUS_MESSAGES.get(self.status, f"unknown status {self.status}")
+        """The status in words (an exact method's own account of its proof when it gave one)."""
+        return self.info.get("message") or STATUS_MESSAGES.get(self.status, f"unknown status {self.status}")
+
+    @property
+    def method(self) -> str:
+        """The solver's name (the spelling exact methods use)."""
+        return self.solver
+
+    @property
+    def ground_count(self) -> int | None:
+        """Number of minimum-energy states, where the method counted them (brute force)."""
+        return self.info.get("ground_count")
 
     @property
     def success(self) -> bool:
         """True when the solver stopped as planned (not by the time limit or the callback)."""
-        return self.status in (Status.COMPLETED, Status.CONVERGED)
+        return self.status in (Status.COMPLETED, Status.CONVERGED, Status.OPTIMAL)
 
     @property
     def time_s(self) -> float:
@@ -99,9 +117,31 @@ class SolveResult:
         return float(self.timings["solve"])
 
     def __repr__(self):
+        proof = "" if self.optimal is None else f", optimal={self.optimal}, bound={self.bound:g}"
         return (f"SolveResult(solver={self.solver!r}, best_energy={self.best_energy:g}, "
                 f"restarts={self.states.shape[0]}, sweeps_done={self.sweeps_done}, "
-                f"status={self.status} ({self.message}), time_s={self.time_s:.3g})")
+                f"status={self.status} ({self.message}){proof}, time_s={self.time_s:.3g})")
+
+    @classmethod
+    def exact(cls, state, energy, *, optimal, bound, time_s, method, message="", info=None):
+        """The result of an exact method: one state, its energy, the proof and the bound.
+
+        Examples
+        --------
+        >>> from hopopt.result import SolveResult
+        >>> result = SolveResult.exact([1, -1], -1.0, optimal=True, bound=-1.0, time_s=0.01, method="demo")
+        >>> result.optimal, result.bound, result.message
+        (True, -1.0, 'proved optimal')
+        """
+        state = np.asarray(state)
+        extras = dict(info or {})
+        if message:
+            extras["message"] = message
+        return cls(states=state.reshape(1, -1), energies=np.array([float(energy)]), best_state=state.reshape(-1),
+                   best_energy=float(energy), trace=np.empty(0), betas=np.empty(0), sweeps_done=0,
+                   status=Status.OPTIMAL if optimal else Status.TIME_LIMIT,
+                   timings={"solve": float(time_s), "total": float(time_s)}, solver=method, info=extras,
+                   optimal=bool(optimal), bound=float(bound))
 
 
 def json_default(value):
@@ -187,6 +227,32 @@ class Solution:
     def __post_init__(self):
         object.__setattr__(self, "solution", _frozen(np.array(self.solution)))
         object.__setattr__(self, "violations", tuple(self.violations))
+
+    @property
+    def method(self) -> str:
+        """The method's name (without the ``exact-`` prefix the command line shows)."""
+        return self.info.get("method", self.solver)
+
+    @property
+    def message(self) -> str:
+        """The solver's own account of how it ended (an exact method: its proof or why it has none)."""
+        return self.info.get("message", "")
+
+    @classmethod
+    def exact(cls, kind, solution, objective, *, optimal, bound, time_s, method, message, sense="min", info=None):
+        """The answer of a problem-level exact method (a tour, a colouring, an assignment) with its proof.
+
+        Examples
+        --------
+        >>> from hopopt.result import Solution
+        >>> answer = Solution.exact("tsp", [0, 1, 2], 3.0, optimal=True, bound=3.0, time_s=0.0,
+        ...                         method="held-karp", message="done")
+        >>> answer.objective, answer.optimal, answer.method
+        (3.0, True, 'held-karp')
+        """
+        extras = {"method": method, "message": message, **(info or {})}
+        return cls(kind, None, np.asarray(solution), float(objective), True, (), sense, method, float(time_s),
+                   None, bool(optimal), float(bound), None, extras)
 
     def __repr__(self):
         proof = "" if self.optimal is None else f", optimal={self.optimal}, bound={self.bound}"

@@ -636,19 +636,19 @@ def test_penalty_loop_ends_feasible_with_consistent_history(n, seed):
     initial = 0.5 * problem.penalty_bound()
     found = penalty_loop(problem.to_model, lambda s: not problem.state_violations(s), initial, growth=2.0,
                          n_sweeps=1000, n_restarts=2, rng=seed)
-    assert found.feasible
-    assert found.penalty >= initial
-    history = found.history
+    assert found.info["feasible"]
+    assert found.info["penalty"] >= initial
+    history = found.info["penalty_rounds"]
     assert 1 <= len(history) <= 8
-    assert found.penalty == history[-1]["penalty"]
+    assert found.info["penalty"] == history[-1]["penalty"]
     for k, entry in enumerate(history):
         assert entry["penalty"] == pytest.approx(initial * 2.0**k)
         assert entry["feasible"] == (k == len(history) - 1)
         assert entry["seconds"] >= 0
-    assert found.result.best_energy == history[-1]["best_energy"]
-    assert found.result.info["moves"] == "single-flip"
-    tour = problem.decode(found.result.best_state, repair=False)
-    assert found.result.best_energy == pytest.approx(problem.tour_length(tour))
+    assert found.best_energy == history[-1]["best_energy"]
+    assert found.info["moves"] == "single-flip"
+    tour = problem.decode(found.best_state, repair=False)
+    assert found.best_energy == pytest.approx(problem.tour_length(tour))
     assert found.time_s >= sum(entry["seconds"] for entry in history) * 0.99
 
 

@@ -1,17 +1,18 @@
 """Solvers: deterministic Hopfield dynamics, simulated annealing and exact baselines.
 
-Every solver takes an :class:`~hopopt.model.EnergyModel` and returns a :class:`~hopopt.result.SolveResult`
-(exact methods return an :class:`~hopopt.solvers.exact.ExactResult`).
+Every solver takes an :class:`~hopopt.model.EnergyModel` and returns a :class:`~hopopt.result.SolveResult`,
+heuristic and exact alike (exact methods fill ``optimal`` and ``bound``). The problem-level exact methods
+(Held–Karp and the TSP MILP, exact colouring, QAP branch and bound) take the problem's arrays and return a
+:class:`~hopopt.result.Solution` in the problem's own terms, with the same ``optimal`` and ``bound``.
 """
 
 from ._common import warm_up
 from .anneal import anneal
 from .descent import descend, descend_restarts, synchronous
-from .exact import ExactResult, ExactSolution, brute_force, milp, solve_exact
+from .exact import brute_force, milp, solve_exact
 from .exact_coloring import exact_coloring
 from .exact_tsp import held_karp, tsp_milp
-from .penalty import PenaltyLoopResult, penalty_loop
+from .penalty import penalty_loop
 
 __all__ = ["anneal", "descend", "descend_restarts", "synchronous", "brute_force", "milp", "solve_exact",
-           "ExactResult", "ExactSolution", "held_karp", "tsp_milp", "exact_coloring", "penalty_loop",
-           "PenaltyLoopResult", "warm_up"]
+           "held_karp", "tsp_milp", "exact_coloring", "penalty_loop", "warm_up"]

@@ -1,24 +1,22 @@
 """Exact baselines: exhaustive Gray-code enumeration (n ≤ 30) and a MILP solved by HiGHS through scipy.
 
-Both return an :class:`ExactResult` with the best state, its energy, a lower bound on the energy and a flag
-saying whether optimality was proved, so heuristic answers can be compared with a certified optimum.
+Both return a :class:`~hopopt.result.SolveResult` (the type every solver returns) with the best state, its
+energy, ``bound`` (a proven lower bound on the energy) and ``optimal`` (whether optimality was proved), so heuristic answers can be compared with a certified optimum.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
-from typing import Any, Mapping
-
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
 
+from ..result import Solution, SolveResult
 from . import _kernels as kernels
 from ._common import check_model, check_time_limit, spin_states, to_model_vartype, warm_up
 
-__all__ = ["ExactResult", "ExactSolution", "brute_force", "milp", "solve_exact", "BRUTE_FORCE_MAX_N"]
+__all__ = ["problem_answer", "brute_force", "milp", "solve_exact", "BRUTE_FORCE_MAX_N"]
 
 BRUTE_FORCE_MAX_N = 30
 # up to this size enumeration is faster than setting up the MILP
@@ -29,72 +27,25 @@ BRUTE_FORCE_PREFERRED_N = 22
 _TRIANGLE_MAX_N = 60
 
 
-@dataclass(frozen=True)
-class ExactResult:
-    """The answer of an exact method.
-
-    Attributes
-    ----------
-    best_state : ndarray
-        A minimum-energy state (the best found when not proven), in the model's vartype.
-    best_energy : float
-        Its energy, recomputed from the model.
-    optimal : bool
-        True when the method proved that no state has lower energy.
-    bound : float
-        A proven lower bound on the energy (equal to ``best_energy`` when optimal).
-    time_s : float
-        Wall time of the solve itself.
-    method : str
-    ground_count : int or None
-        Number of minimum-energy states (brute force only).
-    message : str
-    info : dict
-    """
-
-    best_state: np.ndarray
-    best_energy: float
-    optimal: bool
-    bound: float
-    time_s: float
-    method: str
-    ground_count: int | None = None
-    message: str = ""
-    info: Mapping[str, Any] = field(default_factory=dict)
+def _exact_result(state, energy, optimal, bound, time_s, method, ground_count, message, info=None):
+    """The :class:`~hopopt.result.SolveResult` of an exact method on a model (one result type for all)."""
+    extras = dict(info or {})
+    if ground_count is not None:
+        extras["ground_count"] = int(ground_count)
+    return SolveResult.exact(state, energy, optimal=optimal, bound=bound, time_s=time_s, method=method,
+                             message=message, info=extras)
 
 
-@dataclass(frozen=True)
-class ExactSolution:
-    """The answer of a problem-level exact method (a tour, a colouring), in the problem's own terms.
-
-    Attributes
-    ----------
-    solution : ndarray
-        The best solution found (a tour as 0-based city order, a colour per node, ...).
-    objective : float
-        Its objective (tour length, number of colours, ...).
-    optimal : bool
-        True when the method proved that no better solution exists.
-    bound : float
-        A proven bound on the optimum: a lower bound for minimisation (equal to ``objective`` when optimal).
-    time_s : float
-        Wall time of the solve itself.
-    method : str
-    message : str
-    info : dict
-    """
-
-    solution: np.ndarray
-    objective: float
-    optimal: bool
-    bound: float
-    time_s: float
-    method: str
-    message: str = ""
-    info: Mapping[str, Any] = field(default_factory=dict)
+def problem_answer(kind):
+    """A constructor of problem-level exact answers (:class:`~hopopt.result.Solution`) for one kind, taking
+    ``(solution, objective, optimal, bound, time_s, method, message="", info=None)``."""
+    def answer(solution, objective, optimal, bound, time_s, method, message="", info=None):
+        return Solution.exact(kind, solution, objective, optimal=optimal, bound=bound, time_s=time_s,
+                              method=method, message=message, info=info)
+    return answer
 
 
-def brute_force(model) -> ExactResult:
+def brute_force(model) -> SolveResult:
     """The exact minimum of E by enumerating all 2ⁿ states in Gray-code order (numba, parallel).
 
     Each step flips one spin, so the energy and the local fields are updated in O(n); n = 24 takes about a
@@ -106,7 +57,7 @@ def brute_force(model) -> ExactResult:
 
     Returns
     -------
-    ExactResult
+    SolveResult
         ``optimal`` is True, ``ground_count`` the number of minimum-energy states (within rounding).
 
     Examples
@@ -132,11 +83,11 @@ def brute_force(model) -> ExactResult:
     spins = np.where((int(code) >> np.arange(model.n)) & 1, 1, -1).astype(np.int8)
     state = to_model_vartype(model, spins)
     energy = model.energy(state)
-    return ExactResult(state, energy, True, energy, elapsed, "brute-force", int(count),
+    return _exact_result(state, energy, True, energy, elapsed, "brute-force", int(count),
                        "all 2^n states enumerated")
 
 
-def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> ExactResult:
+def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveResult:
     """Minimise E exactly as a max-cut MILP solved by HiGHS (``scipy.optimize.milp``).
 
     The spin energy is rewritten as a weighted cut: with an auxiliary spin fixed to +1 carrying the
@@ -162,7 +113,7 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> ExactR
 
     Returns
     -------
-    ExactResult
+    SolveResult
         ``time_s`` includes the incumbent's anneal.
 
     Examples
@@ -209,7 +160,7 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> ExactR
         # no couplings and no thresholds: every state has the same energy, nothing to optimise
         state = to_model_vartype(model, np.ones(n, dtype=np.int8))
         energy = model.energy(state)
-        return ExactResult(state, energy, True, energy, time.perf_counter() - started, "milp", None,
+        return _exact_result(state, energy, True, energy, time.perf_counter() - started, "milp", None,
                            "constant energy: every state is optimal", {"formulation": "none"})
     if size <= _TRIANGLE_MAX_N:
         formulation = "triangle"
@@ -253,12 +204,12 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> ExactR
         lower = constant + bound
     else:
         lower = -np.inf
-    return ExactResult(state, energy, optimal, float(min(lower, energy)), elapsed, "milp", None, message,
+    return _exact_result(state, energy, optimal, float(min(lower, energy)), elapsed, "milp", None, message,
                        {"formulation": formulation, "incumbent_energy": None if start_state is None else
                         float(spin.energy(start_state))})
 
 
-def solve_exact(model, *, time_limit=None) -> ExactResult:
+def solve_exact(model, *, time_limit=None) -> SolveResult:
     """The exact method that suits the size: brute force up to n = 22, the MILP beyond.
 
     Gray-code enumeration of 2²² states takes a fraction of a second and needs no solver; past that the MILP

@@ -24,9 +24,12 @@ import time
 import networkx as nx
 import numpy as np
 
+from ..result import Solution
 from . import _kernels as kernels
 from ._common import check_time_limit, warm_up
-from .exact import ExactSolution
+from .exact import problem_answer
+
+_answer = problem_answer("coloring")
 
 __all__ = ["exact_coloring"]
 
@@ -126,7 +129,7 @@ def _search(indptr, indices, n, limit, clique, deadline):
             return status, None, int(state[4])
 
 
-def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> ExactSolution:
+def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
     """The chromatic number of a graph, with a proper colouring that attains it and a proven lower bound.
 
     A greedy colouring bounds χ from above and a clique from below; if they differ, an exact DSATUR search
@@ -149,7 +152,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> ExactSolut
 
     Returns
     -------
-    ExactSolution
+    Solution
         ``solution``: 0-based colour per node (colours 0..χ−1); ``objective``: number of colours;
         ``bound``: proven lower bound (= objective when optimal); ``info``: ``clique`` (the clique),
         ``greedy_colors``, ``search_nodes``.
@@ -165,7 +168,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> ExactSolut
     >>> cycle5 = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 0)]
     >>> result = exact_coloring(5, cycle5)
     >>> result.objective, result.optimal, result.bound
-    (3, True, 3)
+    (3.0, True, 3.0)
     """
     time_limit = check_time_limit(time_limit)
     n, edges = _check_graph(n, edges)
@@ -177,7 +180,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> ExactSolut
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     if n == 0:
-        return ExactSolution(np.zeros(0, dtype=np.int64), 0, True, 0, time.perf_counter() - started,
+        return _answer(np.zeros(0, dtype=np.int64), 0, True, 0, time.perf_counter() - started,
                              "dsatur-search", "empty graph", {"clique": [], "greedy_colors": 0, "search_nodes": 0})
 
     graph = nx.Graph()
@@ -234,7 +237,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> ExactSolut
     elif objective < greedy_count:
         message = f"found a {objective}-colouring, and a {objective}-clique needs {objective} colours"
     bound = objective if optimal else lower
-    return ExactSolution(best, objective, bool(optimal), int(bound), time.perf_counter() - started,
+    return _answer(best, objective, bool(optimal), int(bound), time.perf_counter() - started,
                          "dsatur-search", message,
                          {"clique": sorted(int(vertex) for vertex in clique), "greedy_colors": greedy_count,
                           "search_nodes": nodes_total})

@@ -18,9 +18,12 @@ import time
 
 import numpy as np
 
+from ..result import Solution
 from . import _kernels_qap as kernels
 from ._common import check_time_limit
-from .exact import ExactSolution
+from .exact import problem_answer
+
+_answer = problem_answer("qap")
 
 __all__ = ["qap_exact", "qap_cost"]
 
@@ -258,7 +261,7 @@ def _initial_incumbent(flow, distance, initial, tolerance, deadline):
 
 
 # ---------------------------------------------------------------------------------------------- the solver
-def qap_exact(flow, distance, *, time_limit=None, initial=None) -> ExactSolution:
+def qap_exact(flow, distance, *, time_limit=None, initial=None) -> Solution:
     """Minimum-cost assignment of facilities to locations by branch and bound (Gilmore–Lawler bound).
 
     Minimises ``cost(p) = Σ_ij flow[i, j] · distance[p[i], p[j]]`` over permutations ``p`` (facility ``i``
@@ -304,7 +307,7 @@ def qap_exact(flow, distance, *, time_limit=None, initial=None) -> ExactSolution
 
     Returns
     -------
-    ExactSolution
+    Solution
         ``solution``: the permutation (int64, ``solution[i]`` is facility ``i``'s location); ``objective``: its
         cost; ``bound``: a proven lower bound (equal to ``objective`` when ``optimal``); ``time_s`` excludes
         numba compilation; ``info``: ``nodes`` (bounds computed), ``leaves`` (nodes solved or pruned by
@@ -377,7 +380,7 @@ def qap_exact(flow, distance, *, time_limit=None, initial=None) -> ExactSolution
         bound = min(bound, objective)
         optimal = bool(bound >= objective)
         message = "time limit reached" + (" (the incumbent meets the bound)" if optimal else "")
-    return ExactSolution(
+    return _answer(
         solution, objective, optimal, float(bound), time.perf_counter() - started, "gilmore-lawler-bnb", message,
         {"nodes": int(state[kernels.NODES]), "leaves": int(state[kernels.LEAVES]),
          "pruned": int(state[kernels.PRUNED]), "improvements": int(state[kernels.IMPROVED]),

@@ -1,6 +1,6 @@
 """Exact travelling-salesman solvers: Held–Karp dynamic programming and a subtour-cutting MILP (HiGHS).
 
-Both take a distance matrix and return an :class:`~hopopt.solvers.exact.ExactSolution` whose ``solution`` is
+Both take a distance matrix and return an :class:`~hopopt.result.Solution` whose ``solution`` is
 the tour as a 0-based city order starting at city 0 and whose ``objective`` is its closed length
 ``Σ d[t_k, t_{k+1}] + d[t_{n-1}, t_0]``.
 
@@ -21,9 +21,12 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
 from scipy.sparse.csgraph import connected_components
 
+from ..result import Solution
 from . import _kernels as kernels
 from ._common import check_time_limit, warm_up
-from .exact import ExactSolution
+from .exact import problem_answer
+
+_answer = problem_answer("tsp")
 
 __all__ = ["held_karp", "tsp_milp", "HELD_KARP_MAX_N"]
 
@@ -104,7 +107,7 @@ def _trivial(distances, method, started):
     n = distances.shape[0]
     tour = np.arange(n, dtype=np.int64)
     length = _tour_length(distances, tour) if n == 2 else 0.0
-    return ExactSolution(tour, length, True, length, time.perf_counter() - started, method,
+    return _answer(tour, length, True, length, time.perf_counter() - started, method,
                          f"{n} cities: the only tour")
 
 
@@ -149,7 +152,7 @@ def _two_opt(distances, tour):
 
 
 # ---------------------------------------------------------------------------------------------- Held–Karp
-def held_karp(distances, *, time_limit=None) -> ExactSolution:
+def held_karp(distances, *, time_limit=None) -> Solution:
     """Shortest closed tour by Held–Karp dynamic programming over subsets (numba kernel).
 
     City 0 is the fixed start. For every set S of other cities and every last city j ∈ S the kernel keeps the
@@ -169,7 +172,7 @@ def held_karp(distances, *, time_limit=None) -> ExactSolution:
 
     Returns
     -------
-    ExactSolution
+    Solution
         ``solution``: the tour (0-based, starting at 0); ``objective``: its length; ``bound`` equals the
         length when optimal. ``time_s`` excludes numba compilation (see :func:`~hopopt.solvers.warm_up`).
 
@@ -226,7 +229,7 @@ def held_karp(distances, *, time_limit=None) -> ExactSolution:
         tour = _two_opt(distances, _nearest_neighbour(distances)) if np.allclose(distances, distances.T) \
             else _nearest_neighbour(distances)
         length = _tour_length(distances, tour)
-        return ExactSolution(tour, length, False, min(bound, length), time.perf_counter() - started,
+        return _answer(tour, length, False, min(bound, length), time.perf_counter() - started,
                              "held-karp", f"time limit reached after subsets of size {finished} of {others}",
                              {"levels_done": finished})
 
@@ -243,7 +246,7 @@ def held_karp(distances, *, time_limit=None) -> ExactSolution:
         mask, last = previous, before
     tour = np.array([0] + [city + 1 for city in reversed(reversed_path)], dtype=np.int64)
     length = _tour_length(distances, tour)
-    return ExactSolution(tour, length, True, length, time.perf_counter() - started, "held-karp",
+    return _answer(tour, length, True, length, time.perf_counter() - started, "held-karp",
                          "dynamic programme over all subsets completed", {"levels_done": others})
 
 
@@ -294,7 +297,7 @@ def _subtour_rows(labels, count, n, pair_index):
     return rows, cols, upper
 
 
-def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> ExactSolution:
+def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
     """Shortest tour of a symmetric instance: an edge MILP solved by HiGHS with lazily added subtour cuts.
 
     Variables x_e ∈ {0, 1} for the pairs i < j, ``Σ_{e ∋ i} x_e = 2`` for each city, subtour-elimination
@@ -323,7 +326,7 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> ExactSolution:
 
     Returns
     -------
-    ExactSolution
+    Solution
         ``solution``: tour starting at 0; ``info``: ``rounds`` (MILP solves), ``linear_rounds`` (LP solves),
         ``cuts`` (subtour rows), ``integral`` (whether the bound was rounded up).
 
@@ -469,7 +472,7 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> ExactSolution:
     if optimal:
         bound = best_length
     tour = _starting_at_zero(best_tour)
-    return ExactSolution(tour, _tour_length(distances, tour), optimal, float(min(bound, best_length)),
+    return _answer(tour, _tour_length(distances, tour), optimal, float(min(bound, best_length)),
                          time.perf_counter() - started, "milp", message,
                          {"rounds": rounds, "linear_rounds": linear_rounds, "cuts": len(cut_upper),
                           "integral": integral})

@@ -9,8 +9,8 @@ infeasible, solving again, and reports the penalty it ended with.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+import dataclasses
+from typing import Callable
 
 import numpy as np
 
@@ -18,37 +18,11 @@ from ..result import SolveResult
 from ._common import check_time_limit
 from .anneal import anneal
 
-__all__ = ["penalty_loop", "PenaltyLoopResult"]
-
-
-@dataclass(frozen=True)
-class PenaltyLoopResult:
-    """What :func:`penalty_loop` found.
-
-    Attributes
-    ----------
-    result : SolveResult
-        The last anneal (on the model with the final penalty).
-    penalty : float
-        The penalty the loop ended with.
-    feasible : bool
-        Whether the final best state satisfies every constraint.
-    history : list of dict
-        One entry per round: penalty, best energy, feasible, seconds.
-    time_s : float
-        Wall time of all rounds together.
-    """
-
-    result: SolveResult
-    penalty: float
-    feasible: bool
-    history: list = field(default_factory=list)
-    time_s: float = 0.0
-    info: dict[str, Any] = field(default_factory=dict)
+__all__ = ["penalty_loop"]
 
 
 def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: float, *, growth=2.0,
-                 max_rounds=8, time_limit=None, rng=None, **anneal_options) -> PenaltyLoopResult:
+                 max_rounds=8, time_limit=None, rng=None, **anneal_options) -> SolveResult:
     """Single-flip annealing of a penalty energy, raising the penalty until the best state is feasible.
 
     Parameters
@@ -69,6 +43,14 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
     **anneal_options
         Passed to :func:`hopopt.solvers.anneal` (``n_sweeps``, ``n_restarts``, ...); moves are single flips.
 
+    Returns
+    -------
+    SolveResult
+        The last round's anneal (on the model with the final penalty), with ``solver`` "penalty_loop",
+        ``time_s`` the wall time of all rounds, and in ``info``: ``penalty`` (the one it ended with),
+        ``feasible`` (whether the final best state satisfies every constraint) and ``penalty_rounds`` (one
+        entry per round: penalty, best energy, feasible, seconds).
+
     Examples
     --------
     >>> from hopopt.problems import TSP
@@ -76,7 +58,7 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
     >>> problem = TSP.random(5, seed=2)
     >>> found = penalty_loop(problem.to_model, lambda s: not problem.state_violations(s),
     ...                      problem.penalty_bound(), n_sweeps=2000, n_restarts=4, rng=0)
-    >>> found.feasible
+    >>> found.info["feasible"]
     True
     """
     time_limit = check_time_limit(time_limit)
@@ -106,6 +88,8 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
         if feasible:
             break
         penalty *= growth
-    final_penalty = history[-1]["penalty"]
-    return PenaltyLoopResult(result, final_penalty, history[-1]["feasible"], history,
-                             time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    info = {**result.info, "penalty": history[-1]["penalty"], "feasible": history[-1]["feasible"],
+            "penalty_rounds": history}
+    return dataclasses.replace(result, solver="penalty_loop", info=info,
+                               timings={**result.timings, "solve": seconds, "total": seconds})
