@@ -1,9 +1,9 @@
-"""Fewest colours on the DIMACS colouring graphs: DSATUR, then one-hot annealing down from it.
+"""Fewest colours on the DIMACS coloring graphs: DSATUR, then one-hot annealing down from it.
 
-For every catalogue colouring instance (files read from the data directory, e.g. ``../shared/instances``):
+For every catalogue coloring instance (files read from the data directory, e.g. ``../shared/instances``):
 the DSATUR colour count, the count :func:`hopopt.workflows.coloring.fewest_colors` reaches within
 ``--time-limit`` seconds (with each of ``--seeds``), the chromatic number χ from the catalogue, the time at
-which the final colouring was found and the total time (a run ends early only when it reaches the clique bound;
+which the final coloring was found and the total time (a run ends early only when it reaches the clique bound;
 otherwise it spends the whole limit trying one colour fewer). A second table runs the same search with
 single-flip penalty annealing (the pure Hopfield network) on a few instances, for the record.
 
@@ -39,8 +39,8 @@ def load(name, data_dir):
 
 
 def run(problem, time_limit, seed, moves):
-    colouring, k, history = fewest_colors(problem, time_limit=time_limit, rng=seed, moves=moves)
-    evaluation = problem.evaluate(colouring)
+    coloring, k, history = fewest_colors(problem, time_limit=time_limit, rng=seed, moves=moves)
+    evaluation = problem.evaluate(coloring)
     assert evaluation.feasible and evaluation.objective == k, evaluation.violations
     found_at = max(seconds for colours, found, seconds in history if found and colours == k)
     return {"dsatur": history[0][0], "colors": k, "found_s": found_at, "total_s": history[-1][2],

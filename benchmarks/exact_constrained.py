@@ -1,4 +1,4 @@
-"""Wall times of hopopt's exact TSP and colouring solvers (Held–Karp, subtour-cutting MILP, DSATUR search).
+"""Wall times of hopopt's exact TSP and coloring solvers (Held–Karp, subtour-cutting MILP, DSATUR search).
 
 Usage::
 

@@ -34,7 +34,7 @@ def main():
     print("| method | instance | n | time (s) | optimal | energy |")
     print("|---|---|---|---|---|---|")
     for n in (int(size) for size in args.brute_force.split(",") if size):
-        problem = MaxCut.random(n, 0.5, seed=0)
+        problem = MaxCut.random(n, 0.5, rng=0)
         base = problem.to_model()
         thresholds = np.random.default_rng(0).normal(size=n)
         model = EnergyModel(base.weights, thresholds, base.offset)
@@ -42,7 +42,7 @@ def main():
         print(f"| brute force | G({n}, 0.5) + random θ | {n} | {result.time_s:.2f} | {result.optimal} | "
               f"{result.best_energy:.4f} |", flush=True)
     for seed in seeds:
-        problem = MaxCut.random(args.milp_n, args.milp_p, seed=seed)
+        problem = MaxCut.random(args.milp_n, args.milp_p, rng=seed)
         model = problem.to_model()
         result = milp(model, time_limit=args.time_limit)
         check = anneal(model, n_sweeps=20000, n_restarts=8, rng=seed)

@@ -28,7 +28,7 @@ LARGE = ["a280", "lin318", "pcb442", "rat575", "pr1002"]
 
 
 def build():
-    problem = TSP.random(1000, seed=1)
+    problem = TSP.random(1000, rng=1)
     tracemalloc.start()
     tic = time.perf_counter()
     model = problem.to_model()

@@ -247,7 +247,7 @@ def main(argv=None):
 
     # compile the kernels (or load numba's cache) before any timing
     warm_up()
-    small = TSP.random(6, seed=0)
+    small = TSP.random(6, rng=0)
     hopopt.anneal(small.to_model(), n_sweeps=20, n_restarts=2, rng=0)
     hopopt.anneal(small.to_model(), moves="single-flip", n_sweeps=20, n_restarts=2, rng=0)
 

@@ -29,7 +29,7 @@ from hopopt.solvers import descend, descend_restarts
 def main(argv=None):
     args = parse_args(__doc__, argv)
     n = 60 if args.fast else 150
-    problem = MaxCut.random(n, p=0.1, seed=args.seed)
+    problem = MaxCut.random(n, p=0.1, rng=args.seed)
     model = problem.to_model()
     restarts = 20 if args.fast else 100
     sweeps = 300 if args.fast else 3000

@@ -1,15 +1,15 @@
-"""Graph colouring as a Hopfield energy: conflicts disappear as annealing cools.
+"""Graph coloring as a Hopfield energy: conflicts disappear as annealing cools.
 
 With k colours each node gets k one-hot neurons; the energy counts monochromatic (conflicting) edges plus a
 penalty for breaking one-hot rows (:class:`hopopt.GraphColoring`). :func:`hopopt.fewest_colors` starts from
-a DSATUR colouring and keeps removing one colour, annealing each time until a conflict-free colouring is
+a DSATUR coloring and keeps removing one colour, annealing each time until a conflict-free coloring is
 found. Here it colours the DIMACS graph ``myciel4`` (23 nodes, chromatic number 5; read with
 :func:`hopopt.io.read_dimacs` from ``../shared/instances/dimacs`` beside the checkout) or, if that file is
 not there, a random graph. Then one annealing run at the final k, from random colourings, is traced: its
-energy (= the number of conflicting edges, since one-hot moves keep every state a colouring) falls to 0.
+energy (= the number of conflicting edges, since one-hot moves keep every state a coloring) falls to 0.
 
 Pictures: ``coloring_dimacs.png`` -- the random start with its conflicts, the energy per sweep of the anneal
-at the final k, and the final colouring.
+at the final k, and the final coloring.
 
 Run: ``python examples/coloring_dimacs.py --out pictures [--fast]``.
 """
@@ -39,12 +39,12 @@ def main(argv=None):
         problem = GraphColoring.from_edgelist(graph, colors=2, name=graph.name)
     else:
         print(f"{INSTANCE} not found; using a random graph")
-        problem = GraphColoring.random(30, p=0.2, seed=args.seed)
-    colouring, k, history = fewest_colors(problem, time_limit=0.5 if args.fast else 10, rng=args.seed)
+        problem = GraphColoring.random(30, p=0.2, rng=args.seed)
+    coloring, k, history = fewest_colors(problem, time_limit=0.5 if args.fast else 10, rng=args.seed)
     print(f"{problem.name}: {problem.n} nodes, {len(problem.edges)} edges, clique bound {problem.clique_bound()}")
     for colours, found, seconds in history:
-        print(f"  k = {colours}: {'proper colouring found' if found else 'not found'} at {seconds:.2f} s")
-    print(f"fewest colours found: {k}, conflicts {problem.with_colors(k).conflicts(colouring)}")
+        print(f"  k = {colours}: {'proper coloring found' if found else 'not found'} at {seconds:.2f} s")
+    print(f"fewest colours found: {k}, conflicts {problem.with_colors(k).conflicts(coloring)}")
 
     # one traced anneal at the final k from random colourings: watch the conflicts disappear
     target = problem.with_colors(k)

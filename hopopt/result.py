@@ -186,7 +186,7 @@ class Solution:
     kind : str
         The problem kind (``maxcut``, ``tsp``, ``coloring``, ``qap``).
     problem : object
-        The instance that was solved (for colouring: with the number of colours finally used).
+        The instance that was solved (for coloring: with the number of colours finally used).
     solution : ndarray
         Cut sides (0/1 per node), tour (0-based city order), colour per node, location per facility.
     objective : float
@@ -240,7 +240,7 @@ class Solution:
 
     @classmethod
     def exact(cls, kind, solution, objective, *, optimal, bound, time_s, method, message, sense="min", info=None):
-        """The answer of a problem-level exact method (a tour, a colouring, an assignment) with its proof.
+        """The answer of a problem-level exact method (a tour, a coloring, an assignment) with its proof.
 
         Examples
         --------

@@ -51,7 +51,7 @@ def test_anneal_finds_brute_force_ground_state(helpers, warm, n, density, sparse
 
 
 def test_anneal_maxcut_ground_state(warm):
-    problem = MaxCut.random(16, 0.5, seed=4, weights="signed")
+    problem = MaxCut.random(16, 0.5, rng=4, weights="signed")
     model = problem.to_model()
     exact = brute_force(model).best_energy
     hits = sum(anneal(model, n_sweeps=1000, n_restarts=2, rng=seed).best_energy == pytest.approx(exact)
@@ -226,7 +226,7 @@ def test_initial_states_not_modified(warm):
 
 
 def test_callback_receives_intermediate_results(warm):
-    model = MaxCut.random(120, 0.1, seed=0).to_model()
+    model = MaxCut.random(120, 0.1, rng=0).to_model()
     seen = []
     result = anneal(model, n_sweeps=20000, n_restarts=2, rng=0, callback=seen.append)
     assert result.status == Status.COMPLETED
@@ -243,7 +243,7 @@ def test_callback_receives_intermediate_results(warm):
 
 
 def test_callback_stop_iteration_stops_early(warm):
-    model = MaxCut.random(200, 0.1, seed=0).to_model()
+    model = MaxCut.random(200, 0.1, rng=0).to_model()
     calls = []
 
     def stop(intermediate):
@@ -275,7 +275,7 @@ def test_callback_must_be_callable():
 
 
 def test_time_limit_honoured(warm):
-    model = MaxCut.random(300, 0.05, seed=1).to_model()
+    model = MaxCut.random(300, 0.05, rng=1).to_model()
     tic = time.perf_counter()
     result = anneal(model, time_limit=0.5, n_restarts=2, rng=0)
     elapsed = time.perf_counter() - tic
@@ -295,7 +295,7 @@ def test_time_limit_honoured(warm):
 
 @pytest.mark.slow
 def test_time_limit_honoured_with_very_long_schedule(warm):
-    model = MaxCut.random(300, 0.05, seed=1).to_model()
+    model = MaxCut.random(300, 0.05, rng=1).to_model()
     tic = time.perf_counter()
     capped = anneal(model, n_sweeps=10**8, time_limit=0.5, n_restarts=1, rng=0)
     elapsed = time.perf_counter() - tic
@@ -360,7 +360,7 @@ def test_no_compilation_after_warm_up(helpers):
     assert all(count >= 1 for count in before)
     for model in (helpers.random_model(41, 9), helpers.random_model(42, 9, sparse=True, density=0.4),
                   helpers.random_model(43, 7, vartype="binary", integer=True),
-                  MaxCut.random(10, 0.5, seed=2).to_model()):
+                  MaxCut.random(10, 0.5, rng=2).to_model()):
         anneal(model, n_sweeps=20, n_restarts=2, rng=0)
         anneal(model, schedule=np.linspace(0.1, 3.0, 7, dtype=np.float32), acceptance="glauber",
                initial_states=(np.ones(model.n, dtype=np.int64) if model.vartype is Vartype.SPIN

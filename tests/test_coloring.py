@@ -1,4 +1,4 @@
-"""Graph colouring: energy = conflicts on one-hot states, the penalty rule by brute force, decode/repair always
+"""Graph coloring: energy = conflicts on one-hot states, the penalty rule by brute force, decode/repair always
 proper, evaluation lines, fewest_colors against a brute-force chromatic number, input errors."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def naive_energy(n, edges, k, penalty, state):
 
 
 def chromatic_number(n, edges):
-    """Smallest k with a proper colouring, by trying every colouring (node 0 fixed to colour 0)."""
+    """Smallest k with a proper coloring, by trying every coloring (node 0 fixed to colour 0)."""
     edges = np.array(sorted({(min(a, b), max(a, b)) for a, b in edges}), dtype=np.int64).reshape(-1, 2)
     if len(edges) == 0:
         return 1
@@ -74,14 +74,14 @@ def test_one_hot_energy_is_the_number_of_conflicting_edges(graph, k, seed):
     rng = np.random.default_rng(seed)
     distinct = {(min(a, b), max(a, b)) for a, b in edges}
     for _ in range(5):
-        colouring = rng.integers(0, k, n)
-        naive_conflicts = sum(colouring[u] == colouring[v] for u, v in distinct)
-        state = problem.one_hot(colouring)
-        assert problem.conflicts(colouring) == naive_conflicts
+        coloring = rng.integers(0, k, n)
+        naive_conflicts = sum(coloring[u] == coloring[v] for u, v in distinct)
+        state = problem.one_hot(coloring)
+        assert problem.conflicts(coloring) == naive_conflicts
         assert model.energy(state) == pytest.approx(naive_conflicts, abs=1e-9)
         # the spin form of the model gives every state the same energy
-        assert model.to_spin().energy(problem.one_hot(colouring, "spin")) == pytest.approx(naive_conflicts, abs=1e-9)
-        assert problem.decode(state, repair=False).tolist() == colouring.tolist()
+        assert model.to_spin().energy(problem.one_hot(coloring, "spin")) == pytest.approx(naive_conflicts, abs=1e-9)
+        assert problem.decode(state, repair=False).tolist() == coloring.tolist()
 
 
 @given(graph=graphs(max_n=6), k=st.integers(1, 3), seed=st.integers(0, 2**32 - 1),
@@ -170,12 +170,12 @@ def test_decode_and_repair_always_give_a_proper_colouring(graph, k, data):
     n, edges = graph
     problem = GraphColoring(n, edges, k)
     state = np.array(data.draw(st.lists(st.integers(0, 1), min_size=n * k, max_size=n * k)), dtype=np.int8)
-    colouring = problem.decode(state)
-    evaluation = problem.evaluate(colouring)
+    coloring = problem.decode(state)
+    evaluation = problem.evaluate(coloring)
     assert evaluation.feasible, evaluation.violations
-    assert colouring.min() >= 0
+    assert coloring.min() >= 0
     # the spin form of the same state decodes the same way
-    assert problem.decode(2 * state - 1).tolist() == colouring.tolist()
+    assert problem.decode(2 * state - 1).tolist() == coloring.tolist()
     # without adding colours the result stays in 0..k-1 and never has more conflicts than the raw choice
     limited = problem.decode(state, add_colors=False)
     assert limited.max() < k
@@ -188,10 +188,10 @@ def test_repair_of_any_colouring_is_proper_and_keeps_proper_ones(graph, k, seed)
     n, edges = graph
     problem = GraphColoring(n, edges, k)
     rng = np.random.default_rng(seed)
-    colouring = rng.integers(-1, k + 2, n)  # some uncoloured nodes, some colours beyond k
-    before = colouring.copy()
-    repaired = problem.repair(colouring)
-    assert np.array_equal(colouring, before)  # the input is not changed
+    coloring = rng.integers(-1, k + 2, n)  # some uncoloured nodes, some colours beyond k
+    before = coloring.copy()
+    repaired = problem.repair(coloring)
+    assert np.array_equal(coloring, before)  # the input is not changed
     assert problem.evaluate(repaired).feasible
     proper = dsatur_coloring(problem)
     assert np.array_equal(problem.repair(proper), proper)
@@ -283,9 +283,9 @@ def test_single_flip_polished_states_are_one_hot():
 def test_fewest_colors_matches_the_brute_force_chromatic_number(graph, seed):
     n, edges = graph
     problem = GraphColoring(n, edges, colors=1)
-    colouring, k, history = fewest_colors(problem, time_limit=None, sweeps=300, rng=seed)
+    coloring, k, history = fewest_colors(problem, time_limit=None, sweeps=300, rng=seed)
     assert k == chromatic_number(n, edges)
-    assert problem.evaluate(colouring).feasible and int(colouring.max()) + 1 == k
+    assert problem.evaluate(coloring).feasible and int(coloring.max()) + 1 == k
     assert history[0][1] and history[0][0] >= k  # DSATUR first, never beaten by the result
 
 
@@ -299,30 +299,30 @@ def test_fewest_colors_beats_dsatur_and_respects_the_clique_bound():
             graph.add_edge((r1, c1), (r2, c2))
     problem = GraphColoring.from_networkx(graph, colors=1)
     assert problem.clique_bound() == 6
-    colouring, k, history = fewest_colors(graph, time_limit=2.0, rng=0)
-    assert k == 7 and problem.evaluate(colouring).feasible
+    coloring, k, history = fewest_colors(graph, time_limit=2.0, rng=0)
+    assert k == 7 and problem.evaluate(coloring).feasible
     assert history[0][0] > 7
     assert [entry[0] for entry in history] == list(range(history[0][0], 5, -1))
     assert history[-1][1] is False and history[-1][2] <= 2.5
 
 
 def test_fewest_colors_stops_at_the_clique_bound_and_handles_trivial_graphs():
-    colouring, k, history = fewest_colors(nx.complete_graph(5), time_limit=1.0, rng=0)
+    coloring, k, history = fewest_colors(nx.complete_graph(5), time_limit=1.0, rng=0)
     assert k == 5 and len(history) == 1
     edgeless = GraphColoring(4, [], colors=3)
-    colouring, k, _ = fewest_colors(edgeless, time_limit=1.0)
-    assert k == 1 and colouring.tolist() == [0, 0, 0, 0]
-    colouring, k, _ = fewest_colors(GraphColoring(1, [], colors=1), time_limit=None)
+    coloring, k, _ = fewest_colors(edgeless, time_limit=1.0)
+    assert k == 1 and coloring.tolist() == [0, 0, 0, 0]
+    coloring, k, _ = fewest_colors(GraphColoring(1, [], colors=1), time_limit=None)
     assert k == 1
     # two disjoint triangles and an isolated node, from an EdgeList
     edges = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)]
-    colouring, k, _ = fewest_colors(EdgeList(7, edges, np.ones(6), "two-triangles"), time_limit=1.0, rng=1)
-    assert k == 3 and GraphColoring(7, edges, 3).evaluate(colouring).feasible
+    coloring, k, _ = fewest_colors(EdgeList(7, edges, np.ones(6), "two-triangles"), time_limit=1.0, rng=1)
+    assert k == 3 and GraphColoring(7, edges, 3).evaluate(coloring).feasible
 
 
 def test_fewest_colors_with_single_flip_moves():
     graph = nx.cycle_graph(7)  # odd cycle: χ = 3
-    colouring, k, _ = fewest_colors(graph, time_limit=None, sweeps=200, moves="single-flip", rng=3)
+    coloring, k, _ = fewest_colors(graph, time_limit=None, sweeps=200, moves="single-flip", rng=3)
     assert k == 3
 
 
@@ -337,8 +337,8 @@ def test_fewest_colors_is_reproducible_without_a_time_limit():
 def test_myciel3_needs_four_colours():
     problem = GraphColoring.from_edgelist(read_dimacs(SHARED / "myciel3.col"), colors=4)
     assert (problem.n, len(problem.edges), problem.name) == (11, 20, "myciel3")
-    colouring, k, history = fewest_colors(problem, time_limit=None, sweeps=2000, rng=0)
-    assert k == 4 and problem.evaluate(colouring).feasible
+    coloring, k, history = fewest_colors(problem, time_limit=None, sweeps=2000, rng=0)
+    assert k == 4 and problem.evaluate(coloring).feasible
     assert problem.clique_bound() == 2  # Mycielski graphs are triangle-free
     assert (3, False) in [(entry[0], entry[1]) for entry in history]
 
@@ -350,7 +350,7 @@ def test_constructors_merge_duplicates_and_keep_labels():
     labelled = GraphColoring.from_networkx(nx.Graph([("a", "b"), ("b", "c")]), colors=2)
     assert labelled.labels == ["a", "b", "c"] and labelled.edges.tolist() == [[0, 1], [1, 2]]
     assert labelled.with_colors(3).labels == labelled.labels
-    assert GraphColoring.random(8, 0.5, seed=3).edges.tolist() == GraphColoring.random(8, 0.5, seed=3).edges.tolist()
+    assert GraphColoring.random(8, 0.5, rng=3).edges.tolist() == GraphColoring.random(8, 0.5, rng=3).edges.tolist()
     assert GraphColoring(5, [(0, 1)], colors=2).to_networkx().number_of_nodes() == 5
     assert repr(problem) == "GraphColoring(name='coloring', n=3, edges=2, colors=2)"
 

@@ -32,7 +32,7 @@ def small(kind, n=None, seed=1):
 
 
 def settled(kind, problem):
-    """The instance with its solve-time parameter fixed (colours for colouring)."""
+    """The instance with its solve-time parameter fixed (colours for coloring)."""
     settle = KINDS[kind].settle
     return problem if settle is None else settle(problem, {"colors": 3})
 
@@ -68,7 +68,7 @@ def test_energy_of_a_feasible_solution_is_affine_in_its_objective(kind):
     if hasattr(problem, "objective_from_energy"):
         for energy, objective in pairs:
             assert problem.objective_from_energy(energy) == pytest.approx(objective, rel=1e-9, abs=1e-9)
-    else:  # colouring: every proper k-colouring is a ground state of the penalty energy
+    else:  # coloring: every proper k-coloring is a ground state of the penalty energy
         assert all(energy == pytest.approx(0.0, abs=1e-9) for energy, _ in pairs)
 
 

@@ -159,7 +159,7 @@ def test_milp_single_variable(incumbent):
 def test_milp_time_limit_on_larger_instances(warm):
     # n = 90 uses the edge formulation, n = 45 the triangle one; both stop early and stay consistent
     for (n, p), incumbent in itertools.product(((90, 0.3), (45, 0.5)), (None, "anneal")):
-        model = MaxCut.random(n, p, seed=0, weights="signed").to_model()
+        model = MaxCut.random(n, p, rng=0, weights="signed").to_model()
         result = milp(model, time_limit=0.05, incumbent=incumbent)
         _check_exact(model, result, 1e-9)
         if incumbent is not None:
@@ -171,7 +171,7 @@ def test_milp_time_limit_on_larger_instances(warm):
 
 
 def test_milp_time_limited_bound_is_below_true_optimum(warm):
-    problem = MaxCut.random(20, 0.5, seed=3, weights="signed")
+    problem = MaxCut.random(20, 0.5, rng=3, weights="signed")
     model = problem.to_model()
     optimum = brute_force(model).best_energy
     for limit, incumbent in itertools.product((0.001, 0.01, 10.0), (None, "anneal")):

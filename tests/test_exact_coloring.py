@@ -1,4 +1,4 @@
-"""Exact colouring: chromatic number against enumeration of all colourings, DIMACS values, limits, refusals."""
+"""Exact coloring: chromatic number against enumeration of all colourings, DIMACS values, limits, refusals."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_small_known_graphs(n, edges, chi):
 
 
 def test_odd_wheel_needs_a_search_beyond_the_clique():
-    # wheel with a 7-cycle rim: clique 3 but χ = 4, so a 3-colouring must be proven impossible
+    # wheel with a 7-cycle rim: clique 3 but χ = 4, so a 3-coloring must be proven impossible
     rim = [(k, (k + 1) % 7) for k in range(7)]
     edges = rim + [(7, k) for k in range(7)]
     result = exact_coloring(8, edges)

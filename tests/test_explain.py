@@ -23,7 +23,7 @@ def _close(a, b):
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), n=st.integers(1, 12), signed=st.booleans(), spin=st.booleans())
 def test_maxcut_terms_sum_to_energy(seed, n, signed, spin):
-    problem = MaxCut.random(n, 0.5, seed=seed, weights="signed" if signed else "unit")
+    problem = MaxCut.random(n, 0.5, rng=seed, weights="signed" if signed else "unit")
     model = problem.to_model() if spin else problem.to_model().to_binary()
     rng = np.random.default_rng(seed)
     state = rng.choice([-1, 1] if spin else [0, 1], size=n)
@@ -45,7 +45,7 @@ def _tsp_feasible(problem, binary):
 @given(seed=st.integers(0, 2**31 - 1), n=st.integers(3, 6), density=st.floats(0.0, 1.0),
        permutation=st.booleans(), spin=st.booleans(), scale=st.sampled_from([1.0, 0.5, 3.0]))
 def test_tsp_terms_sum_to_energy(seed, n, density, permutation, spin, scale):
-    problem = TSP.random(n, seed=seed)
+    problem = TSP.random(n, rng=seed)
     model = problem.to_model(distance_scale=scale)
     if spin:
         model = model.to_spin()
@@ -79,7 +79,7 @@ def test_tsp_float_distances_seeded():
 
 
 def test_tsp_violation_messages():
-    problem = TSP.random(6, seed=0)
+    problem = TSP.random(6, rng=0)
     matrix = np.zeros((6, 6), dtype=int)
     matrix[np.arange(6), np.arange(6)] = 1  # identity tour
     matrix[3, 5] = 1  # city 3 also at position 5 (which now has cities 3 and 5)
@@ -94,7 +94,7 @@ def test_tsp_violation_messages():
     assert len(result.violations) == 5
 
 
-# ---------------------------------------------------------------------------------------------- colouring
+# ---------------------------------------------------------------------------------------------- coloring
 def _random_coloring(seed, n, k, p=0.5):
     rng = np.random.default_rng(seed)
     pairs = [(u, v) for u in range(n) for v in range(u + 1, n) if rng.random() < p]
@@ -146,7 +146,7 @@ def test_coloring_violation_messages():
 
 # ---------------------------------------------------------------------------------------------- the object
 def test_explanation_is_frozen_and_prints_a_table():
-    problem = TSP.random(4, seed=1)
+    problem = TSP.random(4, rng=1)
     result = explain(problem, np.zeros(16, dtype=int))
     assert isinstance(result, Explanation)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -177,7 +177,7 @@ def test_problem_explain_method_is_the_function():
     from hopopt.problems import TSP
     from hopopt.problems.explain import explain as explain_function
 
-    problem = TSP.random(4, seed=3)
+    problem = TSP.random(4, rng=3)
     state = problem.encode([0, 2, 1, 3])
     assert problem.explain(state).terms == explain_function(problem, state).terms
     assert problem.explain(np.zeros(16, dtype=int)).violations

@@ -1,4 +1,4 @@
-"""DIMACS graph-colouring files (.col) in hopopt.io: duplicate edges, one-line errors, real files."""
+"""DIMACS graph-coloring files (.col) in hopopt.io: duplicate edges, one-line errors, real files."""
 
 import csv
 from pathlib import Path

@@ -164,13 +164,13 @@ def test_to_networkx_round_trip(graph):
 
 
 def test_random_instances_reproducible():
-    a = MaxCut.random(12, 0.4, seed=5, weights="signed")
-    b = MaxCut.random(12, 0.4, seed=5, weights="signed")
+    a = MaxCut.random(12, 0.4, rng=5, weights="signed")
+    b = MaxCut.random(12, 0.4, rng=5, weights="signed")
     assert a.edges.tolist() == b.edges.tolist() and a.weights.tolist() == b.weights.tolist()
     assert set(a.weights.tolist()) <= {-1.0, 1.0}
-    assert set(MaxCut.random(12, 0.4, seed=5).weights.tolist()) <= {1.0}
-    assert len(MaxCut.random(12, 1.0, seed=0).edges) == 66
-    assert len(MaxCut.random(12, 0.0, seed=0).edges) == 0
+    assert set(MaxCut.random(12, 0.4, rng=5).weights.tolist()) <= {1.0}
+    assert len(MaxCut.random(12, 1.0, rng=0).edges) == 66
+    assert len(MaxCut.random(12, 0.0, rng=0).edges) == 0
     with pytest.raises(ValueError):
         MaxCut.random(5, 1.5)
     with pytest.raises(ValueError):

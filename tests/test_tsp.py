@@ -280,7 +280,7 @@ def test_weights_are_three_kronecker_terms_with_4n2_n_minus_1_entries(n):
     """W is kept as three Kronecker terms of n×n factors; materialised, it is a symmetric, zero-diagonal
     sparse matrix with exactly 4n²(n-1) stored entries when all distances are positive (each neuron couples
     to n-1 others in its row, its column, and each neighbouring column)."""
-    problem = TSP.random(n, seed=n)
+    problem = TSP.random(n, rng=n)
     assert np.all(problem.distances[~np.eye(n, dtype=bool)] > 0)  # no coupling is a stored zero
     model = problem.to_model()
     assert model.is_structured and len(model.weights.terms) == 3
@@ -293,7 +293,7 @@ def test_weights_are_three_kronecker_terms_with_4n2_n_minus_1_entries(n):
 
 def test_structured_energies_equal_the_materialised_matrix():
     """Energies, fields and flip costs from the factors equal those of the materialised sparse W."""
-    problem = TSP.random(7, seed=3)
+    problem = TSP.random(7, rng=3)
     structured = problem.to_model()
     plain = EnergyModel(structured.weights_matrix(), structured.thresholds, structured.offset, "binary")
     states = np.random.default_rng(0).integers(0, 2, size=(20, 49))
@@ -308,7 +308,7 @@ def test_structured_energies_equal_the_materialised_matrix():
 def test_large_model_is_built_from_factors_and_memory_is_modest():
     """n = 300 (9·10⁴ neurons): the factors take a few MB and building them well under a second, where the
     materialised W would hold 4n²(n−1) ≈ 10⁸ entries (1.6 GB). The figures are printed (-s shows them)."""
-    problem = TSP.random(300, seed=0)
+    problem = TSP.random(300, rng=0)
     tracemalloc.start()
     try:
         tic = time.perf_counter()
@@ -389,7 +389,7 @@ def _duplicated_city_cases(count=60):
     rng = np.random.default_rng(2024)
     for seed in range(count):
         n = int(rng.integers(4, 9))
-        problem = TSP.random(n, seed=seed)
+        problem = TSP.random(n, rng=seed)
         tour = rng.permutation(n)
         i, j = sorted(rng.choice(n, 2, replace=False).tolist())
         cases.append((problem, tour, i, j))
@@ -562,8 +562,8 @@ def test_bad_model_options_raise(options, match):
 def test_random_instance_rejects_small_n():
     with pytest.raises(ValueError, match="n"):
         TSP.random(2)
-    assert TSP.random(5, seed=1).n == 5
-    np.testing.assert_array_equal(TSP.random(6, seed=3).distances, TSP.random(6, seed=3).distances)
+    assert TSP.random(5, rng=1).n == 5
+    np.testing.assert_array_equal(TSP.random(6, rng=3).distances, TSP.random(6, rng=3).distances)
 
 
 def test_io_tour_length_errors():
@@ -584,7 +584,7 @@ def test_permutation_anneal_reaches_the_optimum(n):
     and on at least 9 of 10 seeds the length is the optimum over all (n-1)! tours."""
     hits = 0
     for seed in range(10):
-        problem = TSP.random(n, seed=100 * n + seed)
+        problem = TSP.random(n, rng=100 * n + seed)
         optimum = optimal_length(problem)
         model = problem.to_model(distance_scale=0.5)
         result = anneal(model, moves="permutation", n_sweeps=200, n_restarts=2, rng=seed)
@@ -601,7 +601,7 @@ def test_permutation_anneal_reaches_the_optimum(n):
 
 def test_auto_moves_on_tsp_is_permutation():
     """moves="auto" (the default) picks the permutation moves for a TSP model."""
-    problem = TSP.random(6, seed=0)
+    problem = TSP.random(6, rng=0)
     result = anneal(problem.to_model(), n_sweeps=50, n_restarts=2, rng=0)
     assert result.info["moves"] == "permutation"
     assert is_permutation_matrix(result.states, 6).all()
@@ -612,7 +612,7 @@ def test_single_flip_anneal_energies_are_exact(n):
     """The pure penalty network (moves="single-flip"): the returned energies are the model's energies of the
     returned states, the best is their minimum, never below the exhaustive ground state (n ≤ 4), and at the
     default penalty (above the bound) the ground state is found and is a tour."""
-    problem = TSP.random(n, seed=n)
+    problem = TSP.random(n, rng=n)
     model = problem.to_model()
     ground = brute_force(model).best_energy if n <= 4 else None
     for seed in range(3):
@@ -632,7 +632,7 @@ def test_penalty_loop_ends_feasible_with_consistent_history(n, seed):
     """penalty_loop from half the bound: ends feasible; the final penalty ≥ the initial one and equals the
     last history entry; penalties grow by ×growth per round; only the last round is feasible; the result's
     best energy is the last round's and equals the tour length (E = D·length on tours)."""
-    problem = TSP.random(n, seed=seed)
+    problem = TSP.random(n, rng=seed)
     initial = 0.5 * problem.penalty_bound()
     found = penalty_loop(problem.to_model, lambda s: not problem.state_violations(s), initial, growth=2.0,
                          n_sweeps=1000, n_restarts=2, rng=seed)
@@ -653,7 +653,7 @@ def test_penalty_loop_ends_feasible_with_consistent_history(n, seed):
 
 
 def test_penalty_loop_rejects_bad_arguments():
-    problem = TSP.random(4, seed=0)
+    problem = TSP.random(4, rng=0)
     with pytest.raises(ValueError, match="growth"):
         penalty_loop(problem.to_model, lambda s: True, 1.0, growth=1.0)
     with pytest.raises(ValueError, match="initial_penalty"):

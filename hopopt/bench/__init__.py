@@ -14,7 +14,7 @@ Examples
 --------
 >>> from hopopt.problems import MaxCut
 >>> from hopopt.bench import compare
->>> table = compare("maxcut", MaxCut.random(12, 0.5, seed=0), "tiny", solvers=["exact", "networkx-one-exchange"],
+>>> table = compare("maxcut", MaxCut.random(12, 0.5, rng=0), "tiny", solvers=["exact", "networkx-one-exchange"],
 ...                 time_limit=1)
 >>> [row["solver"] for row in table["rows"]], table["target_source"]
 (['exact', 'networkx-one-exchange'], 'optimum (proven in this run)')

@@ -121,7 +121,7 @@ def compare(problem_name, problem, label, *, solvers=None, time_limit=10.0, exac
     --------
     >>> from hopopt.problems import MaxCut
     >>> from hopopt.bench.compare import compare
-    >>> table = compare("maxcut", MaxCut.random(10, 0.5, seed=0), "tiny",
+    >>> table = compare("maxcut", MaxCut.random(10, 0.5, rng=0), "tiny",
     ...                 solvers=["hopopt-anneal", "exact"], time_limit=0.2)
     >>> [(row["solver"], row["gap"]) for row in table["rows"]]
     [('hopopt-anneal', 0.0), ('exact', 0.0)]

@@ -70,7 +70,7 @@ class SolverSpec:
 
 # ---------------------------------------------------------------------------------------------- hopopt
 def _hopopt(solver):
-    """hopopt's ``solve`` with one of its solvers (the kind's own search where it has one, e.g. colouring)."""
+    """hopopt's ``solve`` with one of its solvers (the kind's own search where it has one, e.g. coloring)."""
     def run(problem, budget):
         from ..api import solve
 
@@ -236,7 +236,7 @@ def _sampler_on_dimod_tsp(make_sampler):
 
 
 def _sampler_fewest_colors(make_sampler):
-    """DSATUR's colouring, then k-1, k-2, … colours on hopopt's one-hot model with the peer sampler.
+    """DSATUR's coloring, then k-1, k-2, … colours on hopopt's one-hot model with the peer sampler.
 
     Each k gets all the remaining time, filled by calibrated sampling calls as for every peer (or one call of
     ``budget.sweeps``), from the sampler's own random starts; the lowest-energy read is repaired without adding
@@ -262,10 +262,10 @@ def _sampler_fewest_colors(make_sampler):
             samplesets, _ = _fill_time_limit(lambda count: sample(bqm, budget.reads, count, budget.seed), share)
             states = _sample_rows(samplesets, range(model.n))
             state = states[int(np.argmin(model.energies(states)))]
-            colouring = candidate.decode(state, add_colors=False)
-            if not candidate.evaluate(colouring).feasible:
+            coloring = candidate.decode(state, add_colors=False)
+            if not candidate.evaluate(coloring).feasible:
                 break
-            best = np.asarray(colouring)
+            best = np.asarray(coloring)
         return Outcome(best, {"colors_tried": tried, "reads": budget.reads})
     return run
 
@@ -456,7 +456,7 @@ def run_solver(problem_name, problem, label, solver, budget, *, threads=None, bl
     --------
     >>> from hopopt.bench.runners import Budget, run_solver
     >>> from hopopt.problems import MaxCut
-    >>> record = run_solver("maxcut", MaxCut.random(8, 0.5, seed=1), "tiny", "exact", Budget(time_limit=5))
+    >>> record = run_solver("maxcut", MaxCut.random(8, 0.5, rng=1), "tiny", "exact", Budget(time_limit=5))
     >>> record["status"], record["feasible"], record["optimal"]
     ('ok', True, True)
     """

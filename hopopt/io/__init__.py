@@ -21,7 +21,7 @@ Modules
     :func:`tsplib_distances`). Also TSPLIB tour files: a ``TOUR_SECTION`` listing the 1-based cities of one
     closed tour, ended by ``-1`` or ``EOF``.
 :mod:`hopopt.io.dimacs`
-    DIMACS graph colouring (``.col``): ``c`` comment lines, one problem line ``p edge N M``, then ``M`` lines
+    DIMACS graph coloring (``.col``): ``c`` comment lines, one problem line ``p edge N M``, then ``M`` lines
     ``e u v`` (1-based). Many files list each edge twice (``u v`` and ``v u``); the reader keeps one edge per
     unordered pair.
 :mod:`hopopt.io.qaplib`

@@ -1,4 +1,4 @@
-"""DIMACS graph-colouring files (``.col``): :func:`parse_dimacs`, :func:`read_dimacs`, :func:`write_dimacs`.
+"""DIMACS graph-coloring files (``.col``): :func:`parse_dimacs`, :func:`read_dimacs`, :func:`write_dimacs`.
 
 Format: ``c`` comment lines, one problem line ``p edge N M``, then ``M`` lines ``e u v`` (1-based). Many files list
 each edge twice (``u v`` and ``v u``); the reader keeps one edge per unordered pair. Records are
@@ -21,7 +21,7 @@ _DIMACS_PROBLEM_KINDS = ("edge", "edges", "col")
 
 
 def parse_dimacs(text: str, name: str = "<string>") -> EdgeList:
-    """Parse a DIMACS graph-colouring file (``.col``) given as a string.
+    """Parse a DIMACS graph-coloring file (``.col``) given as a string.
 
     Parameters
     ----------
@@ -124,7 +124,7 @@ def _first_of_each_pair(pairs: np.ndarray, n: int) -> np.ndarray:
 
 
 def read_dimacs(source: PathLike) -> EdgeList:
-    """Read a DIMACS graph-colouring file (``.col``).
+    """Read a DIMACS graph-coloring file (``.col``).
 
     Parameters
     ----------
@@ -157,7 +157,7 @@ def read_dimacs(source: PathLike) -> EdgeList:
 
 
 def write_dimacs(path: PathLike, n: int, edges) -> None:
-    """Write a DIMACS graph-colouring file: ``p edge n m``, then ``e u v`` (1-based), each edge once.
+    """Write a DIMACS graph-coloring file: ``p edge n m``, then ``e u v`` (1-based), each edge once.
 
     Parameters
     ----------

@@ -140,7 +140,7 @@ class ProblemKind:
         hopopt solvers that apply (``anneal``, ``descent``, ``penalty``, ``tank``); the first is the default.
     heuristic : callable, optional
         ``heuristic(problem, settings) -> (solution, SolveResult or None, extras)``: replaces the plain
-        anneal of ``to_model()`` (the colouring's fewest-colours search).
+        anneal of ``to_model()`` (the coloring's fewest-colours search).
     plot : callable, optional
         ``plot(problem, solution, ax, title)``: draws a solution on a matplotlib Axes.
     read_solution : callable
@@ -150,7 +150,7 @@ class ProblemKind:
         Other libraries' solvers for compare and bench.
     settle : callable, optional
         ``settle(problem, options) -> problem``: fixes a parameter chosen at solve time (colours for
-        colouring), given the solve options; identity by default.
+        coloring), given the solve options; identity by default.
     """
 
     name: str

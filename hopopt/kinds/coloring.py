@@ -1,4 +1,4 @@
-"""Graph colouring: DIMACS files, random graphs, the fewest-colours search, DSATUR branch and bound."""
+"""Graph coloring: DIMACS files, random graphs, the fewest-colours search, DSATUR branch and bound."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _read(path):
 
 
 def _random(n, seed, p=0.5):
-    return GraphColoring.random(n, p, seed=seed, colors=1)
+    return GraphColoring.random(n, p, rng=seed, colors=1)
 
 
 def _exact(problem, time_limit):
@@ -44,11 +44,11 @@ def _heuristic(problem, settings):
     from ..workflows.coloring import fewest_colors
 
     moves = "single-flip" if settings.get("moves") == "single-flip" else "one-hot"
-    colouring, colors, history = fewest_colors(problem, time_limit=settings.get("time_limit") or 10.0,
+    coloring, colors, history = fewest_colors(problem, time_limit=settings.get("time_limit") or 10.0,
                                                rng=settings.get("rng"), sweeps=settings.get("sweeps"), moves=moves)
     final = problem.with_colors(colors)
     extras = {"history": [list(entry) for entry in history], "moves": moves, "colors": int(colors)}
-    return final, np.asarray(colouring), None, extras
+    return final, np.asarray(coloring), None, extras
 
 
 def _plot(problem, solution, ax, title):
@@ -58,6 +58,6 @@ def _plot(problem, solution, ax, title):
 
 
 KIND = ProblemKind(
-    name="coloring", problem=GraphColoring, description="graph colouring with the fewest colours (one-hot)",
+    name="coloring", problem=GraphColoring, description="graph coloring with the fewest colours (one-hot)",
     read=_read, file_format="dimacs", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
     solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle)

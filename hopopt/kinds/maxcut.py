@@ -18,7 +18,7 @@ def _read(path):
 
 
 def _random(n, seed, p=0.5):
-    return MaxCut.random(n, p, seed=seed)
+    return MaxCut.random(n, p, rng=seed)
 
 
 def _exact(problem, time_limit):

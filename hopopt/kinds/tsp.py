@@ -21,7 +21,7 @@ def _read(path):
 
 
 def _random(n, seed):
-    return TSP.random(n, seed=seed)
+    return TSP.random(n, rng=seed)
 
 
 def _exact(problem, time_limit):

@@ -345,17 +345,17 @@ def plot_cut(graph_or_edges, sides, positions=None, title="Max-cut", ax=None):
     return figure
 
 
-def plot_coloring(edges, colouring, n=None, positions=None, title="Graph colouring", ax=None):
+def plot_coloring(edges, coloring, n=None, positions=None, title="Graph coloring", ax=None):
     """A graph with nodes in their colours and conflicting (monochromatic) edges in red.
 
     Parameters
     ----------
     edges : networkx.Graph, GraphColoring or array_like of (u, v) pairs
         The graph on nodes 0..n-1.
-    colouring : array_like of int
+    coloring : array_like of int
         Colour of each node.
     n : int, optional
-        Number of nodes; defaults to ``len(colouring)``.
+        Number of nodes; defaults to ``len(coloring)``.
     positions : dict or array_like, optional
         Node positions; a networkx spring layout with seed 0 when None.
     title : str
@@ -372,28 +372,28 @@ def plot_coloring(edges, colouring, n=None, positions=None, title="Graph colouri
     >>> from hopopt.plotting import plot_coloring
     >>> figure = plot_coloring([(0, 1), (1, 2), (2, 0)], [0, 1, 1], 3)
     >>> figure.axes[0].get_title()
-    'Graph colouring: 2 colours, 1 conflicts'
+    'Graph coloring: 2 colours, 1 conflicts'
     """
     import networkx as nx
     from matplotlib.patches import Patch
 
-    colouring = np.asarray(colouring).reshape(-1).astype(int)
-    n = len(colouring) if n is None else int(n)
-    if len(colouring) != n:
-        raise InputError(f"colouring: need one colour per node ({n}), got {len(colouring)}")
+    coloring = np.asarray(coloring).reshape(-1).astype(int)
+    n = len(coloring) if n is None else int(n)
+    if len(coloring) != n:
+        raise InputError(f"coloring: need one colour per node ({n}), got {len(coloring)}")
     graph = _graph_from(edges, n)
     pos = _positions(graph, positions)
     figure, ax = _figure_and_axes(ax)
-    conflicts = [(u, v) for u, v in graph.edges if colouring[u] == colouring[v]]
-    proper = [(u, v) for u, v in graph.edges if colouring[u] != colouring[v]]
+    conflicts = [(u, v) for u, v in graph.edges if coloring[u] == coloring[v]]
+    proper = [(u, v) for u, v in graph.edges if coloring[u] != coloring[v]]
     nx.draw_networkx_edges(graph, pos, edgelist=proper, ax=ax, edge_color="gray", width=1.0,
                            label=f"proper edges ({len(proper)})")
     nx.draw_networkx_edges(graph, pos, edgelist=conflicts, ax=ax, edge_color="red", width=2.5,
                            label=f"conflicts ({len(conflicts)})")
-    palette = sorted(set(colouring.tolist()))
+    palette = sorted(set(coloring.tolist()))
     cmap = ListedColormap([_colour(i) for i in range(max(palette, default=0) + 1)])
     nodes = list(range(n))
-    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_color=[cmap(c) for c in colouring[nodes]],
+    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_color=[cmap(c) for c in coloring[nodes]],
                            node_size=200, edgecolors="black", linewidths=0.5)
     if n <= 40:
         nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)

@@ -73,3 +73,10 @@ def grid_state(state, n, label):
     if not (np.all(np.isin(state, (-1, 1))) or np.all(np.isin(state, (0, 1)))):
         raise ValueError("state must hold spins (-1/+1) or binary values (0/1)")
     return (state > 0).astype(np.int8).reshape(n, n)
+
+
+def _seed_label(rng):
+    """How a random instance's name shows its seed: the integer, else None (a Generator has no short name)."""
+    import numbers
+
+    return int(rng) if isinstance(rng, numbers.Integral) else None

@@ -1,4 +1,4 @@
-"""Graph colouring: give every node one of k colours so that no edge joins two nodes of the same colour.
+"""Graph coloring: give every node one of k colours so that no edge joins two nodes of the same colour.
 
 Encoding (binary, one-hot). Variable ``v·k + c`` is 1 when node v has colour c. The energy is
 
@@ -19,12 +19,12 @@ and a pair term ``q · x_i x_j`` (each unordered pair once) is ``W_ij = W_ji = �
 
 W is built sparse: it has ``n·k(k−1) + 2·m·k`` stored entries, never the dense ``(n·k)²``. The conflict
 weight is ``B = 1``, so on every one-hot state the energy *is* the number of conflicting edges: a proper
-k-colouring has energy 0.
+k-coloring has energy 0.
 
-Penalty rule. Both terms are non-negative, so whenever a proper k-colouring exists any ``A > 0`` makes every
-ground state one-hot (a proper colouring has E = 0, anything else pays at least A or B). The automatic
+Penalty rule. Both terms are non-negative, so whenever a proper k-coloring exists any ``A > 0`` makes every
+ground state one-hot (a proper coloring has E = 0, anything else pays at least A or B). The automatic
 penalty ``A = B · (⌊Δ/k⌋ + 1)`` (Δ the largest degree) asks for more, so that the ground states are one-hot
-even when no proper k-colouring exists, and so are all local minima of single flips:
+even when no proper k-coloring exists, and so are all local minima of single flips:
 
 * a node with s ≥ 2 colours loses ``A(2s − 3) ≥ A > 0`` penalty and no conflict by dropping one colour;
 * a node with no colour, whose neighbours each have at most one colour, sees at most deg(v) coloured
@@ -52,7 +52,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation
+from ._base import Evaluation, _seed_label
 
 __all__ = ["GraphColoring", "coloring_beta_range"]
 
@@ -66,9 +66,9 @@ _COLD_FACTOR = 8.0
 
 
 class GraphColoring:
-    """A k-colouring instance on nodes 0..n-1: colour every node so that no edge is monochromatic.
+    """A k-coloring instance on nodes 0..n-1: colour every node so that no edge is monochromatic.
 
-    The objective of a colouring is the number of distinct colours it uses (``sense = "min"``); it is
+    The objective of a coloring is the number of distinct colours it uses (``sense = "min"``); it is
     feasible when every node has a colour and no edge joins two nodes of the same colour.
 
     Parameters
@@ -134,7 +134,7 @@ class GraphColoring:
         (10, 15)
         """
         if graph.is_directed():
-            raise ValueError("graph colouring needs an undirected graph, got a directed one")
+            raise ValueError("graph coloring needs an undirected graph, got a directed one")
         labels = list(graph.nodes)
         if not labels:
             raise ValueError("n (number of nodes) must be an integer ≥ 1, got a graph with no nodes")
@@ -161,23 +161,23 @@ class GraphColoring:
         return cls(graph.n, graph.edges, colors, name or graph.name, penalty)
 
     @classmethod
-    def random(cls, n, p=0.5, seed=None, colors=None):
+    def random(cls, n, p=0.5, *, rng=None, colors=None):
         """An Erdős–Rényi G(n, p) graph; ``colors`` defaults to the DSATUR colour count (surely enough).
 
         Examples
         --------
         >>> from hopopt.problems.coloring import GraphColoring
-        >>> problem = GraphColoring.random(10, 0.5, seed=1)
+        >>> problem = GraphColoring.random(10, 0.5, rng=1)
         >>> problem.n, problem.colors >= 2
         (10, True)
         """
         if not 0.0 <= float(p) <= 1.0:
             raise ValueError(f"p (edge probability) must be in [0, 1], got {p}")
-        generator = np.random.default_rng(seed)
+        generator = np.random.default_rng(rng)
         graph = nx.gnp_random_graph(n, p, seed=int(generator.integers(2**31)))
         if colors is None:
             colors = max(1, len(set(nx.greedy_color(graph, strategy="DSATUR").values())))
-        return cls(n, list(graph.edges()), colors, name=f"random:n={n},p={p},seed={seed}")
+        return cls(n, list(graph.edges()), colors, name=f"random:n={n},p={p},seed={_seed_label(rng)}")
 
     def with_colors(self, colors) -> "GraphColoring":
         """The same graph with another number of colours k (the penalty, if one was given, is kept).
@@ -216,7 +216,7 @@ class GraphColoring:
         return self._neighbour_indices[self._neighbour_offsets[node]:self._neighbour_offsets[node + 1]]
 
     def clique_bound(self) -> int:
-        """Size of a large clique found greedily: a lower bound on the number of colours any colouring needs.
+        """Size of a large clique found greedily: a lower bound on the number of colours any coloring needs.
 
         From every node, the clique grows by the candidate with the most neighbours among the remaining
         candidates (common neighbours of the clique so far). Cheap (≈ n·Δ² set operations) and good on the
@@ -315,14 +315,14 @@ class GraphColoring:
                     f"single-flip local minimum is one-hot")
         else:
             rule = (f"given: A = {chosen:g} ≤ B·⌊Δ/k⌋ = {bound:g}; ground states are one-hot when a proper "
-                    f"{k}-colouring exists (any A > 0), otherwise they may not be")
+                    f"{k}-coloring exists (any A > 0), otherwise they may not be")
         metadata = {"problem": "coloring", "instance": self.name, "colors": k, "penalty": float(chosen),
                     "penalty_rule": rule, "conflict_weight": weight, "onehot_groups": index,
                     "objective": "number of colours (energy of a one-hot state = conflicting edges)"}
         return EnergyModel(weights, threshold, float(chosen) * n, Vartype.BINARY, metadata)
 
-    def one_hot(self, colouring, vartype="binary") -> np.ndarray:
-        """The model state (length ``n·k``) of a colouring with colours in 0..k-1.
+    def one_hot(self, coloring, vartype="binary") -> np.ndarray:
+        """The model state (length ``n·k``) of a coloring with colours in 0..k-1.
 
         Examples
         --------
@@ -330,7 +330,7 @@ class GraphColoring:
         >>> GraphColoring(2, [(0, 1)], colors=2).one_hot([1, 0]).tolist()
         [0, 1, 1, 0]
         """
-        colours = self._check_colouring(colouring)
+        colours = self._check_coloring(coloring)
         if np.any(colours < 0) or np.any(colours >= self.colors):
             bad = int(np.flatnonzero((colours < 0) | (colours >= self.colors))[0])
             raise ValueError(f"a one-hot state needs every colour in 0..{self.colors - 1}, "
@@ -362,7 +362,7 @@ class GraphColoring:
         return (state > 0).astype(np.int8).reshape(self.n, self.colors)
 
     def decode(self, state, repair=True, add_colors=True) -> np.ndarray:
-        """The colouring (0-based colour per node) a model state stands for.
+        """The coloring (0-based colour per node) a model state stands for.
 
         A node with exactly one colour keeps it. A node with several colours takes the one of them that
         conflicts with the fewest neighbours already decided (nodes in index order), a node with none the
@@ -376,7 +376,7 @@ class GraphColoring:
             Remove the conflicts greedily (see :meth:`repair`).
         add_colors : bool, default True
             Let the repair add colours k, k+1, ... when no colour in 0..k-1 removes a conflict, so the result
-            is always a proper colouring. With False it stays within 0..k-1 and may keep conflicts.
+            is always a proper coloring. With False it stays within 0..k-1 and may keep conflicts.
 
         Examples
         --------
@@ -396,15 +396,15 @@ class GraphColoring:
             colours[node] = options[np.argmin(counts[options])]
         return self.repair(colours, add_colors=add_colors) if repair else colours
 
-    def repair(self, colouring, add_colors=True) -> np.ndarray:
-        """Remove conflicts greedily; returns a new colouring (the input is not changed).
+    def repair(self, coloring, add_colors=True) -> np.ndarray:
+        """Remove conflicts greedily; returns a new coloring (the input is not changed).
 
         Uncoloured nodes (negative colour) first take their least conflicting colour. Then, highest conflict
         count first, a conflicting node moves to a colour none of its neighbours has (the lowest such
         colour in 0..max(k, used) - 1); when every colour conflicts it takes a new colour (k, k+1, ...) if
         ``add_colors``, else the least conflicting colour provided that lowers its conflicts. Every move
         lowers the number of conflicts, so the loop ends; with ``add_colors`` the result is always a proper
-        colouring, possibly with more than k colours.
+        coloring, possibly with more than k colours.
 
         Examples
         --------
@@ -415,7 +415,7 @@ class GraphColoring:
         >>> triangle.repair([0, 0, 1], add_colors=False).tolist()  # stays with one conflict
         [0, 0, 1]
         """
-        colours = self._check_colouring(colouring).copy()
+        colours = self._check_coloring(coloring).copy()
         palette = max(self.colors, int(colours.max()) + 1)
         for node in np.flatnonzero(colours < 0):
             counts = self._neighbour_colour_counts(colours, node, palette)
@@ -461,7 +461,7 @@ class GraphColoring:
         return colours
 
     # ------------------------------------------------------------------ evaluate
-    def conflicting_edges(self, colouring) -> np.ndarray:
+    def conflicting_edges(self, coloring) -> np.ndarray:
         """The edges whose two ends share a colour, shape (conflicts, 2); uncoloured nodes never conflict.
 
         Examples
@@ -470,14 +470,14 @@ class GraphColoring:
         >>> GraphColoring(3, [(0, 1), (1, 2)], colors=2).conflicting_edges([0, 1, 1]).tolist()
         [[1, 2]]
         """
-        colours = self._check_colouring(colouring)
+        colours = self._check_coloring(coloring)
         left, right = colours[self.edges[:, 0]], colours[self.edges[:, 1]]
         return self.edges[(left == right) & (left >= 0)]
 
-    def conflicts(self, colouring) -> int:
+    def conflicts(self, coloring) -> int:
         """Number of conflicting edges: for a one-hot state, exactly the model's energy.
 
-        ``colouring`` is a colour per node (negative = none) or an (n, c) 0/1 assignment matrix, where an
+        ``coloring`` is a colour per node (negative = none) or an (n, c) 0/1 assignment matrix, where an
         edge counts once per colour its ends share.
 
         Examples
@@ -486,17 +486,17 @@ class GraphColoring:
         >>> GraphColoring(3, [(0, 1), (1, 2), (0, 2)], colors=1).conflicts([0, 0, 0])
         3
         """
-        if np.ndim(colouring) == 2:
-            matrix = self._check_matrix(colouring)
+        if np.ndim(coloring) == 2:
+            matrix = self._check_matrix(coloring)
             return int(np.sum(matrix[self.edges[:, 0]] & matrix[self.edges[:, 1]]))
-        return int(len(self.conflicting_edges(colouring)))
+        return int(len(self.conflicting_edges(coloring)))
 
-    def evaluate(self, colouring) -> Evaluation:
-        """Number of colours used, feasibility and readable violations of a colouring.
+    def evaluate(self, coloring) -> Evaluation:
+        """Number of colours used, feasibility and readable violations of a coloring.
 
         Parameters
         ----------
-        colouring : array_like
+        coloring : array_like
             Either a colour per node (length n, integers ≥ 0; a negative value means "no colour"; colours
             beyond k are allowed, they are simply counted), or an (n, c) 0/1 matrix whose row v marks node
             v's colours (e.g. :meth:`assignment` of a raw model state).
@@ -519,8 +519,8 @@ class GraphColoring:
         ['edge (0, 1) has both ends colour 0', 'node 2 has no colour']
         """
         lines = []
-        if np.ndim(colouring) == 2:
-            matrix = self._check_matrix(colouring)
+        if np.ndim(coloring) == 2:
+            matrix = self._check_matrix(coloring)
             per_node = matrix.sum(axis=1)
             used = int(np.count_nonzero(matrix.any(axis=0)))
             shared = matrix[self.edges[:, 0]] & matrix[self.edges[:, 1]]
@@ -534,7 +534,7 @@ class GraphColoring:
                 node_lines[int(v)] = f"node {v} has colours {_join(np.flatnonzero(matrix[v]).tolist())}"
             lines.extend(node_lines[v] for v in sorted(node_lines))
         else:
-            colours = self._check_colouring(colouring)
+            colours = self._check_coloring(coloring)
             used = int(np.unique(colours[colours >= 0]).size)
             for u, v in self.conflicting_edges(colours):
                 lines.append(f"edge ({u}, {v}) has both ends colour {colours[u]}")
@@ -550,8 +550,8 @@ class GraphColoring:
                  "violation_count": total, "colors_allowed": self.colors}
         return Evaluation(float(used), total == 0, tuple(lines), "min", extra=extra)
 
-    def summary(self, colouring) -> str:
-        """One line about a colouring, for reports and ``--explain``.
+    def summary(self, coloring) -> str:
+        """One line about a coloring, for reports and ``--explain``.
 
         Examples
         --------
@@ -559,7 +559,7 @@ class GraphColoring:
         >>> GraphColoring(3, [(0, 1), (1, 2)], colors=2).summary([0, 1, 0])
         'coloring: 3 nodes, 2 edges, 2 colours used (class sizes 2, 1), proper'
         """
-        colours = self._check_colouring(colouring)
+        colours = self._check_coloring(coloring)
         sizes = np.bincount(colours[colours >= 0]) if np.any(colours >= 0) else np.zeros(0, dtype=np.int64)
         sizes = sorted((int(s) for s in sizes if s), reverse=True)
         conflict_count = len(self.conflicting_edges(colours))
@@ -570,14 +570,14 @@ class GraphColoring:
                 f"(class sizes {', '.join(map(str, sizes))}), {state}")
 
     # ------------------------------------------------------------------ helpers
-    def _check_colouring(self, colouring) -> np.ndarray:
-        array = np.asarray(colouring)
+    def _check_coloring(self, coloring) -> np.ndarray:
+        array = np.asarray(coloring)
         if array.ndim != 1 or array.shape[0] != self.n:
-            raise ValueError(f"a colouring needs one colour per node ({self.n}), got shape {array.shape}")
+            raise ValueError(f"a coloring needs one colour per node ({self.n}), got shape {array.shape}")
         if array.size and not np.issubdtype(array.dtype, np.integer):
             if array.dtype == bool or not np.issubdtype(array.dtype, np.number) or not np.all(
                     np.isfinite(array)) or np.any(array != np.round(array)):
-                raise ValueError("a colouring must hold integer colours (negative for 'no colour')")
+                raise ValueError("a coloring must hold integer colours (negative for 'no colour')")
         return array.astype(np.int64)
 
     def _check_matrix(self, matrix) -> np.ndarray:
@@ -605,7 +605,7 @@ class GraphColoring:
         k = int(metadata.get("colors", self.colors))
         binary = np.asarray(binary).reshape(-1)
         if binary.size != self.n * k:
-            raise ValueError(f"a colouring state has n·k = {self.n * k} entries, got {binary.size}")
+            raise ValueError(f"a coloring state has n·k = {self.n * k} entries, got {binary.size}")
         penalty = float(metadata["penalty"])
         weight = float(metadata.get("conflict_weight", 1.0))
         x = binary.reshape(self.n, k)
@@ -688,13 +688,13 @@ def _check_edges(edges, n) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------- annealing range
 def coloring_beta_range(problem) -> tuple[float, float]:
-    """(β_hot, β_cold) for one-hot annealing of a colouring model with conflict weight 1.
+    """(β_hot, β_cold) for one-hot annealing of a coloring model with conflict weight 1.
 
     Hot: a move that adds one conflict is accepted with probability 1/2 (β = ln 2). Uphill moves freeze out
     at β_frozen = ln(100·n·k), where a one-conflict move is accepted about once in 100 sweeps of n·k
     proposals; the cold end is 8 β_frozen, so that about 40 % of a geometric schedule is a walk at zero
     temperature over moves that keep the number of conflicts. On le450_15a (16 colours) that plateau walk is
-    where proper colourings turn up: anneals of 1000 sweeps from a 17-colouring reduced to 16 colours needed
+    where proper colourings turn up: anneals of 1000 sweeps from a 17-coloring reduced to 16 colours needed
     7.1 s (ending at β_frozen) against 0.65 s (ending near 8 β_frozen) to succeed with 99 % probability
     (measured during development, 2 cores). The engine's generic range is derived from the penalty couplings,
     which one-hot moves never pay, so it would start far too hot.

@@ -5,7 +5,7 @@ Each term is computed directly from its formula on the binary state (not from W)
 
 * max-cut: ``{"cut": −cut weight}`` (``E = −cut``; every partition is feasible);
 * TSP: ``D·Σ_p Σ_{c≠e} d[c,e] x[c,p] x[e,p+1]``, ``A·Σ_c (Σ_p x[c,p] − 1)²`` and ``A·Σ_p (Σ_c x[c,p] − 1)²``;
-* colouring: ``A·Σ_v (Σ_c x_vc − 1)²`` and ``B·Σ_{(u,v)} Σ_c x_uc x_vc``;
+* coloring: ``A·Σ_v (Σ_c x_vc − 1)²`` and ``B·Σ_{(u,v)} Σ_c x_uc x_vc``;
 * QAP: the cost ``Σ F[i,j] D[a,b] x[i,a] x[j,b]`` and the two one-hot penalties.
 
 Each encoder writes its own terms in an ``energy_terms(binary, metadata)`` method (penalties and scales come
@@ -79,7 +79,7 @@ def explain(problem, state, model=None) -> Explanation:
         A raw state of ``model``: spins (−1/+1) if the model is a spin model, else binary (0/1).
     model : EnergyModel, optional
         The model the state belongs to; default ``problem.to_model()``. Its metadata gives the penalty A,
-        the TSP distance scale D and the colouring conflict weight B.
+        the TSP distance scale D and the coloring conflict weight B.
 
     Returns
     -------

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation
+from ._base import Evaluation, _seed_label
 
 __all__ = ["MaxCut"]
 
@@ -105,25 +105,25 @@ class MaxCut:
         return problem
 
     @classmethod
-    def random(cls, n, p=0.5, seed=None, weights="unit"):
+    def random(cls, n, p=0.5, *, rng=None, weights="unit"):
         """An Erdős–Rényi G(n, p) graph with unit weights, or ±1 weights with ``weights="signed"``.
 
         Examples
         --------
         >>> from hopopt import MaxCut
-        >>> MaxCut.random(10, 0.5, seed=1).n
+        >>> MaxCut.random(10, 0.5, rng=1).n
         10
         """
         if not 0.0 <= float(p) <= 1.0:
             raise ValueError(f"p (edge probability) must be in [0, 1], got {p}")
         if weights not in ("unit", "signed"):
             raise ValueError(f"weights must be 'unit' or 'signed', got {weights!r}")
-        generator = np.random.default_rng(seed)
+        generator = np.random.default_rng(rng)
         graph = nx.gnp_random_graph(n, p, seed=int(generator.integers(2**31)))
         values = np.ones(graph.number_of_edges())
         if weights == "signed":
             values = generator.choice([-1.0, 1.0], size=values.size)
-        return cls(n, list(graph.edges()), values, name=f"random:n={n},p={p},seed={seed}")
+        return cls(n, list(graph.edges()), values, name=f"random:n={n},p={p},seed={_seed_label(rng)}")
 
     @property
     def n_variables(self) -> int:

@@ -42,7 +42,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights
-from ._base import Evaluation, grid_state
+from ._base import Evaluation, _seed_label, grid_state
 
 __all__ = ["QAP"]
 
@@ -121,8 +121,7 @@ class QAP:
         points = generator.choice(side * side, size=n, replace=False)
         grid = np.stack([points // side, points % side], axis=1)
         distance = np.abs(grid[:, None, :] - grid[None, :, :]).sum(axis=2)
-        seed = rng if isinstance(rng, (int, np.integer)) else None
-        return cls(flow, distance, f"random:n={n},seed={seed}")
+        return cls(flow, distance, f"random:n={n},seed={_seed_label(rng)}")
 
     # ------------------------------------------------------------------ encoding
     @property

@@ -36,7 +36,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights
-from ._base import Evaluation, grid_state
+from ._base import Evaluation, _seed_label, grid_state
 
 __all__ = ["TSP"]
 
@@ -98,21 +98,21 @@ class TSP:
         return cls(instance.distances, instance.name, instance.coordinates)
 
     @classmethod
-    def random(cls, n, seed=None, side=1000.0):
+    def random(cls, n, *, rng=None, side=1000.0):
         """n cities uniform in a ``side``×``side`` square, TSPLIB EUC_2D distances (rounded to integers).
 
         Examples
         --------
         >>> from hopopt.problems import TSP
-        >>> TSP.random(5, seed=1).n
+        >>> TSP.random(5, rng=1).n
         5
         """
         if not isinstance(n, (int, np.integer)) or n < 3:
             raise ValueError(f"n (number of cities) must be an integer ≥ 3, got {n!r}")
-        points = np.random.default_rng(seed).uniform(0.0, side, size=(n, 2))
+        points = np.random.default_rng(rng).uniform(0.0, side, size=(n, 2))
         gaps = points[:, None, :] - points[None, :, :]
         distances = np.floor(np.sqrt((gaps**2).sum(axis=2)) + 0.5)
-        return cls(distances, f"random:n={n},seed={seed}", points)
+        return cls(distances, f"random:n={n},seed={_seed_label(rng)}", points)
 
     # ------------------------------------------------------------------ encoding
     @property
@@ -204,7 +204,7 @@ class TSP:
         --------
         >>> import numpy as np
         >>> from hopopt.problems import TSP
-        >>> problem = TSP.random(4, seed=0)
+        >>> problem = TSP.random(4, rng=0)
         >>> sorted(problem.decode(np.zeros(16, dtype=int)).tolist())  # nothing active: still a valid tour
         [0, 1, 2, 3]
         """

@@ -2,7 +2,7 @@
 
 Every solver takes an :class:`~hopopt.model.EnergyModel` and returns a :class:`~hopopt.result.SolveResult`,
 heuristic and exact alike (exact methods fill ``optimal`` and ``bound``). The problem-level exact methods
-(Held–Karp and the TSP MILP, exact colouring, QAP branch and bound) take the problem's arrays and return a
+(Held–Karp and the TSP MILP, exact coloring, QAP branch and bound) take the problem's arrays and return a
 :class:`~hopopt.result.Solution` in the problem's own terms, with the same ``optimal`` and ``bound``.
 """
 

@@ -747,7 +747,7 @@ def _held_karp_subset(distances, costs, mask):
         costs[mask, last] = best
 
 
-# ---------------------------------------------------------------------------------------------- exact colouring
+# ---------------------------------------------------------------------------------------------- exact coloring
 # search state codes shared with hopopt.solvers.exact_coloring
 COLORING_EXHAUSTED = 0
 COLORING_FOUND = 1
@@ -779,7 +779,7 @@ def _remove_colour(indptr, indices, vertex, colour_value, colours, conflicts, sa
 @njit(cache=True, nogil=True)
 def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree, order, tried, used_before,
                     state, node_budget):
-    """Resumable DSATUR depth-first search for a colouring with at most ``conflicts.shape[1]`` colours.
+    """Resumable DSATUR depth-first search for a coloring with at most ``conflicts.shape[1]`` colours.
 
     The graph is CSR (``indptr``, ``indices``, each edge in both rows, no self-loops). The whole search
     state lives in the arrays, so the caller can run it in slices of ``node_budget`` branchings and check its
@@ -794,7 +794,7 @@ def coloring_search(indptr, indices, colours, conflicts, saturation, free_degree
     Returns
     -------
     int
-        COLORING_FOUND (``colours`` holds a colouring), COLORING_EXHAUSTED (none exists; proven) or
+        COLORING_FOUND (``colours`` holds a coloring), COLORING_EXHAUSTED (none exists; proven) or
         COLORING_BUDGET (stopped after ``node_budget`` branchings; call again to go on).
     """
     n = colours.shape[0]

@@ -122,7 +122,7 @@ def descend_restarts(model, *, n_restarts=10, time_limit=None, order="random", m
     --------
     >>> from hopopt import MaxCut
     >>> from hopopt.solvers import descend_restarts
-    >>> result = descend_restarts(MaxCut.random(12, seed=0).to_model(), n_restarts=5, rng=0)
+    >>> result = descend_restarts(MaxCut.random(12, rng=0).to_model(), n_restarts=5, rng=0)
     >>> result.states.shape
     (5, 12)
     """

@@ -219,7 +219,7 @@ def solve_exact(model, *, time_limit=None) -> SolveResult:
     --------
     >>> from hopopt import MaxCut
     >>> from hopopt.solvers import solve_exact
-    >>> solve_exact(MaxCut.random(8, seed=0).to_model()).method
+    >>> solve_exact(MaxCut.random(8, rng=0).to_model()).method
     'brute-force'
     """
     model = check_model(model)

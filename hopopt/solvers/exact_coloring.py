@@ -1,4 +1,4 @@
-"""Exact graph colouring: the chromatic number χ with a colouring that uses χ colours and a proven bound.
+"""Exact graph coloring: the chromatic number χ with a coloring that uses χ colours and a proven bound.
 
 Method, cheapest first:
 
@@ -8,7 +8,7 @@ Method, cheapest first:
 2. Otherwise k-colourability is decided for k = lower bound, lower bound + 1, … by an exact DSATUR
    depth-first search (numba kernel ``coloring_search``) with the clique's colours fixed (symmetry
    breaking). Every k proven impossible raises the lower bound, so a time-out still reports the best bound;
-   the first k that succeeds is χ, and reaching the greedy count proves the greedy colouring optimal.
+   the first k that succeeds is χ, and reaching the greedy count proves the greedy coloring optimal.
 
 DSATUR search was chosen over the assignment MILP (x_{v,c} + x_{u,c} ≤ w_c, w_c ≥ w_{c+1}, clique fixed,
 colours from the greedy count; HiGHS through scipy) after measuring both on two cores: queen6_6 0.008 s
@@ -107,7 +107,7 @@ def _search(indptr, indices, n, limit, clique, deadline):
     order = np.zeros(n, dtype=np.int64)
     tried = np.zeros(n, dtype=np.int64)
     used_before = np.zeros(n, dtype=np.int64)
-    # colour the clique 0, 1, …: any colouring can be renamed to agree there, so nothing is lost
+    # colour the clique 0, 1, …: any coloring can be renamed to agree there, so nothing is lost
     for depth, vertex in enumerate(clique):
         order[depth] = vertex
         tried[depth] = depth
@@ -130,9 +130,9 @@ def _search(indptr, indices, n, limit, clique, deadline):
 
 
 def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
-    """The chromatic number of a graph, with a proper colouring that attains it and a proven lower bound.
+    """The chromatic number of a graph, with a proper coloring that attains it and a proven lower bound.
 
-    A greedy colouring bounds χ from above and a clique from below; if they differ, an exact DSATUR search
+    A greedy coloring bounds χ from above and a clique from below; if they differ, an exact DSATUR search
     decides k-colourability for k = lower bound, lower bound + 1, … (see the module notes).
 
     Parameters
@@ -142,11 +142,11 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
     edges : array_like, shape (m, 2)
         Undirected edges; repeats and both orientations are allowed, self-loops are not.
     time_limit : float, optional
-        Seconds. When it runs out the best colouring known is returned with ``optimal=False`` and
+        Seconds. When it runs out the best coloring known is returned with ``optimal=False`` and
         ``bound`` = the largest k proven necessary.
     upper_bound : int, optional
         A number of colours believed to suffice (say, a heuristic's result). When it beats the greedy
-        count, a colouring with that many colours is searched for first (usually quick) and becomes the
+        count, a coloring with that many colours is searched for first (usually quick) and becomes the
         incumbent, so the proofs stop there. A value that is too small is harmless: its failed search proves
         χ > ``upper_bound`` and the proofs go on from there.
 
@@ -201,9 +201,9 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
 
     nodes_total = 0
     timed_out = False
-    message = "clique size equals the greedy colouring's count"
+    message = "clique size equals the greedy coloring's count"
     if upper_bound is not None and lower <= upper_bound < greedy_count:
-        # a colouring with the caller's number of colours is usually found quickly; it becomes the
+        # a coloring with the caller's number of colours is usually found quickly; it becomes the
         # incumbent, so the proofs below stop there (and a time-out returns it rather than the greedy one)
         status, colours, nodes_total = _search(indptr, indices, n, upper_bound, clique, deadline)
         if status == kernels.COLORING_FOUND:
@@ -220,7 +220,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
         status, colours, nodes = _search(indptr, indices, n, k, clique, deadline)
         nodes_total += nodes
         if status == kernels.COLORING_FOUND:
-            # every k below was impossible (or below the clique size), so this colouring is optimal
+            # every k below was impossible (or below the clique size), so this coloring is optimal
             best = colours
             break
         if status == kernels.COLORING_BUDGET:
@@ -233,9 +233,9 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
     if timed_out:
         message = f"time limit reached: {lower} ≤ χ ≤ {objective}"
     elif objective > len(clique):
-        message = f"found a {objective}-colouring; no colouring with {objective - 1} colours exists"
+        message = f"found a {objective}-coloring; no coloring with {objective - 1} colours exists"
     elif objective < greedy_count:
-        message = f"found a {objective}-colouring, and a {objective}-clique needs {objective} colours"
+        message = f"found a {objective}-coloring, and a {objective}-clique needs {objective} colours"
     bound = objective if optimal else lower
     return _answer(best, objective, bool(optimal), int(bound), time.perf_counter() - started,
                          "dsatur-search", message,

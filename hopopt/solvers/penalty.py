@@ -55,7 +55,7 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
     --------
     >>> from hopopt.problems import TSP
     >>> from hopopt.solvers import penalty_loop
-    >>> problem = TSP.random(5, seed=2)
+    >>> problem = TSP.random(5, rng=2)
     >>> found = penalty_loop(problem.to_model, lambda s: not problem.state_violations(s),
     ...                      problem.penalty_bound(), n_sweeps=2000, n_restarts=4, rng=0)
     >>> found.info["feasible"]

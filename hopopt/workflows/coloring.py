@@ -1,6 +1,6 @@
 """The fewest-colours search: DSATUR, then fewer and fewer colours by one-hot annealing.
 
-It combines the colouring encoding (:class:`hopopt.problems.coloring.GraphColoring`) with the annealer
+It combines the coloring encoding (:class:`hopopt.problems.coloring.GraphColoring`) with the annealer
 (:func:`hopopt.solvers.anneal`), so it lives above both layers: the encoder module imports no solver.
 """
 
@@ -26,21 +26,21 @@ _FIRST_SLICE = 1.0
 
 
 def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, moves="one-hot", beta_range=None):
-    """A proper colouring with as few colours as annealing finds: DSATUR, then k-1, k-2, ... by annealing.
+    """A proper coloring with as few colours as annealing finds: DSATUR, then k-1, k-2, ... by annealing.
 
-    1. DSATUR (``networkx.greedy_color``) gives a proper colouring with k₀ colours.
-    2. For k = k₀-1, k₀-2, ...: the previous proper colouring loses its smallest colour class, whose nodes
+    1. DSATUR (``networkx.greedy_color``) gives a proper coloring with k₀ colours.
+    2. For k = k₀-1, k₀-2, ...: the previous proper coloring loses its smallest colour class, whose nodes
        go greedily (random ties) to the least conflicting of the k remaining colours; that one-hot state is
        the start of every restart of :func:`hopopt.solvers.anneal` on the k-colour model, with one-hot
-       moves (every visited state is a colouring) and the β range of
+       moves (every visited state is a coloring) and the β range of
        :func:`~hopopt.problems.coloring.coloring_beta_range`. Each k gets the remaining time, spent in
        slices of 1 s, 2 s, 4 s, ... (each slice a fresh anneal filling it, from freshly reduced starts:
        short anneals often succeed, and an unlucky long one must not eat the budget); a slice stops as
        soon as a state with no conflict appears. The best state is decoded and repaired *without* adding
        colours; if it is proper, k is done and k-1 is tried next. When time runs out first, the search
-       ends with the last proper colouring.
-    3. The search also ends when k reaches a clique size (:meth:`GraphColoring.clique_bound`): no colouring
-       can use fewer colours, so the colouring is optimal.
+       ends with the last proper coloring.
+    3. The search also ends when k reaches a clique size (:meth:`GraphColoring.clique_bound`): no coloring
+       can use fewer colours, so the coloring is optimal.
 
     Parameters
     ----------
@@ -48,7 +48,7 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
         The graph (a GraphColoring's own k is ignored). A networkx graph's nodes are numbered in
         ``graph.nodes`` order.
     time_limit : float or None, default 10
-        Wall-clock seconds for the whole search (after one-off JIT compilation); the best proper colouring
+        Wall-clock seconds for the whole search (after one-off JIT compilation); the best proper coloring
         found so far is returned. With None, each k gets one anneal of ``sweeps`` sweeps (default 1000).
     rng : None, int or numpy.random.Generator
         Seed; each k's anneal gets its own child generator.
@@ -65,18 +65,18 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
 
     Returns
     -------
-    colouring : ndarray of int64, shape (n,)
-        A proper colouring with colours 0..k-1, never worse than DSATUR's.
+    coloring : ndarray of int64, shape (n,)
+        A proper coloring with colours 0..k-1, never worse than DSATUR's.
     k : int
         The number of colours it uses.
     history : list of (int, bool, float)
-        ``(k, found, seconds)`` per attempt, the first being DSATUR's colouring; seconds are since the start.
+        ``(k, found, seconds)`` per attempt, the first being DSATUR's coloring; seconds are since the start.
 
     Examples
     --------
     >>> import networkx as nx
     >>> from hopopt.workflows.coloring import fewest_colors
-    >>> colouring, k, history = fewest_colors(nx.petersen_graph(), time_limit=None, sweeps=100, rng=0)
+    >>> coloring, k, history = fewest_colors(nx.petersen_graph(), time_limit=None, sweeps=100, rng=0)
     >>> k
     3
     """
@@ -100,7 +100,7 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     restarts = numba.get_num_threads()
 
     def stop_when_proper(intermediate):
-        # one-hot states have E = conflicts, so E < 1/2 means a proper colouring (also for single flips, where
+        # one-hot states have E = conflicts, so E < 1/2 means a proper coloring (also for single flips, where
         # the penalty rule makes any state with E < 1/2 one-hot and proper)
         if intermediate.best_energy < 0.5:
             raise StopIteration
@@ -131,9 +131,9 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
                                for seed_child in child.spawn(restarts)])
             result = anneal(model, moves=moves, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
                             initial_states=starts, time_limit=budget, callback=stop_when_proper, rng=child)
-            colouring = target.decode(result.best_state, repair=True, add_colors=False)
-            if target.conflicts(colouring) == 0:
-                found = colouring
+            coloring = target.decode(result.best_state, repair=True, add_colors=False)
+            if target.conflicts(coloring) == 0:
+                found = coloring
             elif time_limit is None:
                 break  # without a time limit, one anneal per k
         history.append((k, found is not None, elapsed()))
@@ -145,7 +145,7 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
 
 
 def dsatur_coloring(problem) -> np.ndarray:
-    """networkx's DSATUR colouring of the graph, colours renumbered 0..k-1 in order of first use.
+    """networkx's DSATUR coloring of the graph, colours renumbered 0..k-1 in order of first use.
 
     Examples
     --------
@@ -159,21 +159,21 @@ def dsatur_coloring(problem) -> np.ndarray:
     return _renumber(np.array([greedy[v] for v in range(problem.n)], dtype=np.int64))
 
 
-def _renumber(colouring) -> np.ndarray:
+def _renumber(coloring) -> np.ndarray:
     """Colours mapped to 0..c-1 in order of first appearance along the nodes."""
-    _, first, inverse = np.unique(colouring, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(coloring, return_index=True, return_inverse=True)
     rank = np.empty(first.size, dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(first.size)
     return rank[inverse.reshape(-1)]
 
 
-def _drop_a_class(problem, colouring, k, generator) -> np.ndarray:
-    """A colouring with colours 0..k-1 from a proper one with k+1 colours: its smallest class (fewest nodes
+def _drop_a_class(problem, coloring, k, generator) -> np.ndarray:
+    """A coloring with colours 0..k-1 from a proper one with k+1 colours: its smallest class (fewest nodes
     to place, hence fewest conflicts to start from) is removed and its nodes, in random order, take their
     least conflicting colour, ties broken at random."""
-    sizes = np.bincount(colouring, minlength=k + 1)
+    sizes = np.bincount(coloring, minlength=k + 1)
     dropped = int(np.flatnonzero(sizes == sizes.min())[-1])
-    colours = colouring.copy()
+    colours = coloring.copy()
     colours[colours == dropped] = -1
     colours[colours > dropped] -= 1
     for node in generator.permutation(np.flatnonzero(colours < 0)):
