@@ -58,14 +58,17 @@ def throughput(names, data_dir, restarts, sweeps, repeats):
         beta_range = default_beta_range(model)
         bqm = model.to_bqm() if sampler is not None else None
         updates = restarts * sweeps * problem.n
-        ours, theirs, our_cut, their_cut = [], [], [], []
+        ours, ours_one, theirs, our_cut, their_cut = [], [], [], [], []
         for repeat in range(repeats):
             # alternate who goes first so drifts in machine speed hit both alike
-            for who in ("hopopt", "dwave") if repeat % 2 == 0 else ("dwave", "hopopt"):
-                if who == "hopopt":
+            order = ("hopopt", "hopopt-1", "dwave") if repeat % 2 == 0 else ("dwave", "hopopt-1", "hopopt")
+            for who in order:
+                if who.startswith("hopopt"):
+                    # hopopt on all numba threads, and on one (the per-core comparison: dwave runs on one)
+                    threads = 1 if who == "hopopt-1" else None
                     result = anneal(model, n_sweeps=sweeps, n_restarts=restarts, beta_range=beta_range,
-                                    rng=repeat, polish=False)
-                    ours.append(result.time_s)
+                                    rng=repeat, polish=False, n_threads=threads)
+                    (ours_one if threads == 1 else ours).append(result.time_s)
                     our_cut.append(-result.best_energy)
                 elif sampler is not None:
                     tic = time.perf_counter()
@@ -75,10 +78,12 @@ def throughput(names, data_dir, restarts, sweeps, repeats):
                     theirs.append(time.perf_counter() - tic)
                     their_cut.append(-sampleset.first.energy)
         row = {"instance": name, "n": problem.n, "edges": len(problem.edges),
-               "hopopt_updates_per_s": updates / min(ours), "hopopt_best_cut": max(our_cut)}
+               "hopopt_updates_per_s": updates / min(ours), "hopopt_one_thread_updates_per_s": updates / min(ours_one),
+               "hopopt_best_cut": max(our_cut)}
         if theirs:
             row.update(dwave_updates_per_s=updates / min(theirs), dwave_best_cut=max(their_cut),
-                       ratio=(updates / min(ours)) / (updates / min(theirs)))
+                       ratio=(updates / min(ours)) / (updates / min(theirs)),
+                       ratio_one_thread=(updates / min(ours_one)) / (updates / min(theirs)))
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
@@ -119,12 +124,16 @@ def markdown(throughput_rows, quality_rows, args):
     if throughput_rows:
         lines += [f"Throughput, {args.restarts} restarts × {args.sweeps} sweeps, same geometric β range, best of "
                   f"{args.repeats} (million spin-update attempts per second):", "",
-                  "| instance | n | edges | hopopt | dwave-samplers | ratio |", "|---|---|---|---|---|---|"]
+                  f"| instance | n | edges | hopopt ({numba.config.NUMBA_NUM_THREADS} threads) | hopopt (1 thread) | "
+                  "dwave-samplers (1 thread) | ratio | ratio per core (1 thread each) |",
+                  "|---|---|---|---|---|---|---|---|"]
         for row in throughput_rows:
             theirs = f"{row['dwave_updates_per_s'] / 1e6:.1f}" if "ratio" in row else "not installed"
             ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
+            per_core = f"{row['ratio_one_thread']:.2f}×" if "ratio" in row else ""
             lines.append(f"| {row['instance']} | {row['n']} | {row['edges']} | "
-                         f"{row['hopopt_updates_per_s'] / 1e6:.1f} | {theirs} | {ratio} |")
+                         f"{row['hopopt_updates_per_s'] / 1e6:.1f} | {row['hopopt_one_thread_updates_per_s'] / 1e6:.1f} | "
+                         f"{theirs} | {ratio} | {per_core} |")
         lines.append("")
     if quality_rows:
         lines += [f"Best cut within {args.time_limit:g} s of wall time (hopopt: `hopopt solve maxcut FILE "

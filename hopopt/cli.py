@@ -303,22 +303,19 @@ DEMO_INSTANCE = "random:n=40,seed=2026,p=0.3"
 
 
 def command_demo(args):
-    """Anneal an embedded random max-cut instance and prove the answer optimal with the MILP."""
-    from .solvers import anneal, milp
+    """Anneal an embedded random max-cut instance and prove the answer optimal with the exact method."""
+    from .api import solve, solve_exact
 
     problem, label = load_instance("maxcut", DEMO_INSTANCE)
-    model = problem.to_model()
-    heuristic = anneal(model, n_sweeps=1000, rng=0)
-    exact = milp(model, time_limit=60)
-    cut = problem.evaluate(problem.decode(heuristic.best_state)).objective
-    optimum = problem.evaluate(problem.decode(exact.best_state)).objective
+    heuristic = solve(problem, sweeps=1000, rng=0)
+    exact = solve_exact(problem, time_limit=60)
     return {
-        "problem": "maxcut", "instance": label, "solver": "anneal", "seed": 0, "n_variables": problem.n,
-        "objective": cut, "feasible": True, "violations": [],
-        "solution": [int(v) for v in problem.decode(heuristic.best_state)], "energy": heuristic.best_energy,
-        "time_s": heuristic.time_s, "optimal": bool(exact.optimal and cut == optimum),
-        "bound": problem.objective_from_energy(exact.bound),
-        "exact_objective": optimum, "exact_time_s": exact.time_s, "edges": int(len(problem.edges)),
+        "problem": "maxcut", "instance": label, "solver": heuristic.solver, "seed": 0,
+        "n_variables": problem.n_variables, "objective": heuristic.objective, "feasible": heuristic.feasible,
+        "violations": list(heuristic.violations), "solution": [int(v) for v in heuristic.solution],
+        "energy": heuristic.energy, "time_s": heuristic.time_s,
+        "optimal": bool(exact.optimal and heuristic.objective == exact.objective), "bound": exact.bound,
+        "exact_objective": exact.objective, "exact_time_s": exact.time_s, "edges": int(len(problem.edges)),
     }
 
 

@@ -8,6 +8,8 @@ feasible set (permutations, one-hot groups). The numba helpers ``_reversal_cost`
 
 from __future__ import annotations
 
+import itertools
+
 import numba
 import numpy as np
 import pytest
@@ -201,18 +203,23 @@ def test_exchange_every_pair_exhaustively(n):
 
 # ---------------------------------------------------------------------------------------------- tour kernels
 def run_tour_chunk(distances, tours, betas, acceptance=kernels.METROPOLIS, reversal_share=0.8, proposals=None,
-                   seed=0):
-    """Call anneal_tour_chunk the way TourEngine.run does; returns (tours, lengths, best, trace)."""
+                   seed=0, neighbour_share=0.5):
+    """Call anneal_tour_chunk the way TourEngine.run does (candidate-list moves included: each city's three
+    nearest cities); returns (tours, lengths, best, trace)."""
+    from hopopt.solvers.moves import _nearest_cities
+
     restarts, n = tours.shape
+    neighbours = _nearest_cities(np.asarray(distances), min(3, n - 1))
     tours = np.ascontiguousarray(tours, dtype=np.int64).copy()
     lengths = np.empty(restarts)
     best_tours = tours.copy()
     best_lengths = np.full(restarts, np.inf)
     seeds = np.random.default_rng(seed).integers(0, 2**63, size=restarts, dtype=np.int64).astype(np.uint64)
     trace = np.empty((restarts, betas.size))
-    kernels.anneal_tour_chunk(distances, np.ascontiguousarray(betas, dtype=np.float64), 0, betas.size,
-                              acceptance, reversal_share, n * n if proposals is None else proposals, tours,
-                              lengths, best_tours, best_lengths, seeds, trace)
+    kernels.anneal_tour_chunk(distances, neighbours, np.ascontiguousarray(betas, dtype=np.float64), 0, betas.size,
+                              acceptance, reversal_share, neighbour_share,
+                              n * n if proposals is None else proposals, tours, lengths, best_tours, best_lengths,
+                              seeds, trace)
     return tours, lengths, best_tours, best_lengths, trace
 
 
@@ -514,3 +521,69 @@ def test_onehot_anneal_matches_brute_force_on_a_penalised_model():
     assert groups_are_onehot(model, exact.best_state).all()
     result = anneal(model, moves="one-hot", n_sweeps=200, n_restarts=2, rng=0)
     assert result.best_energy == pytest.approx(exact.best_energy)
+
+
+def test_nearest_cities_are_the_closest_in_order():
+    from hopopt.solvers.moves import _nearest_cities
+
+    distances = np.array([[0, 5, 1, 3], [5, 0, 2, 4], [1, 2, 0, 6], [3, 4, 6, 0]], dtype=float)
+    assert _nearest_cities(distances, 2).tolist() == [[2, 3], [2, 3], [0, 1], [0, 1]]
+
+
+# ---------------------------------------------------------------------------------------------- the energy in W
+def _random_qap(n, seed):
+    from hopopt.problems import QAP
+
+    generator = np.random.default_rng(seed)
+    # asymmetric, with non-zero diagonals: the general Koopmans–Beckmann case
+    return QAP(generator.integers(0, 6, (n, n)), generator.integers(0, 6, (n, n)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exchange_costs_from_factors_and_from_the_plain_matrix_equal_recomputed_energies(seed):
+    """ΔE of an exchange from W's Kronecker factors, from the materialised W, and from recomputing the energy
+    of both permutation matrices: all three agree (QAP with asymmetric flows and non-zero diagonals)."""
+    from hopopt.solvers.moves import AssignmentEngine, MatrixExchangeEngine, permutation_engine
+
+    problem = _random_qap(5, seed)
+    structured = problem.to_model()
+    plain = EnergyModel(structured.weights_matrix(), structured.thresholds, structured.offset, "binary",
+                        structured.metadata)
+    factors, matrix = permutation_engine(structured, 0), permutation_engine(plain, 0)
+    assert isinstance(factors, AssignmentEngine) and isinstance(matrix, MatrixExchangeEngine)
+    generator = np.random.default_rng(seed)
+    for _ in range(50):
+        perm = generator.permutation(5)
+        u, v = (int(x) for x in generator.choice(5, 2, replace=False))
+        swapped = perm.copy()
+        swapped[u], swapped[v] = swapped[v], swapped[u]
+        expected = structured.energy(problem.encode(swapped)) - structured.energy(problem.encode(perm))
+        assert factors.exchange_cost(perm, u, v) == pytest.approx(expected, abs=1e-9)
+        assert matrix.exchange_cost(perm, u, v) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_plain_matrix_model_that_declares_permutations_anneals_to_the_optimum():
+    """The generic path (ΔE from a plain W) finds the brute-force optimum and reports energies that equal the
+    model's own."""
+    problem = _random_qap(5, 7)
+    structured = problem.to_model()
+    plain = EnergyModel(structured.weights_matrix(), structured.thresholds, structured.offset, "binary",
+                        structured.metadata)
+    best = min(problem.cost(p) for p in itertools.permutations(range(5)))
+    for model in (structured, plain):
+        result = anneal(model, n_sweeps=300, n_restarts=2, rng=1)
+        assert result.info["moves"] == "permutation"
+        np.testing.assert_allclose(result.energies, model.energies(result.states))
+        assert result.best_energy == pytest.approx(best)
+
+
+def test_metadata_of_another_instance_cannot_mislead_the_moves():
+    """The bug this design removes: W and θ of one TSP with the metadata of another used to anneal the other
+    one. Now the metadata only declares the structure; the tour comes out optimal for the W it was given."""
+    first, second = TSP.random(8, rng=1), TSP.random(8, rng=2)
+    model = first.to_model()
+    mixed = EnergyModel(model.weights, model.thresholds, model.offset, "binary", second.to_model().metadata)
+    result = anneal(mixed, n_sweeps=500, n_restarts=2, rng=0)
+    tour = first.decode(result.best_state)
+    optimum = min(first.tour_length((0,) + rest) for rest in itertools.permutations(range(1, 8)))
+    assert first.tour_length(tour) == pytest.approx(optimum)

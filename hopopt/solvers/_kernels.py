@@ -352,25 +352,66 @@ def _exchange_cost(distances, tour, i, j):
             - distances[pa, a] - distances[a, na] - distances[pb, b] - distances[b, nb])
 
 
+@njit(inline="always")
+def _reverse_tracked(tour, position, i, j):
+    """:func:`_reverse` that also keeps ``position[city]`` (the inverse of ``tour``) up to date."""
+    n = tour.shape[0]
+    length = j - i + 1
+    if 2 * length > n:
+        i, j = j + 1, i - 1 + n
+        length = n - length
+    for step in range(length // 2):
+        a = (i + step) % n
+        b = (j - step) % n
+        tour[a], tour[b] = tour[b], tour[a]
+        position[tour[a]] = a
+        position[tour[b]] = b
+
+
 @njit(parallel=True, cache=True, nogil=True)
-def anneal_tour_chunk(distances, betas, start, stop, acceptance, reversal_share, proposals, tours, lengths,
-                      best_tours, best_lengths, rng_state, trace):
+def anneal_tour_chunk(distances, neighbours, betas, start, stop, acceptance, reversal_share, neighbour_share,
+                      proposals, tours, lengths, best_tours, best_lengths, rng_state, trace):
     """Sweeps of permutation moves on tours: 2-opt segment reversal or exchange of two cities.
 
     Tours are permutations, so every state visited is a valid tour (a permutation matrix of the n×n
     encoding) and the energy changes by ``distances``-weighted tour length only: ``distances`` must already
-    carry the encoding's scale. ``reversal_share`` is the probability of proposing a reversal; one sweep is
-    ``proposals`` moves. ``tours`` (R, n) int64 are updated in place; ``trace[r, k]`` the length after
-    sweep k.
+    carry the encoding's scale. With probability ``neighbour_share`` a proposal is the 2-opt move that makes
+    a random city adjacent to one of its nearest cities (``neighbours[city]``, the candidate list of
+    Lin–Kernighan-style local search); otherwise a reversal of a uniformly random segment (probability
+    ``reversal_share``) or an exchange of two random cities. One sweep is ``proposals`` moves. ``tours``
+    (R, n) int64 are updated in place; ``trace[r, k]`` the length after sweep k.
     """
     restarts, n = tours.shape
+    nearest = neighbours.shape[1]
     for r in prange(restarts):
         tour = tours[r].copy()
+        position = np.empty(n, dtype=np.int64)
+        for p in range(n):
+            position[tour[p]] = p
         length = _tour_length(distances, tour)
         seed = rng_state[r]
         for k in range(start, stop):
             beta = betas[k]
             for _ in range(proposals):
+                uniform, seed = _next_uniform(seed)
+                if uniform < neighbour_share:
+                    uniform, seed = _next_uniform(seed)
+                    i = int(uniform * n)
+                    uniform, seed = _next_uniform(seed)
+                    j = position[neighbours[tour[i], int(uniform * nearest)]]
+                    # reverse the stretch between them so that the two cities become neighbours on the tour
+                    if i < j:
+                        low, high = i + 1, j
+                    else:
+                        low, high = j + 1, i
+                    if low >= high:
+                        continue  # already adjacent
+                    delta = _reversal_cost(distances, tour, low, high)
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if accepted:
+                        _reverse_tracked(tour, position, low, high)
+                        length += delta
+                    continue
                 uniform, seed = _next_uniform(seed)
                 i = int(uniform * n)
                 uniform, seed = _next_uniform(seed)
@@ -386,13 +427,15 @@ def anneal_tour_chunk(distances, betas, start, stop, acceptance, reversal_share,
                     delta = _reversal_cost(distances, tour, i, j)
                     accepted, seed = _accept(delta, beta, acceptance, seed)
                     if accepted:
-                        _reverse(tour, i, j)
+                        _reverse_tracked(tour, position, i, j)
                         length += delta
                 else:
                     delta = _exchange_cost(distances, tour, i, j)
                     accepted, seed = _accept(delta, beta, acceptance, seed)
                     if accepted:
                         tour[i], tour[j] = tour[j], tour[i]
+                        position[tour[i]] = i
+                        position[tour[j]] = j
                         length += delta
             _end_of_sweep(trace, r, k, length, tour, best_lengths, best_tours)
         lengths[r] = length
