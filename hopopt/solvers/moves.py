@@ -11,9 +11,10 @@ random-number rules.
   satisfies every group's constraint. ΔE comes from the local fields and the coupling inside the group.
 * ``permutation``: for m×m permutation encodings (``metadata["permutation"] = {"size": m}``; neuron r·m + c
   is 1 when row r takes column c): states stay permutation matrices. ΔE comes from the model itself, never
-  from a copy of the problem's data: from W's Kronecker factors (2-opt reversals and exchanges when the
-  energy on permutations is a tour length, exchanges otherwise, e.g. QAP), or, for a plain matrix W, from
-  its entries (exchanges; slower, tested equal). See :func:`permutation_engine`.
+  from a copy of the problem's data: from W's Kronecker factors (2-opt reversals, half of them towards a
+  city's nearest cities, and exchanges when the energy on permutations is a tour length; exchanges
+  otherwise, e.g. QAP), or, for a plain matrix W, from its entries (exchanges; slower, tested equal). See
+  :func:`permutation_engine`.
 """
 
 from __future__ import annotations
