@@ -531,26 +531,32 @@ def test_nearest_cities_are_the_closest_in_order():
 
 
 # ---------------------------------------------------------------------------------------------- the energy in W
-def _random_qap(n, seed):
+def _random_qap(n, seed, symmetric=False):
     from hopopt.problems import QAP
 
     generator = np.random.default_rng(seed)
-    # asymmetric, with non-zero diagonals: the general Koopmans–Beckmann case
-    return QAP(generator.integers(0, 6, (n, n)), generator.integers(0, 6, (n, n)))
+    # asymmetric, with non-zero diagonals: the general Koopmans–Beckmann case; or symmetric (most of QAPLIB)
+    flow, distance = generator.integers(0, 6, (n, n)), generator.integers(0, 6, (n, n))
+    if symmetric:
+        flow, distance = flow + flow.T, distance + distance.T
+    return QAP(flow, distance)
 
 
+@pytest.mark.parametrize("symmetric", [False, True])
 @pytest.mark.parametrize("seed", range(4))
-def test_exchange_costs_from_factors_and_from_the_plain_matrix_equal_recomputed_energies(seed):
-    """ΔE of an exchange from W's Kronecker factors, from the materialised W, and from recomputing the energy
-    of both permutation matrices: all three agree (QAP with asymmetric flows and non-zero diagonals)."""
+def test_exchange_costs_from_factors_and_from_the_plain_matrix_equal_recomputed_energies(seed, symmetric):
+    """ΔE of an exchange from W's Kronecker factors (the general and the symmetric formula), from the
+    materialised W, and from recomputing the energy of both permutation matrices: all agree (QAP with
+    non-zero diagonals, asymmetric or symmetric flows and distances)."""
     from hopopt.solvers.moves import AssignmentEngine, MatrixExchangeEngine, permutation_engine
 
-    problem = _random_qap(5, seed)
+    problem = _random_qap(5, seed, symmetric)
     structured = problem.to_model()
     plain = EnergyModel(structured.weights_matrix(), structured.thresholds, structured.offset, "binary",
                         structured.metadata)
     factors, matrix = permutation_engine(structured, 0), permutation_engine(plain, 0)
     assert isinstance(factors, AssignmentEngine) and isinstance(matrix, MatrixExchangeEngine)
+    assert factors.symmetric == symmetric
     generator = np.random.default_rng(seed)
     for _ in range(50):
         perm = generator.permutation(5)

@@ -108,10 +108,11 @@ def warm_up():
                               np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish_tours(distances, tours, np.zeros(1))
     factors = np.ones((1, 3, 3))
-    kernels.anneal_assignment_chunk(factors, factors, distances, np.ones(1), 0, 1, kernels.METROPOLIS, 3, tours,
-                                    np.zeros(1), tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
-                                    np.zeros((1, 1)))
-    kernels.polish_assignments(factors, factors, distances, tours, np.zeros(1))
+    for symmetric in (True, False):
+        kernels.anneal_assignment_chunk(factors, factors, distances, symmetric, np.ones(1), 0, 1, kernels.METROPOLIS,
+                                        3, tours, np.zeros(1), tours.copy(), np.zeros(1),
+                                        np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+        kernels.polish_assignments(factors, factors, distances, symmetric, tours, np.zeros(1))
     dense = np.ones((9, 9))
     kernels.anneal_matrix_exchange_chunk(dense, np.ones(9), np.ones(1), 0, 1, kernels.METROPOLIS, 3, tours,
                                          np.zeros(1), tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
