@@ -4,6 +4,7 @@ TSPLIB quality with the zero-temperature polish on and off, and the large TSPLIB
     python benchmarks/tsp_structured.py build                 # random n = 1000: build time, peak memory
     python benchmarks/tsp_structured.py polish --time 10      # n <= 52 dev set, polish on and off
     python benchmarks/tsp_structured.py large --time 60 --seeds 0-2   # a280 lin318 pcb442 rat575 pr1002
+    python benchmarks/tsp_structured.py large --time 60 --instances a280,pr1002 --no-candidates  # uniform 2-opt only
 
 Prints markdown tables (the figures in BENCHMARKS.md come from these commands).
 """
@@ -68,11 +69,11 @@ def polish(time_limit, seeds):
               f"{statistics.median(gaps[False]):.2f} | {max(gaps[True]):.2f} | {max(gaps[False]):.2f} |", flush=True)
 
 
-def large(time_limit, seeds):
+def large(time_limit, seeds, names=LARGE):
     warm_up()
     print("| instance | n | optimum | median gap % | worst gap % | median time s | build s |")
     print("|---|---|---|---|---|---|---|")
-    for name in LARGE:
+    for name in names:
         problem, _ = load_instance("tsp", name)
         tic = time.perf_counter()
         model = problem.to_model()
@@ -92,7 +93,14 @@ def main():
     parser.add_argument("what", choices=("build", "polish", "large"))
     parser.add_argument("--time", type=float, default=10.0)
     parser.add_argument("--seeds", default="0")
+    parser.add_argument("--instances", default=",".join(LARGE), help="for 'large'")
+    parser.add_argument("--no-candidates", action="store_true",
+                        help="uniform 2-opt and exchange proposals only (no nearest-city candidate lists)")
     args = parser.parse_args()
+    if args.no_candidates:
+        from hopopt.solvers.moves import TourEngine
+
+        TourEngine.neighbour_share = 0.0
     low, _, high = args.seeds.partition("-")
     seeds = list(range(int(low), int(high or low) + 1))
     if args.what == "build":
@@ -100,7 +108,7 @@ def main():
     elif args.what == "polish":
         polish(args.time, seeds)
     else:
-        large(args.time, seeds)
+        large(args.time, seeds, args.instances.split(","))
 
 
 if __name__ == "__main__":

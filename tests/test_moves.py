@@ -204,8 +204,8 @@ def test_exchange_every_pair_exhaustively(n):
 # ---------------------------------------------------------------------------------------------- tour kernels
 def run_tour_chunk(distances, tours, betas, acceptance=kernels.METROPOLIS, reversal_share=0.8, proposals=None,
                    seed=0, neighbour_share=0.5):
-    """Call anneal_tour_chunk the way TourEngine.run does (candidate-list moves included: each city's three
-    nearest cities); returns (tours, lengths, best, trace)."""
+    """Call the tour kernels the way TourEngine.run does: with candidate lists (each city's three nearest
+    cities) when ``neighbour_share`` > 0, else the uniform kernel; returns (tours, lengths, best, trace)."""
     from hopopt.solvers.moves import _nearest_cities
 
     restarts, n = tours.shape
@@ -216,10 +216,15 @@ def run_tour_chunk(distances, tours, betas, acceptance=kernels.METROPOLIS, rever
     best_lengths = np.full(restarts, np.inf)
     seeds = np.random.default_rng(seed).integers(0, 2**63, size=restarts, dtype=np.int64).astype(np.uint64)
     trace = np.empty((restarts, betas.size))
-    kernels.anneal_tour_chunk(distances, neighbours, np.ascontiguousarray(betas, dtype=np.float64), 0, betas.size,
-                              acceptance, reversal_share, neighbour_share,
-                              n * n if proposals is None else proposals, tours, lengths, best_tours, best_lengths,
-                              seeds, trace)
+    betas = np.ascontiguousarray(betas, dtype=np.float64)
+    proposals = n * n if proposals is None else proposals
+    if neighbour_share > 0:
+        kernels.anneal_tour_candidates_chunk(distances, neighbours, betas, 0, betas.size, acceptance,
+                                             reversal_share, neighbour_share, proposals, tours, lengths,
+                                             best_tours, best_lengths, seeds, trace)
+    else:
+        kernels.anneal_tour_chunk(distances, betas, 0, betas.size, acceptance, reversal_share, proposals, tours,
+                                  lengths, best_tours, best_lengths, seeds, trace)
     return tours, lengths, best_tours, best_lengths, trace
 
 
@@ -228,9 +233,10 @@ def naive_lengths(distances, tours):
 
 
 @pytest.mark.parametrize("acceptance", [kernels.METROPOLIS, kernels.GLAUBER])
+@pytest.mark.parametrize("neighbour_share", [0.0, 0.5])
 @pytest.mark.parametrize("reversal_share", [0.0, 0.5, 1.0])
 @pytest.mark.parametrize("n", [3, 4, 7, 15])
-def test_tour_chunk_bookkeeping_at_infinite_temperature(n, reversal_share, acceptance):
+def test_tour_chunk_bookkeeping_at_infinite_temperature(n, reversal_share, acceptance, neighbour_share):
     """At β = 0 (Metropolis accepts every move, Glauber half of them) thousands of random reversals and
     exchanges are applied: tours stay permutations and the incrementally tracked lengths equal the lengths
     recomputed from scratch (so every ΔE used was right), as do the best lengths/tours and the trace."""
@@ -238,7 +244,8 @@ def test_tour_chunk_bookkeeping_at_infinite_temperature(n, reversal_share, accep
     distances = kernel_distances(model)
     starts = np.stack([np.random.default_rng(r).permutation(n) for r in range(4)])
     tours, lengths, best_tours, best_lengths, trace = run_tour_chunk(
-        distances, starts, np.zeros(20), acceptance, reversal_share, proposals=200)
+        distances, starts, np.zeros(20), acceptance, reversal_share, proposals=200,
+        neighbour_share=neighbour_share)
     for tour in tours:
         assert is_permutation(tour, n)
     np.testing.assert_allclose(lengths, naive_lengths(distances, tours), rtol=1e-9)

@@ -103,9 +103,11 @@ def warm_up():
     kernels.polish_onehot(indptr, indices, data, model.thresholds, 0.0, groups, couplings, binary, np.zeros(1))
     distances = np.ones((3, 3))
     tours = np.array([[0, 1, 2]], dtype=np.int64)
-    kernels.anneal_tour_chunk(distances, np.zeros((3, 1), dtype=np.int64), np.ones(1), 0, 1, kernels.METROPOLIS,
-                              0.5, 0.5, 3, tours, np.zeros(1), tours.copy(), np.zeros(1),
-                              np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+    kernels.anneal_tour_chunk(distances, np.ones(1), 0, 1, kernels.METROPOLIS, 0.5, 3, tours, np.zeros(1),
+                              tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+    kernels.anneal_tour_candidates_chunk(distances, np.zeros((3, 1), dtype=np.int64), np.ones(1), 0, 1,
+                                         kernels.METROPOLIS, 0.5, 0.5, 3, tours, np.zeros(1), tours.copy(),
+                                         np.zeros(1), np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish_tours(distances, tours, np.zeros(1))
     factors = np.ones((1, 3, 3))
     for symmetric in (True, False):

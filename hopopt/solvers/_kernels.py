@@ -369,17 +369,64 @@ def _reverse_tracked(tour, position, i, j):
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def anneal_tour_chunk(distances, neighbours, betas, start, stop, acceptance, reversal_share, neighbour_share,
-                      proposals, tours, lengths, best_tours, best_lengths, rng_state, trace):
+def anneal_tour_chunk(distances, betas, start, stop, acceptance, reversal_share, proposals, tours, lengths,
+                      best_tours, best_lengths, rng_state, trace):
     """Sweeps of permutation moves on tours: 2-opt segment reversal or exchange of two cities.
 
     Tours are permutations, so every state visited is a valid tour (a permutation matrix of the n×n
     encoding) and the energy changes by ``distances``-weighted tour length only: ``distances`` must already
-    carry the encoding's scale. With probability ``neighbour_share`` a proposal is the 2-opt move that makes
-    a random city adjacent to one of its nearest cities (``neighbours[city]``, the candidate list of
-    Lin–Kernighan-style local search); otherwise a reversal of a uniformly random segment (probability
-    ``reversal_share``) or an exchange of two random cities. One sweep is ``proposals`` moves. ``tours``
-    (R, n) int64 are updated in place; ``trace[r, k]`` the length after sweep k.
+    carry the encoding's scale. ``reversal_share`` is the probability of proposing a reversal; one sweep is
+    ``proposals`` moves. ``tours`` (R, n) int64 are updated in place; ``trace[r, k]`` the length after
+    sweep k.
+    """
+    restarts, n = tours.shape
+    for r in prange(restarts):
+        tour = tours[r].copy()
+        length = _tour_length(distances, tour)
+        seed = rng_state[r]
+        for k in range(start, stop):
+            beta = betas[k]
+            for _ in range(proposals):
+                uniform, seed = _next_uniform(seed)
+                i = int(uniform * n)
+                uniform, seed = _next_uniform(seed)
+                j = int(uniform * (n - 1))
+                if j >= i:
+                    j += 1
+                if i > j:
+                    i, j = j, i
+                uniform, seed = _next_uniform(seed)
+                if uniform < reversal_share:
+                    if i == 0 and j == n - 1:
+                        continue  # reversing the whole tour changes nothing
+                    delta = _reversal_cost(distances, tour, i, j)
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if accepted:
+                        _reverse(tour, i, j)
+                        length += delta
+                else:
+                    delta = _exchange_cost(distances, tour, i, j)
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if accepted:
+                        tour[i], tour[j] = tour[j], tour[i]
+                        length += delta
+            _end_of_sweep(trace, r, k, length, tour, best_lengths, best_tours)
+        lengths[r] = length
+        rng_state[r] = seed
+        tours[r, :] = tour
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def anneal_tour_candidates_chunk(distances, neighbours, betas, start, stop, acceptance, reversal_share,
+                                 neighbour_share, proposals, tours, lengths, best_tours, best_lengths, rng_state,
+                                 trace):
+    """:func:`anneal_tour_chunk` with candidate lists, for large tours.
+
+    With probability ``neighbour_share`` a proposal is the 2-opt move that makes a random city adjacent to one
+    of its nearest cities (``neighbours[city]``, the candidate lists of Lin–Kernighan-style local search);
+    otherwise, as in :func:`anneal_tour_chunk`, a reversal of a uniformly random segment (share
+    ``reversal_share`` of the rest) or an exchange of two random cities. The position of every city is kept
+    alongside the tour. ``tours`` (R, n) int64 are updated in place; ``trace[r, k]`` the length after sweep k.
     """
     restarts, n = tours.shape
     nearest = neighbours.shape[1]
@@ -393,8 +440,9 @@ def anneal_tour_chunk(distances, neighbours, betas, start, stop, acceptance, rev
         for k in range(start, stop):
             beta = betas[k]
             for _ in range(proposals):
-                uniform, seed = _next_uniform(seed)
-                if uniform < neighbour_share:
+                # one draw picks the kind of move: candidate-list 2-opt, uniform 2-opt or exchange
+                choice, seed = _next_uniform(seed)
+                if choice < neighbour_share:
                     uniform, seed = _next_uniform(seed)
                     i = int(uniform * n)
                     uniform, seed = _next_uniform(seed)
@@ -420,8 +468,7 @@ def anneal_tour_chunk(distances, neighbours, betas, start, stop, acceptance, rev
                     j += 1
                 if i > j:
                     i, j = j, i
-                uniform, seed = _next_uniform(seed)
-                if uniform < reversal_share:
+                if choice - neighbour_share < reversal_share * (1.0 - neighbour_share):
                     if i == 0 and j == n - 1:
                         continue  # reversing the whole tour changes nothing
                     delta = _reversal_cost(distances, tour, i, j)
