@@ -86,6 +86,18 @@ def _greedy_descent(indptr, indices, data, thresholds, state, fields, energy):
 
 
 @njit(inline="always")
+def _distinct_pair(n, seed):
+    """Two different indices in 0..n-1, uniformly among ordered pairs; returns (i, j, seed)."""
+    uniform, seed = _next_uniform(seed)
+    i = int(uniform * n)
+    uniform, seed = _next_uniform(seed)
+    j = int(uniform * (n - 1))
+    if j >= i:
+        j += 1
+    return i, j, seed
+
+
+@njit(inline="always")
 def _accept(delta, beta, acceptance, seed):
     """Metropolis or Glauber decision for a move of cost ``delta``; returns (accepted, seed)."""
     if acceptance == METROPOLIS:
@@ -387,12 +399,7 @@ def anneal_tour_chunk(distances, betas, start, stop, acceptance, reversal_share,
         for k in range(start, stop):
             beta = betas[k]
             for _ in range(proposals):
-                uniform, seed = _next_uniform(seed)
-                i = int(uniform * n)
-                uniform, seed = _next_uniform(seed)
-                j = int(uniform * (n - 1))
-                if j >= i:
-                    j += 1
+                i, j, seed = _distinct_pair(n, seed)
                 if i > j:
                     i, j = j, i
                 uniform, seed = _next_uniform(seed)
@@ -460,12 +467,7 @@ def anneal_tour_candidates_chunk(distances, neighbours, betas, start, stop, acce
                         _reverse_tracked(tour, position, low, high)
                         length += delta
                     continue
-                uniform, seed = _next_uniform(seed)
-                i = int(uniform * n)
-                uniform, seed = _next_uniform(seed)
-                j = int(uniform * (n - 1))
-                if j >= i:
-                    j += 1
+                i, j, seed = _distinct_pair(n, seed)
                 if i > j:
                     i, j = j, i
                 if choice - neighbour_share < reversal_share * (1.0 - neighbour_share):
@@ -578,12 +580,7 @@ def anneal_assignment_chunk(first, second, linear, symmetric, betas, start, stop
         for k in range(start, stop):
             beta = betas[k]
             for _ in range(proposals):
-                uniform, seed = _next_uniform(seed)
-                u = int(uniform * m)
-                uniform, seed = _next_uniform(seed)
-                v = int(uniform * (m - 1))
-                if v >= u:
-                    v += 1
+                u, v, seed = _distinct_pair(m, seed)
                 delta = _assignment_exchange_cost(first, second, linear, perm, u, v, symmetric)
                 accepted, seed = _accept(delta, beta, acceptance, seed)
                 if accepted:
@@ -660,12 +657,7 @@ def anneal_matrix_exchange_chunk(weights, thresholds, betas, start, stop, accept
         for k in range(start, stop):
             beta = betas[k]
             for _ in range(proposals):
-                uniform, seed = _next_uniform(seed)
-                u = int(uniform * m)
-                uniform, seed = _next_uniform(seed)
-                v = int(uniform * (m - 1))
-                if v >= u:
-                    v += 1
+                u, v, seed = _distinct_pair(m, seed)
                 delta = _matrix_exchange_cost(weights, thresholds, perm, u, v)
                 accepted, seed = _accept(delta, beta, acceptance, seed)
                 if accepted:
