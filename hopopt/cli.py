@@ -234,6 +234,7 @@ def command_exact(args):
 def command_evaluate(args):
     from .api import solution_energy
     from .kinds import get_kind
+    from .result import Solution
 
     kind = get_kind(args.problem)
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
@@ -243,19 +244,9 @@ def command_evaluate(args):
     except ValueError as error:
         raise InputError(f"{args.solution_file}: {error}") from None
     energy = solution_energy(problem, solution) if evaluation.feasible and kind.settle is None else None
-    record = {
-        "problem": args.problem, "instance": label, "solver": "evaluate", "seed": None,
-        "n_variables": int(problem.n_variables), "objective": float(evaluation.objective),
-        "feasible": bool(evaluation.feasible), "violations": list(evaluation.violations),
-        "solution": [int(v) for v in solution], "energy": energy, "time_s": 0.0, "optimal": None, "bound": None,
-    }
-    best_known = known_optimum(label)
-    if best_known is not None:
-        from .bench.statistics import relative_gap
-
-        record["best_known"] = best_known
-        record["gap"] = relative_gap(evaluation.objective, best_known, evaluation.sense)
-    return record
+    answer = Solution(kind.name, problem, np.asarray(solution), float(evaluation.objective),
+                      bool(evaluation.feasible), evaluation.violations, evaluation.sense, "evaluate", 0.0, energy)
+    return _report(args, answer, label)
 
 
 def command_compare(args):

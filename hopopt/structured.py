@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["KroneckerWeights", "DENSE_LIMIT_BYTES"]
+__all__ = ["KroneckerWeights", "DENSE_LIMIT_BYTES", "cycle_adjacency"]
 
 #: materialising W (to a sparse or dense matrix) is refused beyond this many bytes, with the estimate
 DENSE_LIMIT_BYTES = 4 * 2**30
@@ -51,6 +51,22 @@ def _factor(matrix, name):
         raise ValueError(f"{name} must be finite, got NaN or inf")
     array.flags.writeable = False
     return array
+
+
+def cycle_adjacency(n) -> np.ndarray:
+    """C[p, q] = 1 when positions p and q follow each other on the cycle 0-1-…-(n-1)-0 (the tour factor).
+
+    Examples
+    --------
+    >>> from hopopt.structured import cycle_adjacency
+    >>> cycle_adjacency(4).astype(int).tolist()
+    [[0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0]]
+    """
+    adjacency = np.zeros((n, n))
+    positions = np.arange(n)
+    adjacency[positions, (positions + 1) % n] = 1.0
+    adjacency[(positions + 1) % n, positions] = 1.0
+    return adjacency
 
 
 def _is_symmetric(matrix):

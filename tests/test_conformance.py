@@ -75,7 +75,9 @@ def test_energy_of_a_feasible_solution_is_affine_in_its_objective(kind):
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_decode_of_encode_is_the_identity(kind):
     problem = settled(kind, small(kind))
-    for solution in feasible_solutions(kind, problem):
+    solutions = feasible_solutions(kind, problem)
+    assert solutions, f"no feasible solution of {kind} decoded from random states"
+    for solution in solutions:
         decoded = problem.decode(encode(problem, solution))
         assert np.array_equal(np.asarray(decoded), solution)
 

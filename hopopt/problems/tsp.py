@@ -35,7 +35,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
-from ..structured import KroneckerWeights
+from ..structured import KroneckerWeights, cycle_adjacency
 from ._base import Evaluation, _seed_label, grid_state
 
 __all__ = ["TSP"]
@@ -150,7 +150,7 @@ class TSP:
         index = np.arange(n * n).reshape(n, n)  # index[c, p]
         identity, complement = np.eye(n), np.ones((n, n)) - np.eye(n)
         weights = KroneckerWeights([
-            (-scale * self.distances, _cycle_adjacency(n)),  # neighbours on the tour
+            (-scale * self.distances, cycle_adjacency(n)),  # neighbours on the tour
             (-2.0 * penalty * identity, complement),  # one city at two positions
             (-2.0 * penalty * complement, identity),  # two cities at one position
         ])
@@ -323,15 +323,6 @@ class TSP:
 
     def __repr__(self):
         return f"TSP(name={self.name!r}, n={self.n})"
-
-
-def _cycle_adjacency(n):
-    """C[p, q] = 1 when positions p and q follow each other on the cyclic tour."""
-    adjacency = np.zeros((n, n))
-    positions = np.arange(n)
-    adjacency[positions, (positions + 1) % n] = 1.0
-    adjacency[(positions + 1) % n, positions] = 1.0
-    return adjacency
 
 
 def _exchange_length_change(distances, tour, i, j):

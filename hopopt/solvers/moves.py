@@ -23,6 +23,7 @@ import numpy as np
 
 from ..model import EnergyModel, Vartype
 from ..schedules import default_beta_range
+from ..structured import cycle_adjacency
 from . import _kernels as kernels
 from ._common import spin_states, to_model_vartype
 
@@ -217,16 +218,11 @@ def _offdiagonal(matrix):
 
 def _cycle_scale(matrix):
     """γ when ``matrix`` is γ times the adjacency of the cycle 0-1-…-(m-1)-0 (diagonal ignored), else None."""
-    m = matrix.shape[0]
-    if m < 3:
+    if matrix.shape[0] < 3:
         return None
-    cycle = np.zeros((m, m))
-    positions = np.arange(m)
-    cycle[positions, (positions + 1) % m] = 1.0
-    cycle[(positions + 1) % m, positions] = 1.0
     gamma = float(matrix[0, 1])
-    off = _offdiagonal(matrix)
-    return gamma if gamma != 0 and np.allclose(off, gamma * cycle, rtol=1e-12, atol=0.0) else None
+    cycle = cycle_adjacency(matrix.shape[0])
+    return gamma if gamma != 0 and np.allclose(_offdiagonal(matrix), gamma * cycle, rtol=1e-12, atol=0.0) else None
 
 
 def _permutation_size(model):
@@ -372,6 +368,14 @@ class _PermutationStates:
                 deltas.append(cost(perm, int(u), int(v)))
         return np.abs(np.array(deltas))
 
+    def beta_range(self):
+        """Hot accepts a typical uphill exchange with probability 1/2; cold makes the smallest sampled |ΔE|
+        1/(100 m) likely (exchange engines; the tour engine ranges on its distances)."""
+        magnitudes = self._sampled_exchange_costs(self.exchange_cost)
+        positive = magnitudes[magnitudes > 1e-12]
+        smallest = float(positive.min()) if positive.size else 0.0
+        return self._range_from(magnitudes, smallest)
+
     def _range_from(self, magnitudes, smallest):
         uphill = magnitudes[magnitudes > 1e-12]
         typical = float(np.median(uphill)) if uphill.size else 1.0
@@ -487,12 +491,6 @@ class AssignmentEngine(_PermutationStates):
         return float(kernels._assignment_exchange_cost(self.first, self.second, self.linear,
                                                         np.asarray(perm, dtype=np.int64), u, v, self.symmetric))
 
-    def beta_range(self):
-        magnitudes = self._sampled_exchange_costs(self.exchange_cost)
-        positive = magnitudes[magnitudes > 1e-12]
-        smallest = float(positive.min()) if positive.size else 0.0
-        return self._range_from(magnitudes, smallest)
-
     def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
         kernels.anneal_assignment_chunk(self.first, self.second, self.linear, self.symmetric, betas, 0, betas.size,
                                         self.acceptance, self.model.n, states, energies, best_states,
@@ -527,12 +525,6 @@ class MatrixExchangeEngine(_PermutationStates):
     def exchange_cost(self, perm, u, v):
         return float(kernels._matrix_exchange_cost(self.weights, self.thresholds,
                                                     np.asarray(perm, dtype=np.int64), u, v))
-
-    def beta_range(self):
-        magnitudes = self._sampled_exchange_costs(self.exchange_cost)
-        positive = magnitudes[magnitudes > 1e-12]
-        smallest = float(positive.min()) if positive.size else 0.0
-        return self._range_from(magnitudes, smallest)
 
     def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
         kernels.anneal_matrix_exchange_chunk(self.weights, self.thresholds, betas, 0, betas.size, self.acceptance,
