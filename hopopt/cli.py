@@ -167,7 +167,7 @@ def _report(args, answer, label, **extra):
         "solution": [int(v) for v in answer.solution], "energy": answer.energy, "time_s": answer.time_s,
         "optimal": answer.optimal, "bound": answer.bound,
     }
-    best_known = known_optimum(label)
+    best_known = known_optimum(label, args.problem)
     if best_known is not None:
         record["best_known"] = best_known
         record["gap"] = relative_gap(answer.objective, best_known, answer.sense)
@@ -262,7 +262,8 @@ def command_compare(args):
     seeds = expand_seeds(args.seeds) if args.seeds is not None else (args.seed,)
     table = compare(args.problem, problem, label, solvers=names, time_limit=args.time_limit,
                     exact_time_limit=args.exact_time_limit, seeds=seeds, sweeps=args.sweeps,
-                    restarts=args.restarts, known=known_optimum(args.instance), progress=not args.json)
+                    restarts=args.restarts, known=known_optimum(args.instance, args.problem),
+                    progress=not args.json)
     if args.plot:
         from . import plotting
         figure = plotting.plot_compare(table["rows"], title=f"{args.problem} {label}")

@@ -54,8 +54,11 @@ def load_instance(problem_name, spec, data_dir=None):
         if entry is None:
             raise InputError(f"instance {spec!r} is not a file, a catalogue name (see `hopopt datasets list`) "
                              f"or a random:n=…,seed=… spec")
-        if entry.problem != problem_name:
-            raise InputError(f"instance {spec!r} is a {entry.problem} instance, not {problem_name}")
+        # a catalogue file in the kind's own format serves it too (a DIMACS colouring graph read as an
+        # independent-set instance); its catalogued optimum then belongs to the other problem
+        if entry.problem != problem_name and entry.format != kind.file_format:
+            raise InputError(f"instance {spec!r} is a {entry.problem} instance ({entry.format} file), not a "
+                             f"{kind.file_format} file for {problem_name}")
         path = datasets.find_instance(spec, data_dir)
     try:
         return kind.read(path), str(spec)
@@ -87,8 +90,11 @@ def _random_instance(kind, spec):
         raise InputError(f"instance {spec!r}: {error}") from None
 
 
-def known_optimum(spec):
+def known_optimum(spec, problem_name=None):
     """The catalogue's optimum (or best known value) for an instance named by file or catalogue name, or None.
+
+    With ``problem_name``, only an optimum catalogued for that problem counts (a DIMACS graph's chromatic
+    number is no optimum of its independent set).
 
     Examples
     --------
@@ -101,4 +107,6 @@ def known_optimum(spec):
     if spec.startswith("random:"):
         return None
     entry = datasets.lookup(os.path.splitext(os.path.basename(spec))[0])
-    return None if entry is None else entry.optimum
+    if entry is None or (problem_name is not None and entry.problem != problem_name):
+        return None
+    return entry.optimum

@@ -236,7 +236,8 @@ def run_suite(suite, out, *, executor=None, workers=None, data_dir=None, resume=
         except Exception as error:  # noqa: BLE001 - a lost worker or scheduler: report it, keep the results
             failure = failure or f"the executor failed: {type(error).__name__}: {error}"
     wall_s = time.perf_counter() - start
-    known = {instance: known_optimum(instance) for block in suite.blocks for instance in block.instances}
+    known = {instance: known_optimum(instance, block.problem)
+             for block in suite.blocks for instance in block.instances}
     targets = assign_targets(records, known)
     records.sort(key=_suite_order(suite))
     summary = summarize(records)
