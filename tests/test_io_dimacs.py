@@ -93,8 +93,8 @@ BAD_DIMACS = [
     ("p edge 3 1\ne 1 123456789012345678901234567890\n", "g.col:2: node id 123456789012345678901234567890 is out"),
     ("p edge 8 2\ne 1 2\n\ne 5 5\n", "g.col:4: self-loop on node 5 (a node cannot be coloured differently from "
                                      "itself)"),
-    ("p edge 3 1\nn 1 5\n", "g.col:2: DIMACS lines start with 'c', 'p' or 'e', got 'n 1 5'"),
-    ("p edge 3 1\n1 2\n", "g.col:2: DIMACS lines start with 'c', 'p' or 'e', got '1 2'"),
+    ("p edge 3 1\nx 1 5\n", "g.col:2: DIMACS lines start with 'c', 'p', 'e' or 'n', got 'x 1 5'"),
+    ("p edge 3 1\n1 2\n", "g.col:2: DIMACS lines start with 'c', 'p', 'e' or 'n', got '1 2'"),
     ("p edge 3 3\ne 1 2\ne 2 3\n", "g.col:1: problem line says M = 3 edge lines, the file has 2 'e' lines"),
     ("c x\np edge 3 1\ne 1 2\ne 2 1\n", "g.col:2: problem line says M = 1 edge lines, the file has 2 'e' lines"),
 ]

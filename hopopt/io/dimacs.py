@@ -1,8 +1,18 @@
-"""DIMACS graph-coloring files (``.col``): :func:`parse_dimacs`, :func:`read_dimacs`, :func:`write_dimacs`.
+"""DIMACS graph files (coloring ``.col``, clique ``.clq``): :func:`parse_dimacs`, :func:`read_dimacs`,
+:func:`write_dimacs`.
 
-Format: ``c`` comment lines, one problem line ``p edge N M``, then ``M`` lines ``e u v`` (1-based). Many files list
-each edge twice (``u v`` and ``v u``); the reader keeps one edge per unordered pair. Records are
+Format: ``c`` comment lines, one problem line ``p edge N M`` (``p col N M`` in the clique files), then ``M`` lines
+``e u v`` (1-based). Many files list each edge twice (``u v`` and ``v u``); the reader keeps one edge per
+unordered pair. Weighted files (the weighted-clique benchmarks) add node lines ``n v w``: node v has weight w;
+``with_node_weights=True`` returns them (1 for a node without such a line). Records are
 :class:`~hopopt.io.EdgeList` with 0-based ids.
+
+A three-line example, a path 1 – 2 – 3 whose middle node weighs 5::
+
+    p edge 3 2
+    e 1 2
+    e 2 3
+    n 2 5
 """
 
 from __future__ import annotations
@@ -13,23 +23,26 @@ import numpy as np
 
 from ..errors import InputError
 from ._graph import EdgeList
-from ._text import PathLike, _content_lines, _read_text, _shorten
+from ._text import PathLike, _content_lines, _format_weight, _read_text, _shorten
 
 __all__ = ["parse_dimacs", "read_dimacs", "write_dimacs"]
 
 _DIMACS_PROBLEM_KINDS = ("edge", "edges", "col")
 
 
-def parse_dimacs(text: str, name: str = "<string>") -> EdgeList:
-    """Parse a DIMACS graph-coloring file (``.col``) given as a string.
+def parse_dimacs(text: str, name: str = "<string>", *, with_node_weights: bool = False):
+    """Parse a DIMACS graph file (coloring ``.col`` or clique ``.clq``) given as a string.
 
     Parameters
     ----------
     text : str
         The file contents: ``c`` comment lines, one problem line ``p edge N M`` (``p col N M`` too), then
-        ``M`` edge lines ``e u v`` with 1-based node ids ``1..N``. Blank lines are ignored.
+        ``M`` edge lines ``e u v`` with 1-based node ids ``1..N``, and optionally node lines ``n v w`` (node
+        v weighs w). Blank lines are ignored.
     name : str, optional
         Label used in error messages and as the record's name.
+    with_node_weights : bool, default False
+        Also return the node weights.
 
     Returns
     -------
@@ -37,13 +50,15 @@ def parse_dimacs(text: str, name: str = "<string>") -> EdgeList:
         ``n = N`` nodes and one edge ``(min, max)`` per unordered pair, 0-based, in the order of each pair's
         first edge line; all weights 1. A pair listed twice (``u v`` and ``v u``, as many files do) or more
         becomes one edge.
+    node_weights : numpy.ndarray of shape (N,)
+        Only with ``with_node_weights``: the weight of each node from its ``n`` line, 1 for a node without one.
 
     Raises
     ------
     InputError
-        On a missing, repeated or malformed ``p`` line, ``N < 1``, an edge line before the ``p`` line, a
-        malformed line, a node id out of range, a self-loop, or a number of ``e`` lines other than ``M``.
-        The message names the line.
+        On a missing, repeated or malformed ``p`` line, ``N < 1``, an edge or node line before the ``p`` line,
+        a malformed line, a node id out of range, a self-loop, a node given two weights, a weight that is not a
+        finite number, or a number of ``e`` lines other than ``M``. The message names the line.
 
     Notes
     -----
@@ -61,9 +76,13 @@ def parse_dimacs(text: str, name: str = "<string>") -> EdgeList:
     Traceback (most recent call last):
     ...
     hopopt.errors.InputError: loop.col:2: self-loop on node 5 (a node cannot be coloured differently from itself)
+    >>> graph, weights = parse_dimacs("p col 3 2\\ne 1 2\\ne 2 3\\nn 2 5\\n", with_node_weights=True)
+    >>> graph.edges.tolist(), weights.tolist()
+    ([[0, 1], [1, 2]], [1.0, 5.0, 1.0])
     """
     n = m = problem_line = None
     sources, targets = [], []
+    node_weights, weight_lines = None, {}
     for line_number, line in _content_lines(text, "c"):
         fields = line.split()
         kind = fields[0]
@@ -100,8 +119,31 @@ def parse_dimacs(text: str, name: str = "<string>") -> EdgeList:
             if m < 0:
                 raise InputError(f"{name}:{line_number}: number of edges M must be at least 0, got {m}")
             problem_line = line_number
+        elif kind == "n":
+            if n is None:
+                raise InputError(f"{name}:{line_number}: node line before the problem line 'p edge N M'")
+            try:
+                if len(fields) != 3:
+                    raise ValueError
+                node, weight = int(fields[1]), float(fields[2])
+            except ValueError:
+                raise InputError(f"{name}:{line_number}: node line must be 'n v w' with an integer node id and a "
+                                 f"numeric weight, got {_shorten(line)}") from None
+            if not 1 <= node <= n:
+                raise InputError(f"{name}:{line_number}: node id {node} is out of range 1..{n}")
+            if not np.isfinite(weight):
+                raise InputError(f"{name}:{line_number}: weight of node {node} must be a finite number, "
+                                 f"got {fields[2]!r}")
+            if node in weight_lines:
+                raise InputError(f"{name}:{line_number}: node {node} already has a weight (line "
+                                 f"{weight_lines[node]})")
+            if node_weights is None:
+                node_weights = np.ones(n)
+            weight_lines[node] = line_number
+            node_weights[node - 1] = weight
         else:
-            raise InputError(f"{name}:{line_number}: DIMACS lines start with 'c', 'p' or 'e', got {_shorten(line)}")
+            raise InputError(f"{name}:{line_number}: DIMACS lines start with 'c', 'p', 'e' or 'n', "
+                             f"got {_shorten(line)}")
     if problem_line is None:
         raise InputError(f"{name}: no problem line 'p edge N M' (the file is empty or only comments)")
     if len(sources) != m:
@@ -110,7 +152,10 @@ def parse_dimacs(text: str, name: str = "<string>") -> EdgeList:
     pairs = np.array([sources, targets], dtype=np.int64).T.reshape(-1, 2) - 1
     pairs.sort(axis=1)
     edges = pairs[_first_of_each_pair(pairs, n)]
-    return EdgeList(n, edges, np.ones(len(edges)), name=name)
+    graph = EdgeList(n, edges, np.ones(len(edges)), name=name)
+    if with_node_weights:
+        return graph, (np.ones(n) if node_weights is None else node_weights)
+    return graph
 
 
 def _first_of_each_pair(pairs: np.ndarray, n: int) -> np.ndarray:
@@ -123,18 +168,22 @@ def _first_of_each_pair(pairs: np.ndarray, n: int) -> np.ndarray:
     return np.sort(first)
 
 
-def read_dimacs(source: PathLike) -> EdgeList:
-    """Read a DIMACS graph-coloring file (``.col``).
+def read_dimacs(source: PathLike, *, with_node_weights: bool = False):
+    """Read a DIMACS graph file (coloring ``.col`` or clique ``.clq``; the same format).
 
     Parameters
     ----------
     source : str or os.PathLike
         Path of the file. Error messages name it as given.
+    with_node_weights : bool, default False
+        Also return the node weights of the file's ``n v w`` lines (1 for a node without one).
 
     Returns
     -------
     EdgeList
         The graph, one edge per unordered pair, 0-based; named after the file stem (``myciel3``).
+    node_weights : numpy.ndarray of shape (n,)
+        Only with ``with_node_weights``.
 
     Raises
     ------
@@ -152,12 +201,13 @@ def read_dimacs(source: PathLike) -> EdgeList:
     ('path3', 3, [[0, 1], [1, 2]])
     """
     text, label, stem = _read_text(source)
-    graph = parse_dimacs(text, name=label)
-    return EdgeList(graph.n, graph.edges, graph.weights, name=stem)
+    graph, node_weights = parse_dimacs(text, name=label, with_node_weights=True)
+    graph = EdgeList(graph.n, graph.edges, graph.weights, name=stem)
+    return (graph, node_weights) if with_node_weights else graph
 
 
-def write_dimacs(path: PathLike, n: int, edges) -> None:
-    """Write a DIMACS graph-coloring file: ``p edge n m``, then ``e u v`` (1-based), each edge once.
+def write_dimacs(path: PathLike, n: int, edges, node_weights=None) -> None:
+    """Write a DIMACS graph file: ``p edge n m``, then ``e u v`` (1-based), each edge once, then ``n v w`` lines.
 
     Parameters
     ----------
@@ -168,11 +218,13 @@ def write_dimacs(path: PathLike, n: int, edges) -> None:
     edges : array_like of shape (m, 2)
         0-based node pairs in ``0..n-1``, no self-loops. A pair given more than once (in either order) is
         written once, in the order of its first appearance and as given there.
+    node_weights : array_like of shape (n,), optional
+        Finite node weights, written as one ``n v w`` line per node; none are written when omitted.
 
     Raises
     ------
     InputError
-        If ``n`` or ``edges`` break the rules above (so the file would not read back).
+        If ``n``, ``edges`` or ``node_weights`` break the rules above (so the file would not read back).
 
     Examples
     --------
@@ -195,4 +247,12 @@ def write_dimacs(path: PathLike, n: int, edges) -> None:
         raise InputError(f"edges[{loops[0]}] is a self-loop on node {pairs[loops[0], 0]}")
     unique = pairs[_first_of_each_pair(pairs, n)] + 1
     lines = [f"p edge {n} {len(unique)}"] + [f"e {u} {v}" for u, v in unique.tolist()]
+    if node_weights is not None:
+        try:
+            weights = np.asarray(node_weights, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise InputError(f"node_weights must be numbers, one per node, got {node_weights!r}") from None
+        if weights.shape != (n,) or not np.all(np.isfinite(weights)):
+            raise InputError(f"node_weights must be {n} finite numbers (one per node), got {weights.size} values")
+        lines += [f"n {node} {_format_weight(float(weight))}" for node, weight in enumerate(weights, start=1)]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from ..errors import InputError
 from . import coloring, maxcut, qap, tsp
+from . import independent_set
 from ._kind import Budget, ExactAnswer, Outcome, PeerSpec, ProblemKind, read_json_solution
 
 __all__ = ["KINDS", "ProblemKind", "PeerSpec", "Budget", "Outcome", "ExactAnswer", "get_kind", "kind_of",
            "read_json_solution"]
 
 #: every registered kind by name: one line per kind
-KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND)}
+KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, *independent_set.KINDS)}
 
 
 def get_kind(name) -> ProblemKind:

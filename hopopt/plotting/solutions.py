@@ -587,3 +587,71 @@ def save_animation(frames, path, interval=200, count=None, title="Frame", xlabel
     except OSError as error:
         raise InputError(f"path: cannot write the animation to {path!s}: {error.strerror or error}") from None
     return path
+
+
+def plot_node_set(graph_or_edges, chosen, n=None, positions=None, title="Node set", ax=None, label="set"):
+    """A graph with a chosen set of nodes highlighted (an independent set, a vertex cover, a clique).
+
+    Edges with both ends in the set are drawn thick (for an independent set they are violations, for a
+    clique its edges), edges with one end in it thin, the others light.
+
+    Parameters
+    ----------
+    graph_or_edges : networkx.Graph, a problem with ``n`` and ``edges``, or array_like of (u, v) pairs
+        The graph on nodes 0..n-1.
+    chosen : array_like of 0/1
+        1 for each node in the set.
+    n : int, optional
+        Number of nodes; defaults to ``len(chosen)``.
+    positions : dict or array_like, optional
+        Node positions; a networkx spring layout with seed 0 when None.
+    title : str
+        Figure title.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+    label : str
+        What the set is called in the title and legend ("independent set", "vertex cover", "clique").
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_node_set
+    >>> figure = plot_node_set([(0, 1), (1, 2), (2, 3)], [1, 0, 1, 0], label="independent set")
+    >>> figure.axes[0].get_title()
+    'Node set: 2 of 4 nodes in the independent set'
+    """
+    import networkx as nx
+
+    chosen = np.asarray(chosen).reshape(-1)
+    n = len(chosen) if n is None else int(n)
+    if len(chosen) != n or not np.all(np.isin(chosen, (0, 1))):
+        raise InputError(f"chosen: need one 0/1 entry per node ({n}), got {len(chosen)} entries")
+    graph = _graph_from(graph_or_edges, n)
+    pos = _positions(graph, positions)
+    figure, ax = _figure_and_axes(ax)
+    inside = [(u, v) for u, v in graph.edges if chosen[u] and chosen[v]]
+    touching = [(u, v) for u, v in graph.edges if chosen[u] != chosen[v]]
+    outside = [(u, v) for u, v in graph.edges if not chosen[u] and not chosen[v]]
+    nx.draw_networkx_edges(graph, pos, edgelist=outside, ax=ax, edge_color="lightgray", width=0.8,
+                           label=f"edges outside ({len(outside)})")
+    nx.draw_networkx_edges(graph, pos, edgelist=touching, ax=ax, edge_color="gray", width=1.0,
+                           label=f"edges with one end in ({len(touching)})")
+    nx.draw_networkx_edges(graph, pos, edgelist=inside, ax=ax, edge_color="tab:red", width=2.5,
+                           label=f"edges inside ({len(inside)})")
+    members = [node for node in graph.nodes if chosen[node]]
+    others = [node for node in graph.nodes if not chosen[node]]
+    nx.draw_networkx_nodes(graph, pos, nodelist=others, ax=ax, node_color="lightgray", node_size=120,
+                           edgecolors="gray", linewidths=0.5, label=f"other nodes ({len(others)})")
+    nx.draw_networkx_nodes(graph, pos, nodelist=members, ax=ax, node_color="tab:orange", node_size=220,
+                           edgecolors="black", linewidths=0.8, label=f"{label} ({len(members)})")
+    if n <= 40:
+        nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
+    ax.tick_params(left=True, bottom=True, labelleft=True, labelbottom=True)
+    ax.set_xlabel("layout x")
+    ax.set_ylabel("layout y")
+    ax.set_title(f"{title}: {len(members)} of {n} nodes in the {label}")
+    ax.legend(fontsize="small", loc="best")
+    return figure

@@ -5,5 +5,7 @@ from .maxcut import MaxCut
 from .coloring import GraphColoring
 from .qap import QAP
 from .tsp import TSP
+from .independent_set import MaximumClique, MaximumIndependentSet, MinimumVertexCover
 
-__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP"]
+__all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "MaximumIndependentSet", "MinimumVertexCover",
+           "MaximumClique"]

@@ -1,0 +1,262 @@
+"""The independent-set family as three kinds: ``mis``, ``vertexcover`` and ``clique``.
+
+All three read DIMACS graph files (``.col`` or ``.clq``, node weights from ``n v w`` lines), make G(n, p)
+random graphs (``random:n=…,seed=…,p=…,weighted=1`` for integer node weights 1..10), prove optima with the
+0/1 program of the original constraints through HiGHS (:func:`~hopopt.solvers.exact_binary.solve_binary_program`:
+``x_u + x_v ≤ 1`` per edge, ``x_u + x_v ≥ 1`` per edge for the cover, ``x_u + x_v ≤ 1`` per non-edge for the
+clique), draw the chosen set on the graph, and bring networkx's and dimod's solvers as peers.
+
+Every peer looks for an independent set of the problem's *conflict graph* (the graph itself for the
+independent set and the cover, its complement for the clique) and maps it back: the set itself, or the nodes
+left out of it for the cover (``cover = V − independent set``).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..io import read_dimacs
+from ..problems.independent_set import MaximumClique, MaximumIndependentSet, MinimumVertexCover
+from ..solvers.exact_binary import solve_binary_program
+from ._kind import ExactAnswer, Outcome, PeerSpec, ProblemKind
+
+__all__ = ["MIS_KIND", "VERTEX_COVER_KIND", "CLIQUE_KIND", "KINDS"]
+
+# networkx's max_weight_clique is exact and takes no time limit: the largest conflict graph it is run on.
+# Its branch and bound is fast on sparse graphs and explodes on dense ones, and the maximum independent set
+# of a graph is the maximum clique of the (dense) complement, so the limit is much lower there.
+MAX_WEIGHT_CLIQUE_MAX_N = {"mis": 60, "vertexcover": 60, "clique": 500}
+# networkx's approximation.maximum_independent_set (Boppana–Halldórsson) recurses once per node and takes
+# no time limit: the largest graph it is run on.
+APPROXIMATE_SET_MAX_N = 500
+
+
+# ---------------------------------------------------------------------------------------------- read, random
+def _reader(cls):
+    def read(path):
+        graph, node_weights = read_dimacs(path, with_node_weights=True)
+        return cls.from_edgelist(graph, weights=node_weights)
+    return read
+
+
+def _random(cls):
+    def random(n, seed, p=0.5, weighted=0):
+        return cls.random(n, p, rng=seed, weighted=weighted)
+    return random
+
+
+# ---------------------------------------------------------------------------------------------- exact
+def _exact(problem, time_limit):
+    """The 0/1 program of the original constraints (no penalties) through HiGHS, optimal flag and bound.
+
+    A proven bound of a problem with integer weights is rounded to the integer it implies (down for a
+    maximum, up for a minimum). When HiGHS finds no solution in time, the repaired empty set (a greedy
+    maximal set / minimal cover) is returned with the bound.
+    """
+    started = time.perf_counter()
+    cover = isinstance(problem, MinimumVertexCover)
+    pairs = problem.conflict_edges  # the non-edges for the clique
+    constraints = []
+    if len(pairs):
+        rows = np.repeat(np.arange(len(pairs)), 2)
+        matrix = sp.csr_array((np.ones(rows.size), (rows, pairs.reshape(-1))), shape=(len(pairs), problem.n))
+        constraints = [(matrix, 1.0, np.inf) if cover else (matrix, -np.inf, 1.0)]
+    found = solve_binary_program(problem.weights, constraints=constraints, sense=problem.sense,
+                                 time_limit=time_limit)
+    if found.x is not None:
+        solution = problem.repair(found.x) if not found.optimal else found.x.astype(np.int8)
+    else:
+        solution = problem.repair(np.zeros(problem.n, dtype=np.int8))
+    bound = found.bound
+    if bound is not None and np.all(problem.weights == np.round(problem.weights)):
+        # integer weights: the optimum is an integer, so a fractional dual bound can be rounded towards it
+        bound = float(np.ceil(bound - 1e-6) if problem.sense == "min" else np.floor(bound + 1e-6))
+    optimal = bool(found.optimal)
+    if not optimal and bound is not None and problem.evaluate(solution).objective == bound:
+        optimal = True  # the rounded bound meets the (possibly repaired) solution: it is optimal after all
+    elapsed = time.perf_counter() - started
+    return ExactAnswer(solution, optimal, bound, "milp", found.message, float(elapsed), problem.encode(solution))
+
+
+# ---------------------------------------------------------------------------------------------- plot
+def _plot(problem, solution, ax, title):
+    from ..plotting.solutions import plot_node_set
+
+    plot_node_set(problem, solution, ax=ax, title=title, label=problem._problem)
+
+
+# ---------------------------------------------------------------------------------------------- peers
+def _conflict_graph(problem):
+    """The networkx graph whose independent sets the problem is about, with node weights ``weight``."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from((v, {"weight": float(w)}) for v, w in enumerate(problem.weights))
+    graph.add_edges_from(problem.conflict_edges.tolist())
+    return graph
+
+
+def _from_independent(problem, nodes):
+    """The problem's solution from an independent set (node list) of its conflict graph."""
+    chosen = np.zeros(problem.n, dtype=np.int8)
+    chosen[list(nodes)] = 1
+    return problem.from_independent_set(chosen)
+
+
+def _independent_weight(problem, nodes):
+    return float(problem.weights[list(nodes)].sum())
+
+
+def _networkx_maximal_restarts(problem, budget):
+    """``networkx.maximal_independent_set`` (a random maximal set) from new seeds until the time is spent; the
+    heaviest set is kept."""
+    import networkx as nx
+
+    graph = _conflict_graph(problem)
+    generator = np.random.default_rng(budget.seed)
+    started = time.perf_counter()
+    best, best_weight, starts = None, -np.inf, 0
+    while True:
+        nodes = nx.maximal_independent_set(graph, seed=int(generator.integers(2**31)))
+        starts += 1
+        weight = _independent_weight(problem, nodes)
+        if weight > best_weight:
+            best, best_weight = nodes, weight
+        if budget.restarts is not None and starts >= budget.restarts:
+            break
+        # stop when one more start would probably overrun the limit
+        if (time.perf_counter() - started) * (1 + 1 / starts) >= budget.time_limit:
+            break
+    return Outcome(_from_independent(problem, best), {"starts": starts})
+
+
+def _networkx_approximate(problem, budget):
+    """``networkx.algorithms.approximation.maximum_independent_set`` (Boppana–Halldórsson, unweighted)."""
+    from networkx.algorithms.approximation import maximum_independent_set
+
+    return Outcome(_from_independent(problem, maximum_independent_set(_conflict_graph(problem))))
+
+
+def _networkx_min_weighted_vertex_cover(problem, budget):
+    """``networkx.algorithms.approximation.min_weighted_vertex_cover`` (Bar-Yehuda–Even 2-approximation)."""
+    from networkx.algorithms.approximation import min_weighted_vertex_cover
+
+    cover = min_weighted_vertex_cover(_conflict_graph(problem), weight="weight")
+    chosen = np.zeros(problem.n, dtype=np.int8)
+    chosen[list(cover)] = 1
+    return Outcome(chosen)
+
+
+def _networkx_max_weight_clique(problem, budget):
+    """``networkx.max_weight_clique`` (exact branch and bound, no time limit) on the complement of the conflict
+    graph: a maximum clique there is a maximum independent set of the conflict graph. It takes integer weights
+    only."""
+    import networkx as nx
+
+    if not np.all(problem.weights == np.round(problem.weights)):
+        raise ValueError("networkx max_weight_clique takes integer node weights only")
+    if isinstance(problem, MaximumClique):
+        graph = problem.to_networkx()
+    else:
+        graph = nx.complement(problem.to_networkx())
+        graph.add_nodes_from((v, {"weight": float(w)}) for v, w in enumerate(problem.weights))
+    for node, weight in enumerate(problem.weights):
+        graph.nodes[node]["weight"] = int(weight)
+    nodes, _ = nx.max_weight_clique(graph, weight="weight")
+    return Outcome(_from_independent(problem, nodes))
+
+
+def _dimod_dwave_sa(problem, budget):
+    """dimod's ``maximum_weight_independent_set`` BQM of the conflict graph (its default strength, twice the
+    largest weight) sampled by dwave-samplers' SA, sweeps doubled from 100 until the time is spent; the
+    heaviest read that is an independent set, no repair (the peer as its users run it). dimod 0.12 has no
+    vertex-cover generator, so the cover is the complement of the independent set."""
+    from dimod.generators import maximum_weight_independent_set
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    pairs = problem.conflict_edges
+    bqm = maximum_weight_independent_set([tuple(pair) for pair in pairs.tolist()],
+                                         [(v, float(w)) for v, w in enumerate(problem.weights)])
+    variables = list(range(problem.n))
+    started = time.perf_counter()
+    best, best_weight, reads, sweeps = None, -np.inf, 0, budget.sweeps or 100
+    while True:
+        call = time.perf_counter()
+        sampleset = SimulatedAnnealingSampler().sample(bqm, num_reads=budget.reads, num_sweeps=sweeps,
+                                                       seed=(budget.seed + reads) % 2**32)
+        took = time.perf_counter() - call
+        reads += budget.reads
+        columns = [sampleset.variables.index(v) for v in variables]
+        samples = np.asarray(sampleset.record.sample)[:, columns].astype(np.int8)
+        independent = ~np.any(samples[:, pairs[:, 0]] & samples[:, pairs[:, 1]], axis=1)
+        if independent.any():
+            weights = samples[independent] @ problem.weights
+            if weights.max() > best_weight:
+                best, best_weight = np.flatnonzero(samples[independent][np.argmax(weights)]), float(weights.max())
+        if budget.sweeps is not None:
+            break
+        # the next call (twice the sweeps) would take about twice as long
+        if time.perf_counter() - started + 2 * took > budget.time_limit:
+            break
+        sweeps *= 2
+    extra = {"reads": reads, "sweeps": sweeps}
+    return Outcome(None if best is None else _from_independent(problem, best), extra)
+
+
+_DIMOD_DWAVE = ("dimod", "dwave.samplers")
+
+
+def _peers(kind_name):
+    peers = {
+        "networkx-maximal-restarts": PeerSpec(
+            _networkx_maximal_restarts,
+            "networkx maximal_independent_set from random seeds, restarted to fill the time"
+            + {"vertexcover": " (cover = the nodes left out)", "clique": " (of the complement)"}.get(kind_name, "")),
+    }
+    if kind_name == "vertexcover":
+        peers["networkx-min-weighted-vc"] = PeerSpec(
+            _networkx_min_weighted_vertex_cover, "networkx approximation.min_weighted_vertex_cover (2-approx)",
+            deterministic=True)
+    else:
+        name = "networkx-approx-max-clique" if kind_name == "clique" else "networkx-approx-mis"
+        peers[name] = PeerSpec(_networkx_approximate,
+                               "networkx approximation.maximum_independent_set (unweighted)"
+                               + (" of the complement" if kind_name == "clique" else ""),
+                               deterministic=True, max_n=APPROXIMATE_SET_MAX_N)
+    peers["networkx-max-weight-clique"] = PeerSpec(
+        _networkx_max_weight_clique,
+        "networkx max_weight_clique, exact, no time limit" + ("" if kind_name == "clique" else " (on the complement)"),
+        deterministic=True, max_n=MAX_WEIGHT_CLIQUE_MAX_N[kind_name])
+    peers["dimod-mwis-dwave-sa"] = PeerSpec(
+        _dimod_dwave_sa, "dimod maximum_weight_independent_set BQM + dwave-samplers SA"
+        + {"vertexcover": " (cover = complement)", "clique": " (of the complement graph)"}.get(kind_name, ""),
+        requires=_DIMOD_DWAVE)
+    return peers
+
+
+_OPTIONS = {"p": 0.5, "weighted": 0}
+_SOLVERS = ("anneal", "descent", "penalty")
+
+MIS_KIND = ProblemKind(
+    name="mis", problem=MaximumIndependentSet,
+    description="maximum weight independent set (E = −weight + P·edges inside)", read=_reader(MaximumIndependentSet),
+    file_format="dimacs", random=_random(MaximumIndependentSet), random_options=_OPTIONS, smallest_n=1,
+    exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("mis"))
+
+VERTEX_COVER_KIND = ProblemKind(
+    name="vertexcover", problem=MinimumVertexCover,
+    description="minimum weight vertex cover (E = weight + P·uncovered edges)", read=_reader(MinimumVertexCover),
+    file_format="dimacs", random=_random(MinimumVertexCover), random_options=_OPTIONS, smallest_n=1,
+    exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("vertexcover"))
+
+CLIQUE_KIND = ProblemKind(
+    name="clique", problem=MaximumClique,
+    description="maximum weight clique (independent set of the complement graph)", read=_reader(MaximumClique),
+    file_format="dimacs", random=_random(MaximumClique), random_options=_OPTIONS, smallest_n=1,
+    exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("clique"))
+
+#: the three kinds, for the registry line in ``hopopt/kinds/__init__.py``
+KINDS = (MIS_KIND, VERTEX_COVER_KIND, CLIQUE_KIND)
