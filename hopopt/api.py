@@ -101,11 +101,15 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
     if colors is not None and kind.settle is None:
         raise ValueError(f"colors applies to coloring, not {kind.name}")
     options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
-               "acceptance": acceptance, "colors": colors}
+               "acceptance": acceptance, "colors": colors, "solver": solver}
+    started = time.perf_counter()
     answer = kind.heuristic(problem, options) if kind.heuristic is not None else None
     if answer is not None:
         final, solution, result, extras = answer
-        seconds = float(extras.get("history", [[0, 0, 0.0]])[-1][2]) if extras.get("history") else 0.0
+        seconds = time.perf_counter() - started
+        if result is not None:
+            extras.update(status=result.message, sweeps=int(result.sweeps_done),
+                          restarts=int(result.states.shape[0]), state_energy=float(result.best_energy))
     else:
         final = kind.settle(problem, options) if kind.settle is not None else problem
         result, extras = _run_model_solver(solver, final, time_limit=time_limit, rng=rng, restarts=restarts,

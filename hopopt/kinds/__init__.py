@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 from ..errors import InputError
-from . import coloring, maxcut, qap, tsp
+from . import coloring, maxcut, model, qap, tsp
 from . import independent_set
 from ._kind import Budget, ExactAnswer, Outcome, PeerSpec, ProblemKind, read_json_solution
 
@@ -24,7 +24,7 @@ __all__ = ["KINDS", "ProblemKind", "PeerSpec", "Budget", "Outcome", "ExactAnswer
            "read_json_solution"]
 
 #: every registered kind by name: one line per kind
-KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, *independent_set.KINDS)}
+KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, *independent_set.KINDS)}
 
 
 def get_kind(name) -> ProblemKind:

@@ -1,0 +1,1070 @@
+"""The constrained binary model builder: write a problem down, get its energy, its exact optimum and its violations.
+
+Variables
+    ``binary`` (0/1), ``spin`` (−1/+1, written ``s = 2b − 1``) and ``integer`` variables in ``[lower, upper]``,
+    each a single variable or an array. Integers are written in binaries ``b_k``:
+
+    * ``encoding="log"`` (default): ``v = lower + Σ c_k b_k`` with ``c = 1, 2, 4, …, 2^(k−1), R − (2^k − 1)``
+      for the range ``R = upper − lower`` and ``k = ⌊log₂ R⌋``: ⌊log₂ R⌋ + 1 bits, every value in range
+      reachable, none outside (the "bounded" binary expansion);
+    * ``encoding="unary"``: ``v = lower + Σ b_k`` with R bits (many states per value, smoother landscape);
+    * ``encoding="one-hot"``: R + 1 bits, ``v = lower + Σ k b_k`` with exactly one bit set (a declared
+      one-hot group, so the annealer's one-hot moves apply when every variable is in such a group).
+
+Objective and constraints
+    A linear + quadratic objective (:meth:`ConstrainedModel.minimize` / :meth:`~ConstrainedModel.maximize`),
+    written with Python operators, :func:`~hopopt.constrained.quicksum`, numpy arrays of variables, dicts
+    (:meth:`ConstrainedModel.expression`) or text (``"3*x[0] + 2*x[0]*x[1]"``). Linear constraints ``==``,
+    ``<=``, ``>=`` (:meth:`~ConstrainedModel.add`) and one-hot groups (:meth:`~ConstrainedModel.one_hot`).
+
+Energy (:meth:`ConstrainedModel.to_model`)
+    ``E(b) = ±objective(b) + Σ_c P_c (a_c·b + s_c − r_c)²`` over the binaries b and slack binaries s (+ for
+    minimise, − for maximise, so that the energy of a feasible state is ± its objective and every solver
+    minimises). An inequality ``a·b ≤ r`` gets an integer slack ``s ∈ [0, r − min a·b]`` in the bounded log
+    encoding above, in steps of the constraint's *resolution* δ_c (the largest number of which every
+    coefficient and the right-hand side are integer multiples: 1 for integer data, 0.5 for halves);
+    ``a·b ≥ r`` gets ``−s`` with ``s ∈ [0, max a·b − r]``. A constraint that always holds is dropped, one that
+    can never hold is refused.
+
+Penalty rule
+    ``P_c = penalty / δ_c²`` with ``penalty = 1.5 Δ`` by default, where ``Δ = Σ|linear| + Σ|quadratic|``
+    of the objective bounds its range (``max − min`` over all states). A violated constraint's term is at
+    least ``P_c δ_c² = penalty > Δ``, while some slack value makes a satisfied one's term 0, so every state
+    that violates a constraint has a higher energy than every feasible state: the ground states are the
+    optima of the constrained problem whenever one is feasible. Smaller penalties often anneal better and
+    may let infeasible states win; :func:`hopopt.solve` then raises the penalty (the raise-on-violation loop
+    of :mod:`hopopt.workflows.constrained`).
+
+Exact (:meth:`ConstrainedModel.solve_exact`)
+    The *original* problem, not the penalty energy: the binaries of the declared variables, the constraints
+    as linear rows (no slacks), products of binaries linearised (:mod:`hopopt.solvers.exact_binary`), by
+    HiGHS through ``scipy.optimize.milp``, with the optimal flag and a proven bound.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InputError
+from ..model import EnergyModel, Vartype
+from ..problems._base import Evaluation
+from .expressions import Expression, Relation, parse, quicksum
+
+__all__ = ["ConstrainedModel", "Constraint", "VariableBlock"]
+
+# Integer ranges and slack ranges above this many levels are refused: 2^40 levels would need 41 bits and
+# coefficients that no float keeps exact.
+_MAX_LEVELS = 2**40
+# One-hot integer ranges above this many values would add that many binaries each.
+_MAX_ONE_HOT_VALUES = 4096
+# Violation lines listed in an Evaluation; the count of the rest is given in a last line.
+_MAX_VIOLATION_LINES = 20
+_ENCODINGS = ("log", "unary", "one-hot")
+
+
+def _bounded_log_coefficients(levels: int) -> list[int]:
+    """Coefficients 1, 2, …, 2^(k−1), levels − (2^k − 1) whose 0/1 combinations are exactly 0..levels."""
+    if levels <= 0:
+        return []
+    k = int(levels).bit_length() - 1  # ⌊log₂ levels⌋
+    return [2**i for i in range(k)] + [int(levels) - (2**k - 1)]
+
+
+def _log_bits(value: int, coefficients) -> list[int]:
+    """0/1 bits with ``Σ c_k b_k == value`` for bounded log coefficients (the last one first, then binary)."""
+    bits = [0] * len(coefficients)
+    if not coefficients:
+        return bits
+    if value >= coefficients[-1]:
+        bits[-1] = 1
+        value -= coefficients[-1]
+    for index in range(len(coefficients) - 1):
+        bits[index] = (value >> index) & 1
+    return bits
+
+
+def _resolution(values, label) -> float:
+    """The largest step of which every value is an integer multiple (steps down to 1/1000: decimal data)."""
+    fractions = []
+    for value in values:
+        fraction = Fraction(float(value)).limit_denominator(1000)
+        if abs(float(fraction) - value) > 1e-9 * max(1.0, abs(value)):
+            raise InputError(f"{label}: coefficient {value!r} is not a multiple of a common step; scale the "
+                             f"constraint to integers")
+        if fraction != 0:
+            fractions.append(fraction)
+    if not fractions:
+        return 1.0
+    numerator = 0
+    denominator = 1
+    for fraction in fractions:
+        denominator = denominator * fraction.denominator // math.gcd(denominator, fraction.denominator)
+    for fraction in fractions:
+        numerator = math.gcd(numerator, abs(fraction.numerator) * (denominator // fraction.denominator))
+    return numerator / denominator
+
+
+@dataclass(frozen=True)
+class VariableBlock:
+    """One declared variable or array: its kind, shape and the internal binaries that write it.
+
+    ``value = offset + bits @ coefficients`` element by element (spin: offset −1, coefficient 2).
+    """
+
+    name: str
+    kind: str  # "binary", "spin" or "integer"
+    shape: tuple
+    bits: np.ndarray  # (size, bits per element) indices of internal binaries
+    coefficients: np.ndarray  # (bits per element,)
+    offset: float
+    lower: int | None = None
+    upper: int | None = None
+    encoding: str | None = None
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+
+
+@dataclass(frozen=True, eq=False)
+class Constraint:
+    """A named linear constraint ``expression (==|<=|>=) 0`` over the internal binaries."""
+
+    name: str
+    expression: Expression
+    sense: str
+    text: str = ""
+
+    def row(self, size):
+        """(coefficients over ``size`` binaries, right-hand side): the constraint reads ``coefficients·b sense rhs``."""
+        coefficients = np.zeros(size)
+        for index, value in self.expression.linear.items():
+            coefficients[index] += value
+        return coefficients, -self.expression.constant
+
+    def describe(self) -> str:
+        return self.text or f"constraint {self.name!r}"
+
+
+class ConstrainedModel:
+    """A binary optimisation problem with linear constraints, compiled to a Hopfield energy.
+
+    See the module docstring for the encodings, the slack variables and the penalty rule.
+
+    Parameters
+    ----------
+    name : str
+        A label for reports.
+
+    Examples
+    --------
+    Pick at most two of four items to maximise value, items 0 and 1 not together:
+
+    >>> import hopopt
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel("pick")
+    >>> x = model.binary("x", 4)
+    >>> model.maximize([5, 4, 3, 1] @ x)
+    >>> _ = model.add(x.sum() <= 2, name="at most two")
+    >>> _ = model.add(x[0] + x[1] <= 1, name="0 or 1")
+    >>> exact = model.solve_exact()
+    >>> exact.solution.tolist(), exact.objective, exact.optimal
+    ([1, 0, 1, 0], 8.0, True)
+    >>> hopopt.solve(model, time_limit=0.2, rng=0).objective
+    8.0
+    """
+
+    sense = "min"
+
+    def __init__(self, name="model"):
+        self.name = str(name)
+        self.variables: dict = {}
+        self.blocks: list[VariableBlock] = []
+        self.constraints: list[Constraint] = []
+        self.onehot_groups: list[tuple[str, list[int]]] = []
+        self.objective = Expression()
+        self.sense = "min"
+        self._n_bits = 0
+        self._compiled = {}
+
+    # ------------------------------------------------------------------ declarations
+    def _new_bits(self, count):
+        start = self._n_bits
+        self._n_bits += int(count)
+        self._compiled.clear()
+        return np.arange(start, start + count, dtype=np.int64)
+
+    def _declare(self, name, kind, shape, bits_per_element, coefficients, offset, **extra):
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"variable names must be Python identifiers, got {name!r}")
+        if name in self.variables:
+            raise ValueError(f"variable {name!r} is already declared")
+        shape = () if shape is None else ((int(shape),) if isinstance(shape, numbers.Integral) else
+                                          tuple(int(side) for side in shape))
+        if any(side < 1 for side in shape):
+            raise ValueError(f"the shape of {name!r} must have sides ≥ 1, got {shape}")
+        size = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        bits = self._new_bits(size * bits_per_element).reshape(size, bits_per_element)
+        coefficients = np.asarray(coefficients, dtype=np.float64)
+        block = VariableBlock(name, kind, shape, bits, coefficients, float(offset), **extra)
+        self.blocks.append(block)
+        expressions = np.empty(size, dtype=object)
+        for element in range(size):
+            linear = {}
+            for bit, coefficient in zip(bits[element], coefficients):
+                linear[int(bit)] = linear.get(int(bit), 0.0) + float(coefficient)
+            expressions[element] = Expression(linear, None, offset)
+        value = expressions[0] if not shape else expressions.reshape(shape)
+        self.variables[name] = value
+        return value, block
+
+    def binary(self, name, shape=None):
+        """Declare 0/1 variables: one (``shape=None``) or an array; returns expressions to compute with.
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> ConstrainedModel().binary("x", (2, 3)).shape
+        (2, 3)
+        """
+        return self._declare(name, "binary", shape, 1, [1.0], 0.0)[0]
+
+    def spin(self, name, shape=None):
+        """Declare −1/+1 variables, written ``s = 2b − 1`` in binaries.
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> s = ConstrainedModel().spin("s")
+        >>> s.value([0]), s.value([1])
+        (-1.0, 1.0)
+        """
+        return self._declare(name, "spin", shape, 1, [2.0], -1.0)[0]
+
+    def integer(self, name, lower, upper, shape=None, encoding="log"):
+        """Declare integer variables in ``[lower, upper]`` (encodings: ``log``, ``unary``, ``one-hot``).
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel()
+        >>> v = model.integer("v", 2, 7)
+        >>> model.n_variables, v.value([1, 1, 1])  # 2 + 1 + 2 + 2
+        (3, 7.0)
+        """
+        for label, bound in (("lower", lower), ("upper", upper)):
+            if isinstance(bound, bool) or not isinstance(bound, numbers.Integral):
+                raise ValueError(f"{label} bound of {name!r} must be an integer, got {bound!r}")
+        lower, upper = int(lower), int(upper)
+        if upper < lower:
+            raise ValueError(f"integer {name!r} has upper bound {upper} below its lower bound {lower}")
+        if encoding not in _ENCODINGS:
+            raise ValueError(f"encoding must be one of {', '.join(_ENCODINGS)}, got {encoding!r}")
+        levels = upper - lower
+        if levels > _MAX_LEVELS:
+            raise ValueError(f"integer {name!r} spans {levels} values; at most {_MAX_LEVELS} are supported")
+        if encoding == "log":
+            coefficients = _bounded_log_coefficients(levels)
+        elif encoding == "unary":
+            coefficients = [1] * levels
+        else:
+            if levels + 1 > _MAX_ONE_HOT_VALUES:
+                raise ValueError(f"a one-hot integer takes one binary per value; {name!r} has {levels + 1} "
+                                 f"(at most {_MAX_ONE_HOT_VALUES})")
+            coefficients = list(range(levels + 1))
+        if not coefficients:  # lower == upper: a constant
+            coefficients = [0]
+        value, block = self._declare(name, "integer", shape, len(coefficients), coefficients, lower, lower=lower,
+                                     upper=upper, encoding=encoding)
+        if encoding == "one-hot":
+            for element, bits in enumerate(block.bits):
+                label = name if not block.shape else f"{name}{list(np.unravel_index(element, block.shape))}"
+                self._add_group(f"{label} takes one value", bits.tolist())
+        return value
+
+    @property
+    def n_variables(self) -> int:
+        """Binaries of the declared variables (slack binaries of inequalities come on top in the energy)."""
+        return self._n_bits
+
+    @property
+    def n(self) -> int:
+        """Declared variables, arrays counted element by element (the length of a solution vector)."""
+        return sum(block.size for block in self.blocks)
+
+    # ------------------------------------------------------------------ objective and constraints
+    def expression(self, value, source="expression") -> Expression:
+        """An Expression from an Expression, a number, text, or a dict ``{"x[0]": 3, ("x[0]", "x[1]"): 2}``.
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel()
+        >>> x = model.binary("x", 2)
+        >>> model.expression({"x[0]": 3, ("x[0]", "x[1]"): 2, "": -1}).value([1, 1])
+        4.0
+        """
+        if isinstance(value, Relation):
+            raise ValueError(f"{source}: expected an expression, got a relation")
+        if isinstance(value, Expression):
+            return value
+        if isinstance(value, str):
+            parsed = parse(value, self.variables, source)
+            if isinstance(parsed, Relation):
+                raise InputError(f"{source}: expected an expression, got a comparison in {value!r}")
+            return parsed
+        if isinstance(value, dict):
+            total = Expression()
+            for key, coefficient in value.items():
+                keys = key if isinstance(key, tuple) else (key,)
+                term = Expression(constant=1.0)
+                for part in keys:
+                    if part != "":
+                        term = term * self.expression(part, source)
+                total._add_into(term * float(coefficient))
+            return total
+        lifted = Expression._lift(value)
+        if lifted is NotImplemented:
+            raise TypeError(f"{source}: cannot make an expression of {type(value).__name__}")
+        return lifted
+
+    def minimize(self, objective):
+        """Set the objective to minimise (an expression, number, text or dict; see :meth:`expression`)."""
+        self._set_objective(objective, "min")
+
+    def maximize(self, objective):
+        """Set the objective to maximise (the energy is its negative plus the penalties)."""
+        self._set_objective(objective, "max")
+
+    def _set_objective(self, objective, sense):
+        expression = self.expression(objective, "objective")
+        if expression.degree > 2:
+            raise ValueError("the objective must be quadratic at most")
+        self.objective = expression
+        self.sense = sense
+        self._compiled.clear()
+
+    def add(self, relation, name=None):
+        """Add a linear constraint: a relation (``x.sum() <= 2``) or its text (``"x[0] + x[1] == 1"``).
+
+        Returns the :class:`Constraint`. Names must be unique; default ``c0``, ``c1``, …
+        """
+        text = relation if isinstance(relation, str) else ""
+        if isinstance(relation, str):
+            relation = parse(relation, self.variables, f"constraint {name or len(self.constraints)}")
+        if isinstance(relation, (bool, np.bool_)):
+            raise ValueError("the constraint compared numbers, not expressions (it is simply "
+                             f"{bool(relation)}); build it from the model's variables")
+        if not isinstance(relation, Relation):
+            raise ValueError(f"add() needs a relation such as x[0] + x[1] <= 1, got {type(relation).__name__}")
+        name = f"c{len(self.constraints)}" if name is None else str(name)
+        if any(constraint.name == name for constraint in self.constraints):
+            raise ValueError(f"a constraint named {name!r} already exists")
+        expression = relation.expression
+        if expression.degree > 1:
+            raise ValueError(f"constraint {name!r} is quadratic; constraints must be linear (introduce a "
+                             f"variable for the product)")
+        if expression.degree == 0:
+            holds = {"==": expression.constant == 0, "<=": expression.constant <= 0,
+                     ">=": expression.constant >= 0}[relation.sense]
+            if not holds:
+                raise ValueError(f"constraint {name!r} compares constants and never holds")
+        low, high = self._range(expression)
+        if (relation.sense in ("==", "<=") and low > 1e-9) or (relation.sense in ("==", ">=") and high < -1e-9):
+            raise ValueError(f"constraint {name!r} can never hold: its left side minus right side lies in "
+                             f"[{low:g}, {high:g}]")
+        constraint = Constraint(name, expression, relation.sense, text)
+        self.constraints.append(constraint)
+        self._compiled.clear()
+        return constraint
+
+    def one_hot(self, variables, name=None):
+        """Declare that exactly one of these binary variables is 1 (an equality constraint and a group).
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel()
+        >>> x = model.binary("x", 3)
+        >>> model.one_hot(x, name="pick one").name
+        'pick one'
+        """
+        members = list(np.asarray(variables, dtype=object).reshape(-1))
+        if not members:
+            raise ValueError("a one-hot group needs at least one member")
+        bits = []
+        for member in members:
+            if not (isinstance(member, Expression) and member.degree == 1 and member.constant == 0
+                    and len(member.linear) == 1 and next(iter(member.linear.values())) == 1.0):
+                raise ValueError("one-hot groups are made of binary variables")
+            bits.append(next(iter(member.linear)))
+        if len(set(bits)) != len(bits):
+            raise ValueError("a one-hot group lists a variable twice")
+        name = f"one-hot {len(self.onehot_groups)}" if name is None else str(name)
+        return self._add_group(name, bits)
+
+    def _add_group(self, name, bits):
+        expression = Expression({bit: 1.0 for bit in bits}, None, -1.0)
+        constraint = self.add(Relation(expression, "=="), name=name)
+        self.onehot_groups.append((name, list(bits)))
+        return constraint
+
+    @staticmethod
+    def _range(expression):
+        low = high = expression.constant
+        for value in expression.linear.values():
+            low += min(value, 0.0)
+            high += max(value, 0.0)
+        for value in expression.quadratic.values():
+            low += min(value, 0.0)
+            high += max(value, 0.0)
+        return low, high
+
+    # ------------------------------------------------------------------ compilation
+    def objective_range_bound(self) -> float:
+        """Δ = Σ|linear| + Σ|quadratic| of the objective: at least its max − min over all states."""
+        return float(sum(abs(v) for v in self.objective.linear.values()) +
+                     sum(abs(v) for v in self.objective.quadratic.values()))
+
+    def default_penalty(self) -> float:
+        """The documented penalty 1.5 Δ (1 when the objective is constant)."""
+        bound = self.objective_range_bound()
+        return 1.5 * bound if bound > 0 else 1.0
+
+    def local_penalty(self) -> float:
+        """The *local* penalty L: the most one flip can change the objective, ``max_i (|c_i| + Σ_j |q_ij|)``.
+
+        With it a violated constraint costs at least L, so no single flip from a feasible state into an
+        infeasible one lowers the energy; ground states are not guaranteed feasible (use
+        :meth:`default_penalty` for that), which is why the annealing solver starts here and raises it when
+        its answers stay infeasible.
+        """
+        influence = np.zeros(max(self._n_bits, 1))
+        for index, value in self.objective.linear.items():
+            influence[index] += abs(value)
+        for (i, j), value in self.objective.quadratic.items():
+            influence[i] += abs(value)
+            influence[j] += abs(value)
+        largest = float(influence.max())
+        return largest if largest > 0 else 1.0
+
+    def polish(self, solution) -> np.ndarray:
+        """A feasible solution improved by :func:`improve` (flips and swaps that keep every constraint)."""
+        return self.values_of(improve(self, self.bits_of(solution)))
+
+    def penalty_bound(self) -> float:
+        """Penalties above Δ make every ground state feasible (see the module docstring)."""
+        return max(self.objective_range_bound(), 1e-9)
+
+    def _compile(self):
+        """Constraint rows with their slack bits: (matrix over all binaries, constants, resolutions, slacks)."""
+        if "rows" in self._compiled:
+            return self._compiled["rows"]
+        if self._n_bits == 0:
+            raise ValueError("the model has no variables")
+        size = self._n_bits
+        kept, rows, constants, resolutions, slack_coefficients = [], [], [], [], []
+        for constraint in self.constraints:
+            coefficients, rhs = constraint.row(size)
+            label = f"constraint {constraint.name!r}"
+            expression = constraint.expression
+            low, high = self._range(expression)
+            sign = 1.0
+            sense = constraint.sense
+            if sense == ">=":  # a·b − r ≥ 0  ⇔  −(a·b − r) ≤ 0
+                sign, low, high = -1.0, -high, -low
+            if sense != "==" and high <= 0:
+                continue  # always holds: no penalty needed
+            resolution = _resolution(np.concatenate([coefficients[coefficients != 0], [rhs]]), label)
+            slack = []
+            if sense != "==":
+                levels = int(round(-low / resolution))
+                if levels > _MAX_LEVELS:
+                    raise InputError(f"{label}: its slack would need {levels} levels; scale the coefficients")
+                slack = [resolution * c for c in _bounded_log_coefficients(levels)]
+            kept.append(constraint)
+            rows.append(sign * coefficients)
+            constants.append(sign * expression.constant)
+            resolutions.append(resolution)
+            slack_coefficients.append(slack)
+        total = size + sum(len(slack) for slack in slack_coefficients)
+        matrix = sp.lil_array((len(kept), total))
+        slack_bits = []
+        position = size
+        for index, (row, slack) in enumerate(zip(rows, slack_coefficients)):
+            nonzero = np.flatnonzero(row)
+            matrix[index, nonzero] = row[nonzero]
+            bits = list(range(position, position + len(slack)))
+            if slack:
+                matrix[index, bits] = slack
+            slack_bits.append(bits)
+            position += len(slack)
+        compiled = (kept, sp.csr_array(matrix), np.asarray(constants, dtype=np.float64),
+                    np.asarray(resolutions, dtype=np.float64), slack_coefficients, slack_bits, total)
+        self._compiled["rows"] = compiled
+        return compiled
+
+    def constraint_penalties(self, penalty=None) -> dict:
+        """The penalty weight ``P_c`` of every kept constraint by name (``penalty / δ_c²``, or a dict given)."""
+        kept, _, _, resolutions, _, _, _ = self._compile()
+        if isinstance(penalty, dict):
+            unknown = set(penalty) - {constraint.name for constraint in kept}
+            if unknown:
+                raise ValueError(f"penalty names unknown constraints {sorted(unknown)}")
+            base = self.default_penalty()
+            return {c.name: float(penalty.get(c.name, base / r**2)) for c, r in zip(kept, resolutions)}
+        value = self.default_penalty() if penalty is None else float(penalty)
+        if not value > 0 or not np.isfinite(value):
+            raise ValueError(f"penalty must be a positive number, got {penalty!r}")
+        return {constraint.name: float(value / resolution**2) for constraint, resolution in zip(kept, resolutions)}
+
+    def to_model(self, penalty=None) -> EnergyModel:
+        """The binary :class:`~hopopt.model.EnergyModel`: ±objective plus the constraint penalties.
+
+        Parameters
+        ----------
+        penalty : float or dict, optional
+            ``P_c = penalty / δ_c²`` for every constraint (default ``1.5 Δ``, see the module docstring), or a
+            dict of weights ``P_c`` by constraint name (others keep the default).
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel()
+        >>> x = model.binary("x", 2)
+        >>> model.minimize(x[0] - x[1])
+        >>> _ = model.add(x[0] + x[1] == 1, name="one")
+        >>> energy = model.to_model()
+        >>> float(energy.energy([0, 1])), float(energy.energy([1, 1])) > 1
+        (-1.0, True)
+        """
+        kept, matrix, constants, _, _, slack_bits, total = self._compile()
+        weights_by_name = self.constraint_penalties(penalty)
+        weights = np.array([weights_by_name[c.name] for c in kept])
+        sign = 1.0 if self.sense == "min" else -1.0
+        linear = np.zeros(total)
+        for index, value in self.objective.linear.items():
+            linear[index] += sign * value
+        pairs = list(self.objective.quadratic.items())
+        rows = np.array([pair[0] for pair, _ in pairs], dtype=np.int64)
+        cols = np.array([pair[1] for pair, _ in pairs], dtype=np.int64)
+        values = np.array([value for _, value in pairs], dtype=np.float64) * sign
+        # symmetric S with xᵀSx the quadratic part: objective pairs split in halves, penalties AᵀPA
+        objective_part = sp.coo_array((np.concatenate([values, values]) / 2,
+                                       (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+                                      shape=(total, total)).tocsr()
+        scaled = sp.diags_array(weights) @ matrix if len(kept) else matrix
+        penalty_part = (matrix.T @ scaled).tocsr() if len(kept) else sp.csr_array((total, total))
+        symmetric = (objective_part + penalty_part).tocsr()
+        linear += 2.0 * (matrix.T @ (weights * constants)) if len(kept) else 0.0
+        offset = sign * self.objective.constant + float(np.sum(weights * constants**2))
+        diagonal = symmetric.diagonal()
+        off_diagonal = (symmetric - sp.diags_array(diagonal)).tocsr()
+        off_diagonal.eliminate_zeros()
+        scalar_penalty = None if isinstance(penalty, dict) else \
+            (self.default_penalty() if penalty is None else float(penalty))
+        metadata = {"problem": "model", "instance": self.name, "penalty": scalar_penalty,
+                    "constraint_penalties": weights_by_name, "objective": "energy" if sign > 0 else "-energy",
+                    "declared_bits": self._n_bits, "slack_bits": int(total - self._n_bits)}
+        groups = [bits for _, bits in self.onehot_groups]
+        covered = sorted(bit for bits in groups for bit in bits)
+        if groups and covered == list(range(total)) and len({len(bits) for bits in groups}) == 1:
+            metadata["onehot_groups"] = np.array(groups, dtype=np.int64)
+        return EnergyModel(-2.0 * off_diagonal, linear + diagonal, offset, Vartype.BINARY, metadata)
+
+    # ------------------------------------------------------------------ solutions
+    def bits_of(self, solution) -> np.ndarray:
+        """The declared binaries (without slacks) of a solution vector (one value per declared element)."""
+        values = np.asarray(solution).reshape(-1)
+        if values.size != self.n:
+            raise ValueError(f"a solution of {self.name!r} has {self.n} values (one per declared variable "
+                             f"element), got {values.size}")
+        bits = np.zeros(self._n_bits, dtype=np.int8)
+        position = 0
+        for block in self.blocks:
+            part = values[position:position + block.size]
+            position += block.size
+            if block.kind == "binary":
+                if not np.all(np.isin(part, (0, 1))):
+                    raise ValueError(f"binary variable {block.name!r} must be 0 or 1")
+                bits[block.bits[:, 0]] = part
+            elif block.kind == "spin":
+                if not np.all(np.isin(part, (-1, 1))):
+                    raise ValueError(f"spin variable {block.name!r} must be -1 or +1")
+                bits[block.bits[:, 0]] = (part > 0)
+            else:
+                if not np.all(part == np.round(part)) or part.min() < block.lower or part.max() > block.upper:
+                    raise ValueError(f"integer variable {block.name!r} must be an integer in "
+                                     f"[{block.lower}, {block.upper}]")
+                for element, value in enumerate(part.astype(np.int64)):
+                    level = int(value) - block.lower
+                    if block.encoding == "log":
+                        pattern = _log_bits(level, [int(c) for c in block.coefficients]) \
+                            if block.upper > block.lower else [0]
+                    elif block.encoding == "unary":
+                        pattern = [1] * level + [0] * (len(block.coefficients) - level)
+                    else:
+                        pattern = [int(k == level) for k in range(len(block.coefficients))]
+                    bits[block.bits[element]] = pattern
+        return bits
+
+    def values_of(self, bits) -> np.ndarray:
+        """The solution vector (declared values) of the declared binaries."""
+        bits = np.asarray(bits, dtype=np.float64).reshape(-1)[:self._n_bits]
+        return np.concatenate([block.offset + bits[block.bits] @ block.coefficients for block in self.blocks]
+                              ).astype(np.int64)
+
+    def named_values(self, solution) -> dict:
+        """The solution as ``{name: value or array}``.
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel()
+        >>> _ = model.binary("x", 2); _ = model.spin("s")
+        >>> model.named_values([1, 0, -1])
+        {'x': array([1, 0]), 's': -1}
+        """
+        values = np.asarray(solution).reshape(-1)
+        named, position = {}, 0
+        for block in self.blocks:
+            part = values[position:position + block.size]
+            position += block.size
+            named[block.name] = part.reshape(block.shape) if block.shape else int(part[0])
+        return named
+
+    def _violation_amounts(self, bits):
+        """How far each constraint is from holding at these declared binaries (0 where it holds)."""
+        amounts = []
+        for constraint in self.constraints:
+            value = constraint.expression.value(bits)
+            amount = {"==": abs(value), "<=": max(value, 0.0), ">=": max(-value, 0.0)}[constraint.sense]
+            amounts.append(amount if amount > 1e-9 * max(1.0, abs(constraint.expression.constant)) else 0.0)
+        return np.asarray(amounts)
+
+    def violations(self, bits) -> list[str]:
+        """One line per violated constraint at these declared binaries."""
+        lines = []
+        for constraint, amount in zip(self.constraints, self._violation_amounts(bits)):
+            if amount > 0:
+                left = constraint.expression.value(bits) - constraint.expression.constant
+                rhs = -constraint.expression.constant
+                lines.append(f"constraint {constraint.name!r} violated: its left side is {left:g}, it needs "
+                             f"{constraint.sense} {rhs:g}")
+        return lines
+
+    def repair(self, bits) -> np.ndarray:
+        """Greedy repair: flip the declared binary that most reduces the total violation until none is left.
+
+        Ties go to the flip that worsens the objective least. Stops when no flip reduces the violation (then
+        the result may stay infeasible); a feasible input is returned unchanged.
+        """
+        bits = np.asarray(bits, dtype=np.int8).reshape(-1)[:self._n_bits].copy()
+        if not self.constraints:
+            return bits
+        rows = np.array([c.row(self._n_bits)[0] for c in self.constraints])
+        rhs = np.array([c.row(self._n_bits)[1] for c in self.constraints])
+        senses = [c.sense for c in self.constraints]
+        equal = np.array([s == "==" for s in senses])
+        at_most = np.array([s == "<=" for s in senses])
+        at_least = np.array([s == ">=" for s in senses])
+        tolerance = 1e-9 * np.maximum(1.0, np.abs(rhs))
+
+        def violation(left):
+            # left: (constraints,) or (constraints, candidates); each column's violation per constraint
+            shape = (-1,) + (1,) * (left.ndim - 1)
+            gap = left - rhs.reshape(shape)
+            amount = np.where(equal.reshape(shape), np.abs(gap), 0.0) + \
+                np.where(at_most.reshape(shape), np.maximum(gap, 0.0), 0.0) + \
+                np.where(at_least.reshape(shape), np.maximum(-gap, 0.0), 0.0)
+            return np.where(amount > tolerance.reshape(shape), amount, 0.0)
+
+        sign = 1.0 if self.sense == "min" else -1.0
+        for _ in range(4 * self._n_bits + 10):
+            left = rows @ bits
+            current = violation(left).sum()
+            if current == 0:
+                break
+            steps = 1 - 2 * bits.astype(np.float64)  # +1 sets a bit, −1 clears it
+            candidates = left[:, None] + rows * steps[None, :]
+            totals = violation(candidates).sum(axis=0)
+            best = totals.min()
+            if best >= current - 1e-12:
+                break
+            choices = np.flatnonzero(totals <= best + 1e-12)
+            if choices.size > 1:
+                costs = [sign * self._objective_change(bits, index) for index in choices]
+                choice = int(choices[int(np.argmin(costs))])
+            else:
+                choice = int(choices[0])
+            bits[choice] ^= 1
+        return bits
+
+    def _objective_change(self, bits, index):
+        flipped = bits.copy()
+        flipped[index] ^= 1
+        return self.objective.value(flipped) - self.objective.value(bits)
+
+    def decode(self, state) -> np.ndarray:
+        """The solution vector of a model state (binary; the declared bits, slacks ignored), repaired.
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel()
+        >>> x = model.binary("x", 3)
+        >>> model.one_hot(x).name
+        'one-hot 0'
+        >>> int(model.decode([1, 1, 0]).sum())
+        1
+        """
+        state = np.asarray(state).reshape(-1)
+        if state.size < self._n_bits:
+            raise ValueError(f"a state of {self.name!r} has at least {self._n_bits} binaries, got {state.size}")
+        if np.all(np.isin(state, (-1, 1))) and np.any(state == -1):
+            state = (state > 0).astype(np.int8)
+        if not np.all(np.isin(state, (0, 1))):
+            raise ValueError("a state must hold 0/1 values (or spins)")
+        return self.values_of(self.repair(state[:self._n_bits]))
+
+    def encode(self, solution) -> np.ndarray:
+        """The full binary state of a solution, slack binaries set so that every satisfied constraint costs 0."""
+        bits = self.bits_of(solution)
+        kept, _, _, resolutions, slack_coefficients, slack_bits, total = self._compile()
+        state = np.zeros(total, dtype=np.int8)
+        state[:self._n_bits] = bits
+        for constraint, resolution, slack, positions in zip(kept, resolutions, slack_coefficients, slack_bits):
+            if not slack:
+                continue
+            value = constraint.expression.value(bits)
+            needed = -value if constraint.sense == "<=" else value  # the slack that closes the gap
+            level = int(round(needed / resolution))
+            if 0 <= level <= int(round(sum(slack) / resolution)):
+                state[positions] = _log_bits(level, [int(round(c / resolution)) for c in slack])
+        return state
+
+    def evaluate(self, solution) -> Evaluation:
+        """Objective, feasibility and the violated constraints (by name) of a solution vector."""
+        bits = self.bits_of(solution)
+        violations = self.violations(bits)
+        shown = violations[:_MAX_VIOLATION_LINES]
+        if len(violations) > len(shown):
+            shown.append(f"... and {len(violations) - len(shown)} more")
+        return Evaluation(self.objective.value(bits), not violations, tuple(shown), self.sense)
+
+    def objective_from_energy(self, energy) -> float:
+        """The objective of a feasible encoded state with this energy (``±E``)."""
+        return float(energy) if self.sense == "min" else -float(energy)
+
+    def state_violations(self, state) -> list[str]:
+        """The violated constraints of a raw state (no repair): what the raise-on-violation loop checks."""
+        state = np.asarray(state).reshape(-1)
+        return self.violations((state[:self._n_bits] > 0).astype(np.int8))
+
+    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
+        """The energy of a binary state as ``objective`` plus one ``penalty: NAME`` term per constraint."""
+        binary = np.asarray(binary, dtype=np.float64).reshape(-1)
+        kept, matrix, constants, _, _, _, total = self._compile()
+        if binary.size != total:
+            raise ValueError(f"a state of this model has {total} binaries, got {binary.size}")
+        sign = 1.0 if self.sense == "min" else -1.0
+        weights = metadata.get("constraint_penalties") or self.constraint_penalties()
+        terms = {"objective": sign * self.objective.value(binary)}
+        residuals = matrix @ binary + constants if len(kept) else np.zeros(0)
+        for constraint, residual in zip(kept, residuals):
+            terms[f"penalty: {constraint.name}"] = float(weights[constraint.name] * residual**2)
+        return terms, self.violations(binary[:self._n_bits])
+
+    def explain(self, state, model=None):
+        """The energy of a raw state split into the objective and each constraint's penalty, with violations."""
+        from ..problems.explain import explain
+
+        return explain(self, state, model)
+
+    # ------------------------------------------------------------------ exact
+    def exact_program(self):
+        """The original problem as ``solve_binary_program`` arguments: (linear, quadratic, constant, constraints)."""
+        size = self._n_bits
+        linear = np.zeros(size)
+        for index, value in self.objective.linear.items():
+            linear[index] += value
+        pairs = list(self.objective.quadratic.items())
+        quadratic = (np.array([p[0] for p, _ in pairs], dtype=np.int64),
+                     np.array([p[1] for p, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs]))
+        constraints = []
+        if self.constraints:
+            rows, lower, upper = [], [], []
+            for constraint in self.constraints:
+                coefficients, rhs = constraint.row(size)
+                rows.append(coefficients)
+                lower.append(rhs if constraint.sense in ("==", ">=") else -np.inf)
+                upper.append(rhs if constraint.sense in ("==", "<=") else np.inf)
+            constraints.append((sp.csr_array(np.array(rows)), np.array(lower), np.array(upper)))
+        return linear, quadratic, self.objective.constant, constraints
+
+    def solve_exact(self, time_limit=None):
+        """The exact optimum of the constrained problem by the MILP (a :class:`~hopopt.result.Solution`)."""
+        from ..api import solve_exact
+
+        return solve_exact(self, time_limit=time_limit)
+
+    # ------------------------------------------------------------------ files and random instances
+    def to_dict(self) -> dict:
+        """A JSON-ready description: variables, objective and constraints as text."""
+        return {"name": self.name, "variables": [self._block_dict(block) for block in self.blocks],
+                "objective": {"sense": self.sense, "expression": self._text(self.objective)},
+                "constraints": [{"name": c.name, "expression": self._text(c.expression) + f" {c.sense} 0"}
+                                for c in self.constraints if not self._is_group(c)],
+                "one_hot": [{"name": name, "members": [self._bit_name(bit) for bit in bits]}
+                            for name, bits in self.onehot_groups if self._declared_group(name)]}
+
+    def _is_group(self, constraint):
+        return any(name == constraint.name for name, _ in self.onehot_groups)
+
+    def _declared_group(self, name):
+        return not any(block.encoding == "one-hot" and name.startswith(block.name) for block in self.blocks)
+
+    @staticmethod
+    def _block_dict(block):
+        entry = {"name": block.name, "type": block.kind}
+        if block.shape:
+            entry["shape"] = list(block.shape)
+        if block.kind == "integer":
+            entry.update(lower=block.lower, upper=block.upper, encoding=block.encoding)
+        return entry
+
+    def _bit_name(self, bit):
+        for block in self.blocks:
+            positions = np.argwhere(block.bits == bit)
+            if positions.size:
+                element = int(positions[0, 0])
+                if block.kind != "binary":
+                    raise ValueError("only binary variables can be named in text by their bit")
+                return block.name if not block.shape else \
+                    f"{block.name}[{', '.join(str(int(i)) for i in np.unravel_index(element, block.shape))}]"
+        raise ValueError(f"bit {bit} belongs to no declared variable")
+
+    def _text(self, expression):
+        """An expression as text over binary variable names (integers and spins through their bits)."""
+        parts = [repr(expression.constant)] if expression.constant else []
+        for bit, value in sorted(expression.linear.items()):
+            if value:
+                parts.append(f"{value!r}*{self._bit_name(bit)}")
+        for (i, j), value in sorted(expression.quadratic.items()):
+            if value:
+                parts.append(f"{value!r}*{self._bit_name(i)}*{self._bit_name(j)}")
+        return " + ".join(parts) if parts else "0"
+
+    def save(self, path):
+        """Write the model as JSON (binary variables only; see :meth:`load` for the format)."""
+        if any(block.kind != "binary" for block in self.blocks):
+            raise ValueError("save() writes models of binary variables; spins and integers are written in "
+                             "binaries only inside the energy")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(self.to_dict(), handle, indent=1)
+
+    @classmethod
+    def from_dict(cls, content, source="model"):
+        """A model from :meth:`to_dict`'s description (also what :meth:`load` reads)."""
+        if not isinstance(content, dict):
+            raise InputError(f"{source}: expected a JSON object with 'variables', 'objective', 'constraints'")
+        model = cls(str(content.get("name", "model")))
+        variables = content.get("variables")
+        if not isinstance(variables, list) or not variables:
+            raise InputError(f"{source}: 'variables' must be a non-empty list")
+        for position, entry in enumerate(variables):
+            where = f"{source}: variable {position}"
+            if not isinstance(entry, dict) or "name" not in entry:
+                raise InputError(f"{where}: expected an object with a 'name'")
+            kind = entry.get("type", "binary")
+            try:
+                shape = entry.get("shape")
+                if kind == "binary":
+                    model.binary(entry["name"], shape)
+                elif kind == "spin":
+                    model.spin(entry["name"], shape)
+                elif kind == "integer":
+                    model.integer(entry["name"], entry.get("lower"), entry.get("upper"), shape,
+                                  entry.get("encoding", "log"))
+                else:
+                    raise InputError(f"{where}: type must be binary, spin or integer, got {kind!r}")
+            except (ValueError, TypeError) as error:
+                raise InputError(f"{where}: {error}") from None
+        objective = content.get("objective", {})
+        if not isinstance(objective, dict) or objective.get("sense", "min") not in ("min", "max"):
+            raise InputError(f"{source}: 'objective' must be an object with sense 'min' or 'max'")
+        try:
+            expression = model.expression(objective.get("expression", "0"), f"{source}: objective")
+        except ValueError as error:
+            raise InputError(f"{source}: objective: {error}") from None
+        (model.maximize if objective.get("sense") == "max" else model.minimize)(expression)
+        for position, entry in enumerate(content.get("constraints", []) or []):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            where = f"{source}: constraint {name or position}"
+            if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
+                raise InputError(f"{where}: expected an object with an 'expression' such as \"x[0] + x[1] <= 1\"")
+            try:
+                relation = parse(entry["expression"], model.variables, where)
+                if not isinstance(relation, Relation):
+                    raise InputError(f"{where}: the expression has no ==, <= or >=")
+                model.add(relation, name=name)
+            except InputError:
+                raise
+            except ValueError as error:
+                raise InputError(f"{where}: {error}") from None
+        for position, entry in enumerate(content.get("one_hot", []) or []):
+            where = f"{source}: one-hot group {position}"
+            members = entry.get("members") if isinstance(entry, dict) else None
+            if not isinstance(members, list) or not members:
+                raise InputError(f"{where}: needs a non-empty 'members' list")
+            try:
+                model.one_hot([parse(member, model.variables, where) for member in members], name=entry.get("name"))
+            except InputError:
+                raise
+            except ValueError as error:
+                raise InputError(f"{where}: {error}") from None
+        return model
+
+    @classmethod
+    def load(cls, path):
+        """Read a model from a JSON file written by :meth:`save` (or by hand).
+
+        The format::
+
+            {"name": "pick",
+             "variables": [{"name": "x", "type": "binary", "shape": [4]}],
+             "objective": {"sense": "max", "expression": "5*x[0] + 4*x[1] + 3*x[2] + x[3]"},
+             "constraints": [{"name": "at most two", "expression": "x[0] + x[1] + x[2] + x[3] <= 2"}],
+             "one_hot": [{"name": "pick one", "members": ["x[0]", "x[1]"]}]}
+        """
+        try:
+            with open(path, encoding="utf-8") as handle:
+                content = json.load(handle)
+        except FileNotFoundError:
+            raise InputError(f"model file not found: {path}") from None
+        except IsADirectoryError:
+            raise InputError(f"model file {path} is a directory") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: not a JSON file ({error})") from None
+        return cls.from_dict(content, str(path))
+
+    @classmethod
+    def random(cls, n, *, rng=None, constraints=2, density=0.3):
+        """A random model on n binaries: a quadratic objective to maximise under knapsack rows and a cardinality.
+
+        Objective: integer values 1..20 on every variable and ±1..5 on a ``density`` fraction of pairs;
+        ``constraints`` rows ``w·x ≤ ⌊Σw/2⌋`` with weights 1..10; and ``Σ x ≤ ⌈n/2⌉``.
+
+        Examples
+        --------
+        >>> from hopopt.constrained import ConstrainedModel
+        >>> model = ConstrainedModel.random(8, rng=1)
+        >>> model.n, len(model.constraints)
+        (8, 3)
+        """
+        from ..problems._base import _seed_label
+
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"n (variables) must be an integer ≥ 1, got {n!r}")
+        if not 0 <= float(density) <= 1:
+            raise ValueError(f"density must be in [0, 1], got {density}")
+        generator = np.random.default_rng(rng)
+        model = cls(f"random:n={n},seed={_seed_label(rng)}")
+        x = model.binary("x", int(n))
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if generator.random() < density]
+        values = generator.integers(1, 21, size=n)
+        couplings = generator.integers(1, 6, size=len(pairs)) * generator.choice([-1, 1], size=len(pairs))
+        model.maximize(quicksum([values @ x] + [int(c) * x[i] * x[j] for (i, j), c in zip(pairs, couplings)]))
+        for row in range(int(constraints)):
+            weights = generator.integers(1, 11, size=n)
+            model.add(weights @ x <= int(weights.sum() // 2), name=f"capacity {row}")
+        model.add(x.sum() <= (n + 1) // 2, name="cardinality")
+        return model
+
+    def __repr__(self):
+        return (f"ConstrainedModel(name={self.name!r}, variables={self.n}, binaries={self._n_bits}, "
+                f"constraints={len(self.constraints)}, sense={self.sense!r})")
+
+
+def _objective_arrays(model):
+    """(linear, symmetric quadratic matrix) of a builder model's objective over its declared binaries."""
+    size = model.n_variables
+    linear = np.zeros(size)
+    for index, value in model.objective.linear.items():
+        linear[index] += value
+    quadratic = np.zeros((size, size))
+    for (i, j), value in model.objective.quadratic.items():
+        quadratic[i, j] += value
+        quadratic[j, i] += value
+    return linear, quadratic
+
+
+def improve(model, bits, max_passes=100):
+    """Local search on the original problem: single flips, then swaps (one bit set, one cleared), that keep
+    every constraint and improve the objective, until none does (a polish after repair).
+
+    Examples
+    --------
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> from hopopt.constrained.builder import improve
+    >>> model = ConstrainedModel()
+    >>> x = model.binary("x", 3)
+    >>> model.maximize([1, 2, 3] @ x)
+    >>> _ = model.add(x.sum() <= 1)
+    >>> improve(model, [1, 0, 0]).tolist()
+    [0, 0, 1]
+    """
+    bits = np.asarray(bits, dtype=np.int8).reshape(-1)[:model.n_variables].copy()
+    if model.violations(bits):
+        return bits
+    linear, quadratic = _objective_arrays(model)
+    sign = 1.0 if model.sense == "min" else -1.0
+    if model.constraints:
+        rows = np.array([c.row(model.n_variables)[0] for c in model.constraints])
+        rhs = np.array([c.row(model.n_variables)[1] for c in model.constraints])
+        senses = np.array([c.sense for c in model.constraints])
+    else:
+        rows, rhs, senses = np.zeros((0, bits.size)), np.zeros(0), np.array([], dtype=str)
+    tolerance = 1e-9 * np.maximum(1.0, np.abs(rhs))
+
+    def feasible(left):
+        shape = (-1,) + (1,) * (left.ndim - 1)
+        gap = left - rhs.reshape(shape)
+        limit = tolerance.reshape(shape)
+        ok = np.where((senses == "==").reshape(shape), np.abs(gap) <= limit, True)
+        ok &= np.where((senses == "<=").reshape(shape), gap <= limit, True)
+        ok &= np.where((senses == ">=").reshape(shape), gap >= -limit, True)
+        return ok.all(axis=0)
+
+    for _ in range(max_passes):
+        steps = 1.0 - 2.0 * bits  # +1 sets, −1 clears
+        fields = linear + quadratic @ bits
+        gains = sign * steps * fields  # change of the energy-signed objective by each flip
+        left = rows @ bits
+        allowed = feasible(left[:, None] + rows * steps[None, :])
+        candidates = np.flatnonzero(allowed & (gains < -1e-9))
+        if candidates.size:
+            choice = candidates[np.argmin(gains[candidates])]
+            bits[choice] ^= 1
+            continue
+        ones, zeros = np.flatnonzero(bits == 1), np.flatnonzero(bits == 0)
+        if not ones.size or not zeros.size:
+            break
+        # swap: clear i (a one), set j (a zero); the pair term counts once: −q_ij
+        pair_gain = sign * (-fields[ones][:, None] + fields[zeros][None, :] - quadratic[np.ix_(ones, zeros)])
+        shifted = left[:, None, None] - rows[:, ones][:, :, None] + rows[:, zeros][:, None, :]
+        allowed = feasible(shifted) if rows.size else np.ones(pair_gain.shape, dtype=bool)
+        pair_gain = np.where(allowed, pair_gain, np.inf)
+        best = np.unravel_index(np.argmin(pair_gain), pair_gain.shape)
+        if not pair_gain[best] < -1e-9:
+            break
+        bits[ones[best[0]]] = 0
+        bits[zeros[best[1]]] = 1
+    return bits
