@@ -30,12 +30,17 @@ Modules
     by spaces or commas); :func:`qap_cost` and :func:`solution_permutation`, which tells whether a solution file
     lists the permutation or its inverse.
 
+:mod:`hopopt.io.cnf`
+    DIMACS CNF formulas (``p cnf V C``, clauses of signed 1-based literals ended by ``0``, SATLIB's ``%`` end
+    marker) and weighted MaxSAT files (``p wcnf V C [top]`` and the 2022 format with ``h`` hard clauses).
+
 The graph readers (Gset, DIMACS) share the :class:`EdgeList` record. Everything public is importable from
 ``hopopt.io`` itself, e.g. ``from hopopt.io import read_gset``.
 """
 
 from ._graph import EdgeList
 from ._text import PathLike
+from .cnf import CNFInstance, parse_cnf, read_cnf, write_cnf
 from .dimacs import parse_dimacs, read_dimacs, write_dimacs
 from .gset import parse_gset, read_gset, write_gset
 from .qaplib import (QAPInstance, QAPSolution, parse_qaplib, parse_qaplib_solution, qap_cost, read_qaplib,
@@ -50,4 +55,5 @@ __all__ = [
     "parse_dimacs", "read_dimacs", "write_dimacs",
     "QAPInstance", "parse_qaplib", "read_qaplib", "write_qaplib", "qap_cost",
     "QAPSolution", "parse_qaplib_solution", "read_qaplib_solution", "write_qaplib_solution", "solution_permutation",
+    "CNFInstance", "parse_cnf", "read_cnf", "write_cnf",
 ]

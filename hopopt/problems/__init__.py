@@ -6,6 +6,7 @@ from .coloring import GraphColoring
 from .qap import QAP
 from .tsp import TSP
 from .independent_set import MaximumClique, MaximumIndependentSet, MinimumVertexCover
+from .maxsat import MaxSAT
 
 __all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "MaximumIndependentSet", "MinimumVertexCover",
-           "MaximumClique"]
+           "MaximumClique", "MaxSAT"]
