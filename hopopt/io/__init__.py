@@ -34,6 +34,10 @@ Modules
     DIMACS CNF formulas (``p cnf V C``, clauses of signed 1-based literals ended by ``0``, SATLIB's ``%`` end
     marker) and weighted MaxSAT files (``p wcnf V C [top]`` and the 2022 format with ``h`` hard clauses).
 
+:mod:`hopopt.io.qubo`
+    QUBO and Ising models: qbsolv ``.qubo`` files, dimod's COO text, ``.npy``/``.npz`` matrices and dimod BQM
+    files, read by :func:`read_quadratic` into a :class:`QuadraticInstance`; writers for ``.qubo`` and COO.
+
 The graph readers (Gset, DIMACS) share the :class:`EdgeList` record. Everything public is importable from
 ``hopopt.io`` itself, e.g. ``from hopopt.io import read_gset``.
 """
@@ -43,6 +47,8 @@ from ._text import PathLike
 from .cnf import CNFInstance, parse_cnf, read_cnf, write_cnf
 from .dimacs import parse_dimacs, read_dimacs, write_dimacs
 from .gset import parse_gset, read_gset, write_gset
+from .qubo import (QuadraticInstance, parse_coo, parse_qbsolv, read_bqm, read_coo, read_numpy_quadratic,
+                   read_qbsolv, read_quadratic, write_coo, write_qbsolv)
 from .qaplib import (QAPInstance, QAPSolution, parse_qaplib, parse_qaplib_solution, qap_cost, read_qaplib,
                      read_qaplib_solution, solution_permutation, write_qaplib, write_qaplib_solution)
 from .tsplib import (TourFile, TSPInstance, parse_tour, parse_tsplib, read_tour, read_tsplib, tour_length,
@@ -54,6 +60,8 @@ __all__ = [
     "TourFile", "parse_tour", "read_tour", "write_tour",
     "parse_dimacs", "read_dimacs", "write_dimacs",
     "QAPInstance", "parse_qaplib", "read_qaplib", "write_qaplib", "qap_cost",
+    "QuadraticInstance", "read_quadratic", "parse_qbsolv", "read_qbsolv", "write_qbsolv", "parse_coo", "read_coo",
+    "write_coo", "read_numpy_quadratic", "read_bqm",
     "QAPSolution", "parse_qaplib_solution", "read_qaplib_solution", "write_qaplib_solution", "solution_permutation",
     "CNFInstance", "parse_cnf", "read_cnf", "write_cnf",
 ]

@@ -7,6 +7,7 @@ from .qap import QAP
 from .tsp import TSP
 from .independent_set import MaximumClique, MaximumIndependentSet, MinimumVertexCover
 from .maxsat import MaxSAT
+from .quadratic import QUBO, Ising
 
 __all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "MaximumIndependentSet", "MinimumVertexCover",
-           "MaximumClique", "MaxSAT"]
+           "MaximumClique", "MaxSAT", "QUBO", "Ising"]
