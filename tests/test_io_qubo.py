@@ -124,6 +124,7 @@ def test_coo_labels_that_are_not_0_to_n_minus_1_are_numbered_in_order_and_kept()
     assert list(zip(instance.rows.tolist(), instance.cols.tolist(), instance.values.tolist())) == \
         [(0, 1, 2.0), (1, 2, 1.0)]
     assert parse_coo("0 1 1\n1 2 1\n").labels is None
+    assert parse_coo("5 1000000000 1\n").labels == (5, 1000000000)  # sparse huge labels: sorted, not marked
 
 
 @pytest.mark.parametrize("text, line, fragment", [

@@ -191,9 +191,12 @@ class QuadraticInstance:
         low = np.minimum(pairs[~squares, 0], pairs[~squares, 1])
         high = np.maximum(pairs[~squares, 0], pairs[~squares, 1])
         # one int64 key per pair: much faster than np.unique(axis=0); n² < 2⁶³ for every n that fits in memory
-        keys, inverse = np.unique(low * n + high, return_inverse=True)
-        merged = np.zeros(keys.size)
-        np.add.at(merged, inverse, values[~squares])
+        keys = low * n + high
+        merged = values[~squares]
+        if keys.size and not np.all(keys[1:] > keys[:-1]):  # files written in order skip the sort
+            keys, inverse = np.unique(keys, return_inverse=True)
+            merged = np.zeros(keys.size)
+            np.add.at(merged, inverse, values[~squares])
         keep = merged != 0
         return cls(int(n), linear, keys[keep] // n, keys[keep] % n, merged[keep], offset, vartype, labels, name,
                    file_format)
@@ -586,7 +589,14 @@ def parse_coo(text: str, name: str = "<string>", vartype: str = "binary") -> Qua
         row = int(negative[0])
         raise InputError(f"{name}:{data.line(row)}: variable labels must be non-negative integers, got "
                          f"{min(data.i[row], data.j[row])}")
-    labels = np.unique(np.concatenate([data.i, data.j]))
+    largest = int(max(data.i.max(), data.j.max()))
+    if largest < 4 * data.i.size + 1024:
+        # labels are usually 0..n-1 or close: mark them in an array rather than sorting two million ids
+        present = np.zeros(largest + 1, dtype=bool)
+        present[data.i] = present[data.j] = True
+        labels = np.flatnonzero(present)
+    else:
+        labels = np.unique(np.concatenate([data.i, data.j]))
     n = int(labels.size)
     contiguous = labels[-1] == n - 1
     first, second = (data.i, data.j) if contiguous else (np.searchsorted(labels, data.i),

@@ -46,9 +46,15 @@ class _QuadraticProblem:
         self.name = str(name)
         self.n = int(model.n)
         self.labels = self._check_labels(labels, self.n)
-        # the model is built once and handed out by to_model(): the files this kind reads can be large
-        self._model = EnergyModel(model.weights, model.thresholds, model.offset, self.vartype,
-                                  {"problem": self.kind, "instance": self.name, "objective": "energy"})
+        # the model is built once and handed out by to_model(): the files this kind reads can be large, so a
+        # model that already carries this problem's metadata (from_instance builds it so) is not copied again
+        metadata = self._metadata()
+        if model.metadata != metadata:
+            model = EnergyModel(model.weights, model.thresholds, model.offset, self.vartype, metadata)
+        self._model = model
+
+    def _metadata(self):
+        return {"problem": self.kind, "instance": self.name, "objective": "energy"}
 
     @staticmethod
     def _check_labels(labels, n):
@@ -120,10 +126,11 @@ class _QuadraticProblem:
         """
         n = instance.n
         couplings = sp.csr_array((instance.values, (instance.rows, instance.cols)), shape=(n, n))
-        if instance.vartype == "binary":
-            model = EnergyModel.from_qubo(couplings + sp.diags_array(instance.linear), instance.offset)
-        else:
-            model = EnergyModel.from_ising(instance.linear, couplings, instance.offset)
+        # E = offset + Σ linear·v + Σ_{i<j} value·v_i v_j is hopopt's −½ vᵀWv + θᵀv + offset with W_ij = −value
+        # and θ = linear, for either vartype (what from_qubo and from_ising compute, in one construction here:
+        # the files can hold millions of pairs); the metadata is set now so that no later step copies W again
+        metadata = {"problem": cls.kind, "instance": instance.name, "objective": "energy"}
+        model = EnergyModel(-(couplings + couplings.T), instance.linear, instance.offset, instance.vartype, metadata)
         return cls.from_model(model, name=instance.name, labels=instance.labels)
 
     @classmethod
@@ -182,7 +189,7 @@ class _QuadraticProblem:
         if not np.all(np.isin(solution, self.values)):
             bad = int(np.flatnonzero(~np.isin(solution, self.values))[0])
             raise ValueError(f"a {self.kind} solution takes values in {self.values}; variable "
-                             f"{self._name_of(bad)} has {solution[bad]!r}")
+                             f"{self._name_of(bad)} has {solution[bad].item()!r}")
         return solution.astype(np.int8)
 
     def _name_of(self, position):
