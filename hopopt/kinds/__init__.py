@@ -19,6 +19,7 @@ from ..errors import InputError
 from . import coloring, maxcut, model, qap, tsp
 from . import independent_set
 from . import maxsat
+from . import knapsack
 from . import qubo
 from ._kind import Budget, ExactAnswer, Outcome, PeerSpec, ProblemKind, read_json_solution
 
@@ -26,7 +27,7 @@ __all__ = ["KINDS", "ProblemKind", "PeerSpec", "Budget", "Outcome", "ExactAnswer
            "read_json_solution"]
 
 #: every registered kind by name: one line per kind
-KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, *independent_set.KINDS, maxsat.KIND, qubo.QUBO_KIND, qubo.ISING_KIND)}
+KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, *independent_set.KINDS, maxsat.KIND, qubo.QUBO_KIND, qubo.ISING_KIND, *knapsack.KINDS)}
 
 
 def get_kind(name) -> ProblemKind:

@@ -655,3 +655,90 @@ def plot_node_set(graph_or_edges, chosen, n=None, positions=None, title="Node se
     ax.set_title(f"{title}: {len(members)} of {n} nodes in the {label}")
     ax.legend(fontsize="small", loc="best")
     return figure
+
+
+def plot_knapsack(values, weights, capacity, chosen, title="Knapsack", ax=None):
+    """Every item as a point (weight, value), packed items filled, the rest hollow (good items lie up and to the
+    left); the title shows the weight used against the capacity.
+
+    Parameters
+    ----------
+    values, weights : array_like of float
+        The items.
+    capacity : float
+    chosen : array_like of 0/1
+        Which items are packed.
+    title : str
+        Figure title; the weight used and the capacity are appended.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_knapsack
+    >>> figure = plot_knapsack([6, 5, 4], [5, 4, 3], 8, [1, 0, 1])
+    >>> figure.axes[0].get_title()
+    'Knapsack: weight 8 of 8'
+    """
+    values = np.asarray(values, dtype=float).reshape(-1)
+    weights = np.asarray(weights, dtype=float).reshape(-1)
+    chosen = np.asarray(chosen).reshape(-1)
+    if chosen.shape != values.shape or weights.shape != values.shape or not np.all(np.isin(chosen, (0, 1))):
+        raise InputError(f"chosen: need 0 or 1 for each of the {values.size} items, got {chosen.size}")
+    figure, ax = _figure_and_axes(ax, figsize=(6.4, 4.8))
+    packed = chosen == 1
+    ax.scatter(weights[~packed], values[~packed], facecolors="none", edgecolors=_colour(14), label="left out")
+    ax.scatter(weights[packed], values[packed], color=_colour(0), label="packed")
+    ax.set_xlabel("weight")
+    ax.set_ylabel("value")
+    ax.legend(loc="upper left")
+    ax.set_title(f"{title}: weight {float(weights @ chosen):g} of {float(capacity):g}")
+    return figure
+
+
+def plot_set_cover(incidence, chosen, costs=None, title="Set cover", ax=None):
+    """The element × set incidence matrix: chosen sets' columns in colour, the others grey, columns ordered by
+    cost (cheapest left) so a good cover shows as colour on the left.
+
+    Parameters
+    ----------
+    incidence : array_like or scipy.sparse array of shape (elements, sets)
+        1 where a set holds an element.
+    chosen : array_like of 0/1
+        Which sets are chosen.
+    costs : array_like of float, optional
+        Set costs (the column order); default: the given order.
+    title : str
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_set_cover
+    >>> figure = plot_set_cover([[1, 0, 1], [1, 1, 0]], [1, 0, 1], [2, 3, 1])
+    >>> figure.axes[0].get_title()
+    'Set cover: 2 of 3 sets, 2 of 2 elements covered'
+    """
+    matrix = incidence.toarray() if sp.issparse(incidence) else np.asarray(incidence)
+    matrix = (np.asarray(matrix) != 0).astype(float)
+    chosen = np.asarray(chosen).reshape(-1)
+    if chosen.size != matrix.shape[1] or not np.all(np.isin(chosen, (0, 1))):
+        raise InputError(f"chosen: need 0 or 1 for each of the {matrix.shape[1]} sets, got {chosen.size}")
+    order = np.argsort(np.asarray(costs, dtype=float), kind="stable") if costs is not None else \
+        np.arange(matrix.shape[1])
+    picture = matrix[:, order] * np.where(chosen[order] == 1, 2.0, 1.0)[None, :]
+    figure, ax = _figure_and_axes(ax, figsize=(7, 4))
+    ax.imshow(picture, aspect="auto", interpolation="nearest",
+              cmap=ListedColormap(["white", "lightgrey", _colour(0)]), vmin=0, vmax=2)
+    ax.set_xlabel("sets" + (" (by cost, cheapest left)" if costs is not None else ""))
+    ax.set_ylabel("elements")
+    covered = int(np.sum((matrix @ chosen) > 0))
+    ax.set_title(f"{title}: {int(chosen.sum())} of {chosen.size} sets, {covered} of {matrix.shape[0]} elements "
+                 f"covered")
+    return figure

@@ -7,7 +7,9 @@ from .qap import QAP
 from .tsp import TSP
 from .independent_set import MaximumClique, MaximumIndependentSet, MinimumVertexCover
 from .maxsat import MaxSAT
+from .knapsack import Knapsack
+from .set_cover import SetCover
 from .quadratic import QUBO, Ising
 
 __all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "MaximumIndependentSet", "MinimumVertexCover",
-           "MaximumClique", "MaxSAT", "QUBO", "Ising"]
+           "MaximumClique", "MaxSAT", "Knapsack", "SetCover", "QUBO", "Ising"]

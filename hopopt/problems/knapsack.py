@@ -1,0 +1,333 @@
+"""0/1 knapsack: choose items of the largest total value whose total weight fits the capacity.
+
+Encoding. The problem is written down once in the constrained model builder
+(:class:`~hopopt.constrained.ConstrainedModel`): one binary ``x_i`` per item, the objective
+``maximise Σ v_i x_i`` and the constraint ``Σ w_i x_i ≤ C``. The builder turns the inequality into the
+equality ``Σ w_i x_i + s = C`` with an integer slack ``s ∈ [0, C]`` written in the bounded log encoding
+(⌊log₂(C/δ)⌋ + 1 slack binaries, δ the common step of the weights and capacity: 1 for integer data), and the
+energy is
+
+    ``E(x, s) = −Σ v_i x_i + P (Σ w_i x_i + s − C)² / δ²``.
+
+Penalty rule (the builder's): ``P = 1.5 Σ v_i`` by default. A state that overloads the knapsack has a
+residual of at least δ whatever its slack, so it pays at least ``P > Σ v_i``, more than any feasible state
+can gain; a feasible state with its slack set to the spare capacity pays nothing. So every ground state is a
+feasible optimum, and the energy of an encoded feasible solution is minus its value
+(:meth:`Knapsack.objective_from_energy`). The default solver starts from the builder's much smaller *local*
+penalty (the largest value) and raises it while answers stay infeasible (:mod:`hopopt.workflows.constrained`).
+
+Decoding reads the item bits (slack bits are ignored) and repairs an overloaded choice by dropping the
+chosen item of the worst value/weight ratio until the rest fits; a feasible choice comes back unchanged, so
+``decode(encode(s)) == s`` for every feasible ``s``. :meth:`Knapsack.polish` then adds items that fit (best
+ratio first) and swaps one chosen item for an unchosen one while that gains value and fits.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..constrained import ConstrainedModel, quicksum
+from ._base import Evaluation, _seed_label
+
+__all__ = ["Knapsack"]
+
+# Pisinger's instance classes by name and by the number in his knapPI_<class>_... file names
+_CLASSES = {"uncorrelated": "uncorrelated", 1: "uncorrelated", "weakly": "weakly", 2: "weakly",
+            "strongly": "strongly", 3: "strongly"}
+# Polish stops after this many improving moves (each move gains value, so it ends anyway; this bounds time).
+_MAX_POLISH_MOVES = 10_000
+
+
+class Knapsack:
+    """A 0/1 knapsack instance: items with values and weights, one capacity.
+
+    Parameters
+    ----------
+    values, weights : array_like of shape (n,)
+        Positive, finite numbers (integers or decimals); item ``i`` is worth ``values[i]`` and weighs
+        ``weights[i]``.
+    capacity : float
+        The largest total weight allowed (≥ 0).
+    name : str, optional
+        A label for reports.
+
+    Attributes
+    ----------
+    constrained : ConstrainedModel
+        The builder model this class delegates its energy, explain, violations and penalties to.
+
+    Examples
+    --------
+    >>> import hopopt
+    >>> from hopopt.problems.knapsack import Knapsack
+    >>> problem = Knapsack([6, 5, 4], [5, 4, 3], capacity=8)
+    >>> problem.evaluate([0, 1, 1]).objective
+    9.0
+    >>> problem.evaluate([1, 1, 0]).violations
+    ('the chosen items weigh 9, over the capacity 8 by 1',)
+    >>> hopopt.solve_exact(problem).solution.tolist()
+    [1, 0, 1]
+    """
+
+    sense = "max"
+
+    def __init__(self, values, weights, capacity, name="knapsack"):
+        values = self._numbers(values, "values")
+        weights = self._numbers(weights, "weights")
+        if values.shape != weights.shape:
+            raise ValueError(f"values and weights need one entry per item, got {values.size} values and "
+                             f"{weights.size} weights")
+        if isinstance(capacity, bool) or not isinstance(capacity, numbers.Real) or not np.isfinite(capacity) \
+                or capacity < 0:
+            raise ValueError(f"capacity must be a finite number ≥ 0, got {capacity!r}")
+        self.values, self.weights, self.capacity = values, weights, float(capacity)
+        self.values.setflags(write=False)
+        self.weights.setflags(write=False)
+        self.name = str(name)
+        self.constrained = self._build()
+        # the item order the repair drops in: worst value per weight first (stable, so ties go by index)
+        self._drop_order = np.argsort(values / weights, kind="stable")
+        self._n_variables = None
+
+    @staticmethod
+    def _numbers(array, label):
+        try:
+            array = np.array(array, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise ValueError(f"{label} must be numbers, got {array!r}") from None
+        if array.size == 0:
+            raise ValueError(f"{label}: a knapsack needs at least one item")
+        bad = np.flatnonzero(~np.isfinite(array) | (array <= 0))
+        if bad.size:
+            raise ValueError(f"{label} must be positive finite numbers, got {array[bad[0]]!r} for item {bad[0]}")
+        return array
+
+    def _build(self) -> ConstrainedModel:
+        model = ConstrainedModel(self.name)
+        x = model.binary("x", self.n)
+        model.maximize(quicksum(float(value) * x[i] for i, value in enumerate(self.values)))
+        model.add(quicksum(float(weight) * x[i] for i, weight in enumerate(self.weights)) <= self.capacity,
+                  name="capacity")
+        return model
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_instance(cls, instance):
+        """From a :class:`~hopopt.io.orlib.KnapsackInstance` (what :func:`~hopopt.io.orlib.read_knapsack` returns).
+
+        Examples
+        --------
+        >>> from hopopt.io.orlib import parse_knapsack
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> Knapsack.from_instance(parse_knapsack("2 5\\n3 4\\n2 1\\n", "tiny")).n
+        2
+        """
+        return cls(instance.values, instance.weights, instance.capacity, name=instance.name)
+
+    @classmethod
+    def random(cls, n, kind="uncorrelated", *, rng=None, data_range=1000):
+        """A random instance of one of Pisinger's classes, capacity half the total weight.
+
+        Weights are uniform integers in ``1..R`` (``R = data_range``); values are uniform in ``1..R``
+        (``"uncorrelated"``, class 1), within ``w ± R/10`` and at least 1 (``"weakly"`` correlated, class 2),
+        or ``w + R/10`` (``"strongly"`` correlated, class 3). The capacity is ``⌊Σ w / 2⌋``.
+
+        Parameters
+        ----------
+        n : int
+            Number of items (≥ 1).
+        kind : {"uncorrelated", "weakly", "strongly"} or {1, 2, 3}
+        rng : None, int or numpy.random.Generator
+            SPEC 7: the same rng gives the same instance.
+        data_range : int
+            R, the largest weight (≥ 10).
+
+        Examples
+        --------
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> problem = Knapsack.random(5, "strongly", rng=1)
+        >>> bool(((problem.values - problem.weights) == 100).all()), bool(problem.capacity == problem.weights.sum() // 2)
+        (True, True)
+        """
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"n (number of items) must be an integer ≥ 1, got {n!r}")
+        if kind not in _CLASSES:
+            raise ValueError(f"kind must be 'uncorrelated' (1), 'weakly' (2) or 'strongly' (3), got {kind!r}")
+        if isinstance(data_range, bool) or not isinstance(data_range, numbers.Integral) or data_range < 10:
+            raise ValueError(f"data_range (R, the largest weight) must be an integer ≥ 10, got {data_range!r}")
+        kind = _CLASSES[kind]
+        generator = np.random.default_rng(rng)
+        weights = generator.integers(1, data_range + 1, size=int(n))
+        tenth = data_range // 10
+        if kind == "uncorrelated":
+            values = generator.integers(1, data_range + 1, size=int(n))
+        elif kind == "weakly":
+            values = np.maximum(weights + generator.integers(-tenth, tenth + 1, size=int(n)), 1)
+        else:
+            values = weights + tenth
+        capacity = int(weights.sum() // 2)
+        return cls(values, weights, capacity, name=f"random:n={n},kind={kind},seed={_seed_label(rng)}")
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def n(self) -> int:
+        """Number of items (the ``n`` of ``random:n=…``)."""
+        return int(self.values.size)
+
+    @property
+    def n_variables(self) -> int:
+        """Binaries of the energy: one per item plus the capacity's slack binaries."""
+        if self._n_variables is None:
+            self._n_variables = int(self.constrained.encode(np.zeros(self.n, dtype=np.int8)).size)
+        return self._n_variables
+
+    # ------------------------------------------------------------------ energy (delegated to the builder)
+    def to_model(self, penalty=None):
+        """The binary energy model (see the module docstring); ``penalty`` as in the builder's ``to_model``.
+
+        Examples
+        --------
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> problem = Knapsack([6, 5, 4], [5, 4, 3], capacity=8)
+        >>> float(problem.to_model().energy(problem.encode([0, 1, 1])))
+        -9.0
+        """
+        model = self.constrained.to_model(penalty)
+        model.metadata.update(problem="knapsack", instance=self.name)
+        return model
+
+    def default_penalty(self) -> float:
+        """The builder's global penalty (every ground state feasible)."""
+        return self.constrained.default_penalty()
+
+    def local_penalty(self) -> float:
+        """The builder's local penalty (no single flip into an overload pays), where the anneal starts."""
+        return self.constrained.local_penalty()
+
+    def penalty_bound(self) -> float:
+        """Penalties above this make every ground state feasible."""
+        return self.constrained.penalty_bound()
+
+    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
+        """``objective`` (minus the value) and ``penalty: capacity`` of a raw binary state, and violations."""
+        return self.constrained.energy_terms(binary, metadata)
+
+    def explain(self, state, model=None):
+        """The energy of a raw state split into its terms (see :func:`hopopt.problems.explain.explain`)."""
+        from .explain import explain
+
+        return explain(self, state, model)
+
+    def state_violations(self, state) -> list[str]:
+        """The violated constraint of a raw state, without repair (what the penalty loop checks)."""
+        return self.constrained.state_violations(state)
+
+    def objective_from_energy(self, energy) -> float:
+        """The value of a feasible encoded state with this energy (``−E``)."""
+        return self.constrained.objective_from_energy(energy)
+
+    # ------------------------------------------------------------------ solutions
+    def _check(self, solution) -> np.ndarray:
+        solution = np.asarray(solution).reshape(-1)
+        if solution.size != self.n:
+            raise ValueError(f"a knapsack solution has one 0/1 per item ({self.n}), got {solution.size} values")
+        if not np.all(np.isin(solution, (0, 1))):
+            raise ValueError("a knapsack solution must be 0 (left out) or 1 (packed) for every item")
+        return solution.astype(np.int8)
+
+    def _fits(self, weight) -> bool:
+        return weight <= self.capacity + 1e-9 * max(1.0, self.capacity)
+
+    def encode(self, solution) -> np.ndarray:
+        """The full binary state: the item bits, then the slack bits holding the spare capacity."""
+        return self.constrained.encode(self._check(solution))
+
+    def repair(self, solution) -> np.ndarray:
+        """Drop the chosen items of the worst value/weight ratio until the rest fits (a fitting choice is kept).
+
+        Examples
+        --------
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> Knapsack([6, 5, 1], [5, 4, 3], capacity=8).repair([1, 1, 1]).tolist()  # drops 2, then 0
+        [0, 1, 0]
+        """
+        chosen = self._check(solution).copy()
+        excess = float(self.weights @ chosen) - self.capacity
+        if self._fits(excess + self.capacity):
+            return chosen
+        order = self._drop_order[chosen[self._drop_order] == 1]
+        dropped = np.cumsum(self.weights[order])
+        # the fewest worst-ratio items whose weight covers the excess
+        count = int(np.searchsorted(dropped, excess - 1e-9 * max(1.0, self.capacity), side="left")) + 1
+        chosen[order[:count]] = 0
+        return chosen
+
+    def decode(self, state) -> np.ndarray:
+        """The 0/1 item choice of a model state (item bits; spins or binary), repaired to fit.
+
+        Examples
+        --------
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> problem = Knapsack([6, 5, 1], [5, 4, 3], capacity=8)
+        >>> problem.decode(problem.encode([1, 0, 1])).tolist()
+        [1, 0, 1]
+        """
+        state = np.asarray(state).reshape(-1)
+        if state.size not in (self.n, self.n_variables):
+            raise ValueError(f"a knapsack state has {self.n_variables} binaries (or {self.n} item bits), got "
+                             f"{state.size}")
+        if not (np.all(np.isin(state, (0, 1))) or np.all(np.isin(state, (-1, 1)))):
+            raise ValueError("a state must hold 0/1 values (or spins -1/+1)")
+        return self.repair((state[:self.n] > 0).astype(np.int8))
+
+    def polish(self, solution) -> np.ndarray:
+        """Improve a choice: add the items that fit (best ratio first), then swap one packed item for an
+        unpacked one while that gains value and fits, adding again after each swap.
+
+        Examples
+        --------
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> Knapsack([5, 6, 1], [4, 4, 1], capacity=5).polish([1, 0, 0]).tolist()  # swap 0 for 1, add 2
+        [0, 1, 1]
+        """
+        chosen = self.repair(solution)
+        by_ratio = self._drop_order[::-1]
+        for _ in range(_MAX_POLISH_MOVES):
+            spare = self.capacity - float(self.weights @ chosen)
+            for item in by_ratio:  # fill: every item that still fits, best value per weight first
+                if not chosen[item] and self._fits(self.weights[item] - spare + self.capacity):
+                    chosen[item] = 1
+                    spare -= self.weights[item]
+            packed, left = np.flatnonzero(chosen == 1), np.flatnonzero(chosen == 0)
+            if not packed.size or not left.size:
+                break
+            gain = self.values[left][None, :] - self.values[packed][:, None]
+            fits = self.weights[left][None, :] - self.weights[packed][:, None] <= spare + 1e-9 * max(1.0, self.capacity)
+            gain = np.where(fits, gain, -np.inf)
+            out, into = np.unravel_index(int(np.argmax(gain)), gain.shape)
+            if not gain[out, into] > 1e-12:
+                break
+            chosen[packed[out]], chosen[left[into]] = 0, 1
+        return chosen
+
+    def evaluate(self, solution) -> Evaluation:
+        """Total value (the objective), whether the total weight fits, and the overload as a violation.
+
+        Examples
+        --------
+        >>> from hopopt.problems.knapsack import Knapsack
+        >>> evaluation = Knapsack([6, 5, 4], [5, 4, 3], capacity=8).evaluate([1, 0, 1])
+        >>> evaluation.objective, evaluation.feasible, evaluation.extra["weight"]
+        (10.0, True, 8.0)
+        """
+        chosen = self._check(solution)
+        weight = float(self.weights @ chosen)
+        violations = () if self._fits(weight) else \
+            (f"the chosen items weigh {weight:g}, over the capacity {self.capacity:g} by {weight - self.capacity:g}",)
+        return Evaluation(float(self.values @ chosen), not violations, violations, "max",
+                          extra={"weight": weight, "capacity": self.capacity})
+
+    def __repr__(self):
+        return f"Knapsack(name={self.name!r}, items={self.n}, capacity={self.capacity:g})"
