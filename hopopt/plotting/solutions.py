@@ -657,6 +657,154 @@ def plot_node_set(graph_or_edges, chosen, n=None, positions=None, title="Node se
     return figure
 
 
+def plot_queens(columns, title="N-queens", ax=None):
+    """A chessboard with one queen per row (``columns[r]`` is the column of row r's queen) and a red line
+    between every attacking pair (same column or same diagonal).
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_queens
+    >>> figure = plot_queens([1, 3, 0, 2])
+    >>> figure.axes[0].get_title()
+    'N-queens: 0 attacking pairs'
+    """
+    columns = np.asarray(columns).reshape(-1).astype(int)
+    n = columns.size
+    if n == 0 or columns.min() < 0 or columns.max() >= n:
+        raise InputError(f"columns: need one column 0..{max(n - 1, 0)} per row, got {columns.tolist()}")
+    figure, ax = _figure_and_axes(ax, figsize=(5.5, 5.5))
+    squares = (np.add.outer(np.arange(n), np.arange(n)) % 2).astype(float)
+    ax.imshow(squares, cmap=ListedColormap(["#f0d9b5", "#b58863"]), extent=(-0.5, n - 0.5, n - 0.5, -0.5))
+    attacks = 0
+    for first in range(n):
+        for second in range(first + 1, n):
+            # rows differ by construction: same column, or as many rows apart as columns apart
+            if columns[first] == columns[second] or abs(columns[first] - columns[second]) == second - first:
+                attacks += 1
+                ax.plot([columns[first], columns[second]], [first, second], color="red", linewidth=2, alpha=0.7)
+    size = max(6.0, 220.0 / n)
+    ax.scatter(columns, np.arange(n), s=size ** 2, marker="o", color="black", edgecolors="white", zorder=3)
+    ax.set_xlim(-0.5, n - 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_title(f"{title}: {attacks} attacking pair{'' if attacks == 1 else 's'}")
+    return figure
+
+
+def plot_sudoku(givens, grid, box=None, title="Sudoku", ax=None):
+    """A sudoku grid: givens in black, the digits filled in in blue, cells holding a repeated digit (in a row,
+    column or box) shaded red; thick lines around the boxes.
+
+    Parameters
+    ----------
+    givens : array_like, shape (n, n) or (n²,)
+        The puzzle: digits 1..n, 0 for blanks.
+    grid : array_like, shape (n, n) or (n²,)
+        The filled grid (0 = still empty).
+    box : (int, int), optional
+        Rows and columns of a box; default :func:`hopopt.problems.puzzles.box_shape`.
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_sudoku
+    >>> figure = plot_sudoku([1, 0, 0, 0] + [0] * 12, [1, 2, 3, 4, 3, 4, 1, 2, 2, 1, 4, 3, 4, 3, 2, 1])
+    >>> figure.axes[0].get_title()
+    'Sudoku: 0 clashing pairs'
+    """
+    from hopopt.problems.puzzles import box_shape
+
+    givens, grid = np.asarray(givens).astype(int), np.asarray(grid).astype(int)
+    side = int(round(np.sqrt(grid.size)))
+    if side * side != grid.size or givens.size != grid.size:
+        raise InputError(f"grid: need n² digits and as many givens, got {grid.size} and {givens.size}")
+    givens, grid = givens.reshape(side, side), grid.reshape(side, side)
+    rows, cols = box_shape(side) if box is None else box
+    cells = np.arange(side * side).reshape(side, side)
+    boxes = cells.reshape(side // rows, rows, side // cols, cols).transpose(0, 2, 1, 3).reshape(side, side)
+    clashing = np.zeros(side * side, dtype=bool)
+    pairs = 0
+    for unit in np.concatenate([cells, cells.T, boxes]):
+        digits = grid.reshape(-1)[unit]
+        for digit in np.unique(digits[digits > 0]):
+            members = unit[digits == digit]
+            pairs += members.size * (members.size - 1) // 2
+            if members.size > 1:
+                clashing[members] = True
+    figure, ax = _figure_and_axes(ax, figsize=(5.5, 5.5))
+    shade = np.where(clashing.reshape(side, side), 1.0, 0.0)
+    ax.imshow(shade, cmap=ListedColormap(["white", "#f4a6a6"]), vmin=0, vmax=1,
+              extent=(-0.5, side - 0.5, side - 0.5, -0.5))
+    for line in range(side + 1):
+        thick = 2.2 if line % cols == 0 else 0.5
+        ax.axvline(line - 0.5, color="black", linewidth=thick)
+        thick = 2.2 if line % rows == 0 else 0.5
+        ax.axhline(line - 0.5, color="black", linewidth=thick)
+    font = max(6.0, 120.0 / side)
+    for row in range(side):
+        for column in range(side):
+            if grid[row, column] > 0:
+                given = givens[row, column] > 0
+                ax.text(column, row, str(grid[row, column]), ha="center", va="center", fontsize=font,
+                        color="black" if given else "tab:blue", fontweight="bold" if given else "normal")
+    ax.set_xlim(-0.5, side - 0.5)
+    ax.set_ylim(side - 0.5, -0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"{title}: {pairs} clashing pair{'' if pairs == 1 else 's'}")
+    return figure
+
+
+__all__ += ["plot_queens", "plot_sudoku"]
+
+
+def plot_number_partition(numbers, groups, title="Number partitioning", ax=None):
+    """Two stacked bars, one per group, each number a segment (largest at the bottom): the bars' lengths are the
+    group sums, so the difference shows as the overhang of the longer bar.
+
+    Parameters
+    ----------
+    numbers : array_like of float
+        The numbers (a negative number is drawn by its magnitude, hatched, since it subtracts from its group).
+    groups : array_like of 0/1
+        The group of each number.
+    title : str
+        Figure title; the two sums and their difference are appended.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_number_partition
+    >>> figure = plot_number_partition([8, 7, 6, 5, 4], [1, 1, 0, 0, 0])
+    >>> figure.axes[0].get_title()
+    'Number partitioning: sums 15 and 15, difference 0'
+    """
+    numbers = np.asarray(numbers, dtype=float).reshape(-1)
+    groups = np.asarray(groups).reshape(-1)
+    if groups.shape != numbers.shape or not np.all(np.isin(groups, (0, 1))):
+        raise InputError(f"groups: need a group 0 or 1 for each of the {numbers.size} numbers, got {groups.size}")
+    figure, ax = _figure_and_axes(ax, figsize=(7, 3.2))
+    sums = []
+    for group in (0, 1):
+        members = numbers[groups == group]
+        members = members[np.argsort(-np.abs(members), kind="stable")]
+        left = 0.0
+        for index, value in enumerate(members):
+            ax.barh(group, abs(value), left=left, color=_colour(2 * group + index % 2), edgecolor="white",
+                    linewidth=0.5, hatch="//" if value < 0 else None)
+            left += abs(value)
+        sums.append(float(members.sum()))
+    ax.set_yticks([0, 1], [f"group 0 ({int(np.sum(groups == 0))})", f"group 1 ({int(np.sum(groups == 1))})"])
+    ax.set_xlabel("sum of the group's numbers")
+    ax.set_title(f"{title}: sums {sums[0]:g} and {sums[1]:g}, difference {abs(sums[1] - sums[0]):g}")
+    return figure
+
+
 def plot_knapsack(values, weights, capacity, chosen, title="Knapsack", ax=None):
     """Every item as a point (weight, value), packed items filled, the rest hollow (good items lie up and to the
     left); the title shows the weight used against the capacity.

@@ -10,6 +10,7 @@ from .maxsat import MaxSAT
 from .knapsack import Knapsack
 from .set_cover import SetCover
 from .quadratic import QUBO, Ising
+from .puzzles import NQueens, Sudoku
 
 __all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "MaximumIndependentSet", "MinimumVertexCover",
-           "MaximumClique", "MaxSAT", "Knapsack", "SetCover", "QUBO", "Ising"]
+           "MaximumClique", "MaxSAT", "Knapsack", "SetCover", "NQueens", "Sudoku", "QUBO", "Ising"]
