@@ -74,6 +74,8 @@ _QBSOLV_OFFSET = re.compile(r"^[ \t\f]*c[ \t]+offset[ \t]*[:=][ \t]*(\S+)[ \t]*$
 _BQM_MAGIC = b"DIMODBQM"
 _NPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGIC = b"PK\x03\x04"
+# a qbsolv header larger than this is a damaged file, not a model: refused before allocating n biases
+_LARGEST_N = 100_000_000
 # whole biases below this magnitude are written as integers; beyond it every float is whole anyway
 _EXACT_INTEGER_LIMIT = 2.0**53
 
@@ -449,9 +451,9 @@ def parse_qbsolv(text: str, name: str = "<string>") -> QuadraticInstance:
     except ValueError:
         raise InputError(f"{name}:{line_number}: the program line must be 'p qubo topology maxNodes nNodes "
                          f"nCouplers' with integer counts, got {_shorten(program)}") from None
-    if max_nodes < 1:
-        raise InputError(f"{name}:{line_number}: maxNodes (the number of variables) must be at least 1, got "
-                         f"{max_nodes}")
+    if not 1 <= max_nodes <= _LARGEST_N:
+        raise InputError(f"{name}:{line_number}: maxNodes (the number of variables) must be in 1..{_LARGEST_N}, "
+                         f"got {max_nodes}")
     if nodes < 0 or couplers < 0:
         raise InputError(f"{name}:{line_number}: nNodes and nCouplers must be at least 0, got {nodes} and "
                          f"{couplers}")

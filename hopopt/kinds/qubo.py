@@ -3,7 +3,7 @@
 Each reads every supported format (qbsolv ``.qubo``, dimod COO text, ``.npy``/``.npz``, dimod BQM files; see
 :mod:`hopopt.io.qubo`); a file of the other variable type is converted exactly, so ``hopopt solve ising
 model.qubo`` answers in spins with the same energies. The exact method is :func:`hopopt.solvers.solve_exact`
-on the model (enumeration up to 22 variables, the MILP beyond); the peers are dwave-samplers' simulated
+on the model (enumeration for small models, the MILP beyond); the peers are dwave-samplers' simulated
 annealing (bench's adapter, on the same BQM) and its tabu search.
 """
 
@@ -81,6 +81,8 @@ def _dwave_tabu(problem, budget):
     lowest-energy read is the answer."""
     from dwave.samplers import TabuSampler
 
+    from ..bench.runners import _sample_rows
+
     model = problem.to_model()
     bqm = model.to_bqm()
     reads = budget.reads
@@ -89,8 +91,7 @@ def _dwave_tabu(problem, budget):
     # the seed of dimod's initial states is a 32-bit integer
     sampleset = TabuSampler().sample(bqm, num_reads=reads, timeout=timeout_ms, seed=budget.seed % (2 ** 32))
     elapsed = time.perf_counter() - started
-    columns = {label: index for index, label in enumerate(sampleset.variables)}
-    states = np.asarray(sampleset.record.sample)[:, [columns[index] for index in range(model.n)]]
+    states = _sample_rows([sampleset], range(model.n))
     best = states[int(np.argmin(model.energies(states)))]
     return Outcome(problem.decode(best), {"reads": reads, "timeout_ms_per_read": timeout_ms,
                                           "sampler_s": elapsed})
