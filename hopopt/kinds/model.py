@@ -5,9 +5,9 @@ from __future__ import annotations
 from ..constrained import ConstrainedModel
 from ..errors import InputError
 from ..solvers.exact_binary import solve_binary_program
-from ._kind import ExactAnswer, ProblemKind
+from ._kind import ExactAnswer, Outcome, PeerSpec, ProblemKind
 
-__all__ = ["KIND", "exact_answer", "raising_heuristic"]
+__all__ = ["KIND", "exact_answer", "raising_heuristic", "builder_cqm_peer"]
 
 
 def _random(n, seed, constraints=2, density=0.3):
@@ -51,10 +51,39 @@ def raising_heuristic(to_builder=None):
     return heuristic
 
 
+def builder_cqm_peer(to_builder=None, to_solution=None):
+    """A peer: dimod's CQM of the builder model, ``dimod.cqm_to_bqm`` with its default Lagrange multiplier
+    (10× the largest objective bias) and its own slack encoding, sampled by dwave-samplers' SA for the run's
+    time; the best feasible read, no repair (the route dimod's users take for a constrained model)."""
+    def run(problem, budget):
+        import dimod
+        import numpy as np
+
+        from ._peers import builder_to_cqm, sample_bqm_for_time
+
+        model = problem if to_builder is None else to_builder(problem)
+        bqm, invert = dimod.cqm_to_bqm(builder_to_cqm(model))
+
+        def solution_of(sample):
+            values = invert(sample)
+            bits = np.array([values[f"b{i}"] for i in range(model.n_variables)], dtype=np.int8)
+            if model.violations(bits):
+                return None
+            solution = model.values_of(bits)
+            return solution if to_solution is None else to_solution(solution)
+
+        best, extra = sample_bqm_for_time(bqm, budget, solution_of, lambda s: problem.evaluate(s).objective,
+                                          problem.sense)
+        return Outcome(best, extra)
+    return run
+
+
 KIND = ProblemKind(
     name="model", problem=ConstrainedModel,
     description="a constrained binary model written with hopopt.constrained (JSON files)",
     read=ConstrainedModel.load, file_format="model-json", random=_random,
     random_options={"constraints": 2, "density": 0.3}, smallest_n=1,
     exact=lambda problem, time_limit: exact_answer(problem, time_limit),
-    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic())
+    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic(),
+    peers={"dimod-cqm-dwave-sa": PeerSpec(builder_cqm_peer(), "dimod CQM → cqm_to_bqm (default Lagrange) + "
+                                          "dwave-samplers SA, best feasible read", requires=("dimod", "dwave.samplers"))})

@@ -82,28 +82,21 @@ def _dimod_qap_dwave_sa(problem, budget):
     that is a permutation, no repair (the peer as its users run it)."""
     import dimod
     from dimod.generators import quadratic_assignment
-    from dwave.samplers import SimulatedAnnealingSampler
+
+    from ._peers import sample_bqm_for_time
 
     cqm = quadratic_assignment(problem.distance, problem.flow)
     bqm, _ = dimod.cqm_to_bqm(cqm)
     n = problem.n
-    started = time.perf_counter()
-    best, best_cost, reads, sweeps = None, np.inf, 0, 100
-    while time.perf_counter() - started < 0.5 * budget.time_limit:
-        sampleset = SimulatedAnnealingSampler().sample(bqm, num_reads=budget.reads, num_sweeps=budget.sweeps or sweeps,
-                                                       seed=budget.seed + reads)
-        reads += budget.reads
-        for sample in sampleset.samples():
-            matrix = np.array([[sample[f"x_{i}_{j}"] for j in range(n)] for i in range(n)])
-            if np.all(matrix.sum(axis=0) == 1) and np.all(matrix.sum(axis=1) == 1):
-                assignment = np.argmax(matrix, axis=1)
-                cost = problem.cost(assignment)
-                if cost < best_cost:
-                    best, best_cost = assignment, cost
-        if budget.sweeps is not None:
-            break
-        sweeps *= 2
-    return Outcome(best, {"reads": reads})
+
+    def assignment_of(sample):
+        matrix = np.array([[sample[f"x_{i}_{j}"] for j in range(n)] for i in range(n)])
+        if np.all(matrix.sum(axis=0) == 1) and np.all(matrix.sum(axis=1) == 1):
+            return np.argmax(matrix, axis=1)
+        return None
+
+    best, extra = sample_bqm_for_time(bqm, budget, assignment_of, problem.cost, "min")
+    return Outcome(best, extra)
 
 
 KIND = ProblemKind(
