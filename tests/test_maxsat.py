@@ -145,7 +145,7 @@ def test_unsatisfiable_hard_clauses_are_reported_not_hidden():
     assert not empty.optimal and "empty" in empty.message
 
 
-# ---------------------------------------------------------------------------------------------- encode / decode / explain
+# ------------------------------------------------------------------------------------ encode / decode / explain
 @settings(max_examples=60, deadline=None)
 @given(formulas(max_variables=6, max_clauses=8, max_length=6), st.integers(0, 2**31))
 def test_explain_terms_add_up_and_slacks_are_non_negative_at_any_state(formula, seed):
@@ -315,3 +315,10 @@ def test_the_rc2_peer_agrees_with_the_milp():
     weighted = MaxSAT(2, [(1, 2), (-1,), (-2,)], weights=[1.0, 2.5, 0.5], hard=[True, False, False])
     rc2 = KINDS["maxsat"].peers["pysat-rc2"].run(weighted, Budget(time_limit=5, seed=0))
     assert weighted.evaluate(rc2.solution).objective == 0.5
+
+
+def test_the_rc2_peer_stops_at_the_time_limit_with_no_answer():
+    pytest.importorskip("pysat")
+    problem = MaxSAT.random(75, 3, 6.0, rng=0)  # unsatisfiable: RC2 needs minutes here
+    outcome = KINDS["maxsat"].peers["pysat-rc2"].run(problem, Budget(time_limit=0.5, seed=0))
+    assert outcome.solution is None and "within 0.5 s" in outcome.extra["message"]
