@@ -20,6 +20,7 @@ class Status:
     TWO_CYCLE = 4  #: synchronous dynamics entered a 2-cycle
     SWEEP_LIMIT = 5  #: deterministic dynamics hit ``max_sweeps`` before converging
     OPTIMAL = 6  #: an exact method proved the best state optimal
+    TARGET_REACHED = 7  #: a state reached the target energy (e.g. the ground energy a model declares)
 
 
 STATUS_MESSAGES = {
@@ -30,6 +31,7 @@ STATUS_MESSAGES = {
     Status.TWO_CYCLE: "synchronous updates entered a 2-cycle",
     Status.SWEEP_LIMIT: "stopped at max_sweeps before reaching a fixed point",
     Status.OPTIMAL: "proved optimal",
+    Status.TARGET_REACHED: "a state reached the target energy; stopped early",
 }
 
 

@@ -375,3 +375,16 @@ def test_no_compilation_after_warm_up(helpers):
     after = [len(kernel.signatures) for kernel in kernels]
     assert after == before, dict(zip(["anneal_chunk", "polish", "async_descent", "brute_force"],
                                      zip(before, after)))
+
+
+def test_anneal_stops_at_the_target_energy_and_at_a_declared_ground_energy():
+    problem = MaxCut.from_edges(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    model = problem.to_model()
+    started = time.perf_counter()
+    result = anneal(model, time_limit=20, target_energy=-4, rng=0)
+    assert result.status == Status.TARGET_REACHED and result.best_energy == -4
+    assert time.perf_counter() - started < 10
+    declared = EnergyModel(model.weights, model.thresholds, model.offset, model.vartype, {"ground_energy": -4.0})
+    assert anneal(declared, time_limit=20, rng=0).status == Status.TARGET_REACHED
+    # an unreachable target changes nothing: the whole schedule runs
+    assert anneal(model, n_sweeps=50, target_energy=-5, rng=0).status == Status.COMPLETED

@@ -29,7 +29,7 @@ _LONGEST_ANNEAL = 100_000
 
 def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="geometric",
            acceptance="metropolis", moves="auto", initial_states=None, time_limit=None, callback=None,
-           polish=True, rng=None, n_threads=None) -> SolveResult:
+           polish=True, rng=None, n_threads=None, target_energy=None) -> SolveResult:
     """Minimise a model's energy by simulated annealing.
 
     The moves are single spin flips, or, when the model's encoder declares its constraints, moves that stay
@@ -72,6 +72,10 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         Seed; the same seed gives the same result whatever the number of threads.
     n_threads : int, optional
         numba threads for this call (default: all).
+    target_energy : float, optional
+        Stop (status ``TARGET_REACHED``) once a restart's best energy is at or below it, checked between
+        kernel calls. Default: the ground energy the model declares (``metadata["ground_energy"]``, e.g. 0 for
+        a solved puzzle), else none.
 
     Returns
     -------
@@ -133,7 +137,9 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         segment = partial(_segment, n_sweeps, beta_range, schedule)
     warm_up()
     started = time.perf_counter()
-    runner = _Runner(engine, callback, started, time_limit)
+    if target_energy is None:
+        target_energy = model.metadata.get("ground_energy")
+    runner = _Runner(engine, callback, started, time_limit, target_energy)
     with numba_threads(n_threads):
         if fill_time_limit:
             _fill_time_limit(runner, time_limit, beta_range, schedule, generator, n_restarts, starts)
@@ -201,8 +207,11 @@ def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restar
 class _Runner:
     """Drives an engine's kernel in chunks of sweeps, checking the clock and the callback between chunks."""
 
-    def __init__(self, engine, callback, started, time_limit):
+    def __init__(self, engine, callback, started, time_limit, target=None):
         self.engine = engine
+        # in the engine's energies (the model's minus its offset), with a rounding margin
+        self.target = None if target is None else \
+            float(target) - engine.energy_offset + 1e-9 * max(1.0, abs(float(target)))
         self.callback = callback
         self.started = started
         self.time_limit = time_limit
@@ -258,6 +267,9 @@ class _Runner:
             if self.callback is not None and self._call_back(done, betas[-1], energies, round_best_states,
                                                              round_best):
                 self.status = Status.CALLBACK_STOP
+                break
+            if self.target is not None and round_best.min() <= self.target:
+                self.status = Status.TARGET_REACHED
                 break
         if done == 0:
             return

@@ -170,7 +170,12 @@ class OneHotEngine:
         self.work_per_sweep = model.n
 
     def beta_range(self):
-        """Hot: the largest possible reassignment cost accepted with probability 1/2; cold as for flips."""
+        """The range the encoder declares for one-hot moves (``metadata["onehot_beta_range"]``), else hot: the
+        largest possible reassignment cost accepted with probability 1/2; cold as for flips."""
+        declared = self.model.metadata.get("onehot_beta_range")
+        if declared is not None:
+            hot, cold = (float(value) for value in declared)
+            return hot, cold
         _, cold = default_beta_range(self.binary)
         indptr, _, data = self.csr
         rows = np.repeat(np.arange(self.model.n), np.diff(indptr))
