@@ -47,6 +47,7 @@ from ._text import PathLike
 from .cnf import CNFInstance, parse_cnf, read_cnf, write_cnf
 from .dimacs import parse_dimacs, read_dimacs, write_dimacs
 from .gset import parse_gset, read_gset, write_gset
+from .numbers import NumberList, parse_numbers, read_numbers, write_numbers
 from .qubo import (QuadraticInstance, parse_coo, parse_qbsolv, read_bqm, read_coo, read_numpy_quadratic,
                    read_qbsolv, read_quadratic, write_coo, write_qbsolv)
 from .qaplib import (QAPInstance, QAPSolution, parse_qaplib, parse_qaplib_solution, qap_cost, read_qaplib,
@@ -59,6 +60,7 @@ __all__ = [
     "TSPInstance", "parse_tsplib", "read_tsplib", "tsplib_distances", "tour_length",
     "TourFile", "parse_tour", "read_tour", "write_tour",
     "parse_dimacs", "read_dimacs", "write_dimacs",
+    "NumberList", "parse_numbers", "read_numbers", "write_numbers",
     "QAPInstance", "parse_qaplib", "read_qaplib", "write_qaplib", "qap_cost",
     "QuadraticInstance", "read_quadratic", "parse_qbsolv", "read_qbsolv", "write_qbsolv", "parse_coo", "read_coo",
     "write_coo", "read_numpy_quadratic", "read_bqm",

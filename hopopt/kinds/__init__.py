@@ -22,13 +22,14 @@ from . import maxsat
 from . import knapsack
 from . import qubo
 from . import puzzles
+from . import bisection, partition
 from ._kind import Budget, ExactAnswer, Outcome, PeerSpec, ProblemKind, read_json_solution
 
 __all__ = ["KINDS", "ProblemKind", "PeerSpec", "Budget", "Outcome", "ExactAnswer", "get_kind", "kind_of",
            "read_json_solution"]
 
 #: every registered kind by name: one line per kind
-KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, *independent_set.KINDS, maxsat.KIND, puzzles.QUEENS, puzzles.SUDOKU, qubo.QUBO_KIND, qubo.ISING_KIND, *knapsack.KINDS)}
+KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, *independent_set.KINDS, maxsat.KIND, puzzles.QUEENS, puzzles.SUDOKU, qubo.QUBO_KIND, qubo.ISING_KIND, partition.KIND, bisection.KIND, *knapsack.KINDS)}
 
 
 def get_kind(name) -> ProblemKind:

@@ -11,6 +11,9 @@ from .knapsack import Knapsack
 from .set_cover import SetCover
 from .quadratic import QUBO, Ising
 from .puzzles import NQueens, Sudoku
+from .partition import NumberPartitioning
+from .bisection import GraphBisection
 
 __all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "MaximumIndependentSet", "MinimumVertexCover",
-           "MaximumClique", "MaxSAT", "Knapsack", "SetCover", "NQueens", "Sudoku", "QUBO", "Ising"]
+           "MaximumClique", "MaxSAT", "Knapsack", "SetCover", "NQueens", "Sudoku", "QUBO", "Ising",
+           "NumberPartitioning", "GraphBisection"]
