@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-from fractions import Fraction
 
 import numpy as np
 
@@ -37,17 +36,6 @@ def _read_knapsack(path):
 
 def _random_knapsack(n, seed, kind=1, data_range=1000):
     return Knapsack.random(n, kind, rng=seed, data_range=data_range)
-
-
-def _integer_scale(numbers_):
-    """The step δ of which every number is a whole multiple (down to 1/1000), or None if there is none."""
-    denominator = 1
-    for value in numbers_:
-        fraction = Fraction(float(value)).limit_denominator(1000)
-        if abs(float(fraction) - float(value)) > 1e-9 * max(1.0, abs(float(value))):
-            return None
-        denominator = denominator * fraction.denominator // math.gcd(denominator, fraction.denominator)
-    return 1.0 / denominator
 
 
 def knapsack_dynamic_program(values, weights, capacity):
@@ -84,10 +72,10 @@ def knapsack_dynamic_program(values, weights, capacity):
     return choice
 
 
-def knapsack_exact(problem, time_limit=None) -> ExactAnswer:
-    """The knapsack optimum: the dynamic program when the weights are whole multiples of a step δ and its
-    n × (C/δ + 1) table is small (``DP_MAX_CELLS``, and its estimated time within ``time_limit``), else the
-    builder's MILP through HiGHS. ``method`` says which ("dynamic-programming" or "milp").
+def knapsack_exact(problem, time_limit=None, method="auto") -> ExactAnswer:
+    """The knapsack optimum: the dynamic program when its n × (C/δ + 1) table (δ the weights' common step) is small (``DP_MAX_CELLS``, and its estimated time within ``time_limit``), else the
+    builder's MILP through HiGHS; ``method="dynamic-programming"`` or ``"milp"`` forces one. The answer's
+    ``method`` says which ran.
 
     Examples
     --------
@@ -98,19 +86,20 @@ def knapsack_exact(problem, time_limit=None) -> ExactAnswer:
     ('dynamic-programming', [1, 0, 1], 10.0)
     """
     started = time.perf_counter()
-    step = _integer_scale(np.append(problem.weights, problem.capacity))
-    if step is not None:
-        capacity = int(math.floor(problem.capacity / step + 1e-9))
-        cells = problem.n * (capacity + 1)
-        affordable = time_limit is None or cells * DP_SECONDS_PER_CELL < time_limit
-        if cells <= DP_MAX_CELLS and affordable:
-            scaled = np.rint(problem.weights / step).astype(np.int64)
-            choice = knapsack_dynamic_program(problem.values, scaled, capacity)
-            value = float(problem.values @ choice)
-            seconds = time.perf_counter() - started
-            return ExactAnswer(choice, True, value, "dynamic-programming",
-                               f"dynamic program over {capacity + 1} capacities × {problem.n} items", seconds,
-                               problem.encode(choice))
+    step = problem.weight_step  # every weight is a whole multiple of it: the table counts capacity in steps
+    capacity = int(math.floor(problem.capacity / step + 1e-9))
+    cells = problem.n * (capacity + 1)
+    affordable = time_limit is None or cells * DP_SECONDS_PER_CELL < time_limit
+    if method not in ("auto", "dynamic-programming", "milp"):
+        raise ValueError(f"method must be 'auto', 'dynamic-programming' or 'milp', got {method!r}")
+    if method == "dynamic-programming" or (method == "auto" and cells <= DP_MAX_CELLS and affordable):
+        scaled = np.rint(problem.weights / step).astype(np.int64)
+        choice = knapsack_dynamic_program(problem.values, scaled, capacity)
+        value = float(problem.values @ choice)
+        seconds = time.perf_counter() - started
+        return ExactAnswer(choice, True, value, "dynamic-programming",
+                           f"dynamic program over {capacity + 1} capacities × {problem.n} items", seconds,
+                           problem.encode(choice))
     answer = exact_answer(problem.constrained, time_limit)
     return ExactAnswer(np.asarray(answer.solution, dtype=np.int8), answer.optimal, answer.bound, answer.method,
                        answer.message, time.perf_counter() - started)

@@ -10,11 +10,15 @@ penalised towards). The energy is
 
     ``E(x, s) = Σ c_S x_S + P Σ_e (Σ_{S ∋ e} x_S − s_e − 1)²``.
 
-Penalty rule (the builder's): ``P = 1.5 Σ |c_S|`` by default. An uncovered element has a residual of at
-least 1 whatever its slack, so it costs at least ``P``, more than the cost of all sets together; a covered
-element with its slack set to its surplus costs nothing. So every ground state is a minimum-cost cover, and
-the energy of an encoded cover is its cost (:meth:`SetCover.objective_from_energy`). The default solver
-starts from the builder's local penalty (the largest cost) and raises it while answers stay infeasible.
+Penalty rule: ``P = 1.5 max_e min_{S ∋ e} c_S`` by default — above the price of the cheapest set holding
+any one element, far below the builder's generic ``1.5 Σ c_S``. Take a state that leaves ``e`` uncovered and
+set every slack to its best value (which never raises the energy). Adding the cheapest set holding ``e`` costs
+at most ``min_{S ∋ e} c_S < P``; the residual of ``e`` goes from −1 to 0 (a gain of P) and every other
+element of that set has room in its slack for the extra cover (it had at most ``d − 1`` chosen holders
+before), so the energy drops. Hence every ground state is a cover, and since a cover with balanced slacks
+pays no penalty, a minimum-cost one; the energy of an encoded cover is its cost
+(:meth:`SetCover.objective_from_energy`). The default solver starts from (a fraction of, see
+:mod:`hopopt.workflows.constrained`) the builder's local penalty, the largest cost.
 
 Decoding reads the set bits (slack bits are ignored) and repairs: while an element is uncovered it adds the
 set of the least cost per newly covered element (Chvátal's rule), then drops sets that became redundant,
@@ -110,6 +114,9 @@ class SetCover:
             raise ValueError(f"element {int(missing[0])} is in no set, so no cover exists"
                              + (f" ({missing.size} such elements)" if missing.size > 1 else ""))
         self._by_set = self.incidence.tocsc()
+        # the cost of the cheapest set holding each element (the per-element price of covering it)
+        self._cheapest_holder = np.minimum.reduceat(np.asarray(costs, dtype=np.float64)[self.incidence.indices],
+                                                    self.incidence.indptr[:-1])
         self.sets = tuple(members)
         self.costs = costs
         self.costs.setflags(write=False)
@@ -201,21 +208,28 @@ class SetCover:
         >>> float(problem.to_model().energy(problem.encode([1, 0, 1])))
         3.0
         """
-        model = self.constrained.to_model(penalty)
+        model = self.constrained.to_model(self.default_penalty() if penalty is None else penalty)
         model.metadata.update(problem="setcover", instance=self.name)
         return model
 
     def default_penalty(self) -> float:
-        """The builder's global penalty (every ground state a cover)."""
-        return self.constrained.default_penalty()
+        """1.5 × :meth:`penalty_bound`: every ground state is a minimum-cost cover (see the module docstring)."""
+        bound = self.penalty_bound()
+        return 1.5 * bound if bound > 0 else 1.0
 
     def local_penalty(self) -> float:
-        """The builder's local penalty (the largest cost), where the anneal starts."""
+        """The builder's local penalty (the largest cost: taking any set out of a cover never pays), where the
+        annealing solver's penalty starts."""
         return self.constrained.local_penalty()
 
     def penalty_bound(self) -> float:
-        """Penalties above this make every ground state a cover."""
-        return self.constrained.penalty_bound()
+        """``max_e min_{S ∋ e} c_S``: any penalty above it makes every ground state a cover.
+
+        The builder's bound (all costs together) holds too but is far larger than needed: from a state that
+        leaves ``e`` uncovered, adding the cheapest set holding ``e`` (with every slack re-balanced, which only
+        lowers the energy) costs at most this much and removes a penalty of at least P.
+        """
+        return float(self._cheapest_holder.max())
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
         """``objective`` (the cost) and ``penalty: element e`` per element of a raw binary state, and violations."""
@@ -305,16 +319,16 @@ class SetCover:
             raise ValueError("a state must hold 0/1 values (or spins -1/+1)")
         return self.repair((state[:self.n] > 0).astype(np.int8))
 
-    def _recover(self, alone, out):
-        """The cheapest of two ways to cover ``alone`` (elements no chosen set but one covers) with unchosen sets:
-        one set holding all of them, or Chvátal's greedy on them, never the set ``out`` leaving. (cost, sets)."""
+    def _recover(self, alone, outs):
+        """The cheapest of two ways to cover ``alone`` (elements no chosen set but those in ``outs`` covers) with
+        unchosen sets: one set holding all of them, or Chvátal's greedy on them. Returns (cost, sets)."""
         by_element = self.incidence
         starts, ends = by_element.indptr[alone], by_element.indptr[alone + 1]
         holders = [by_element.indices[s:e] for s, e in zip(starts, ends)]
-        if any(h.size == 1 for h in holders):  # an element only ``out`` holds: it cannot leave
+        if any(np.isin(h, outs).all() for h in holders):  # an element only the leaving sets hold
             return np.inf, []
         held = np.bincount(np.concatenate(holders), minlength=self.n)
-        held[out] = -1
+        held[outs] = -1
         options = []
         whole = np.flatnonzero(held == alone.size)
         if whole.size:
@@ -325,7 +339,7 @@ class SetCover:
             picked, cost = [], 0.0
             while uncovered.any():
                 newly = np.bincount(np.concatenate([h for h, u in zip(holders, uncovered) if u]), minlength=self.n)
-                newly[out] = 0
+                newly[outs] = 0
                 useful = np.flatnonzero(newly > 0)
                 k = int(useful[np.argmin(self.costs[useful] / newly[useful])])
                 picked.append(k)
@@ -334,10 +348,30 @@ class SetCover:
             options.append((cost, picked))
         return min(options, key=lambda option: option[0]) if options else (np.inf, [])
 
+    def _best_move(self, chosen, counts, size):
+        """The best way to take ``size`` (1 or 2) chosen sets out and cover what only they covered: (gain, outs,
+        sets in) with the largest cost saving, or None when none saves anything."""
+        by_set = self._by_set
+        members = np.flatnonzero(chosen)
+        best_gain, best_move = 1e-12, None
+        groups = ((j,) for j in members) if size == 1 else \
+            ((a, b) for index, a in enumerate(members) for b in members[index + 1:])
+        for outs in groups:
+            elements = np.concatenate([by_set.indices[by_set.indptr[j]:by_set.indptr[j + 1]] for j in outs])
+            elements, times = np.unique(elements, return_counts=True)
+            alone = elements[counts[elements] == times]  # covered by the leaving sets only
+            saving = float(self.costs[list(outs)].sum())
+            if saving <= best_gain:
+                continue
+            cost, sets = self._recover(alone, list(outs)) if alone.size else (0.0, [])
+            if saving - cost > best_gain:
+                best_gain, best_move = saving - cost, (list(outs), sets)
+        return best_move
+
     def polish(self, solution) -> np.ndarray:
-        """Improve a cover: take a chosen set out and cover the elements only it covered again with other sets
-        (the cheapest single set holding them all, or Chvátal's greedy on them), then drop sets made redundant;
-        the best such move each time, until none lowers the cost.
+        """Improve a cover: take one chosen set out (or, when no single one pays, two) and cover the elements
+        only they covered again with other sets (the cheapest single set holding them all, or Chvátal's greedy
+        on them), then drop sets made redundant; the best such move each time, until none lowers the cost.
 
         Examples
         --------
@@ -350,20 +384,13 @@ class SetCover:
         counts = self.incidence @ chosen.astype(np.int64)
         by_set = self._by_set
         for _ in range(_MAX_POLISH_MOVES):
-            best_gain, best_move = 1e-12, None
-            for j in np.flatnonzero(chosen):
-                elements = by_set.indices[by_set.indptr[j]:by_set.indptr[j + 1]]
-                alone = elements[counts[elements] == 1]  # the elements only set j covers
-                if alone.size == 0:
-                    continue
-                cost, sets = self._recover(alone, j)
-                if self.costs[j] - cost > best_gain:
-                    best_gain, best_move = self.costs[j] - cost, (int(j), sets)
-            if best_move is None:
+            move = self._best_move(chosen, counts, 1) or self._best_move(chosen, counts, 2)
+            if move is None:
                 break
-            out, into = best_move
-            chosen[out] = 0
-            counts[by_set.indices[by_set.indptr[out]:by_set.indptr[out + 1]]] -= 1
+            outs, into = move
+            for j in outs:
+                chosen[j] = 0
+                counts[by_set.indices[by_set.indptr[j]:by_set.indptr[j + 1]]] -= 1
             for k in into:
                 chosen[k] = 1
                 counts[by_set.indices[by_set.indptr[k]:by_set.indptr[k + 1]]] += 1
