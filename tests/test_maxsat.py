@@ -322,3 +322,12 @@ def test_the_rc2_peer_stops_at_the_time_limit_with_no_answer():
     problem = MaxSAT.random(75, 3, 6.0, rng=0)  # unsatisfiable: RC2 needs minutes here
     outcome = KINDS["maxsat"].peers["pysat-rc2"].run(problem, Budget(time_limit=0.5, seed=0))
     assert outcome.solution is None and "within 0.5 s" in outcome.extra["message"]
+
+
+def test_solve_draws_the_clauses_with_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "clauses.png"
+    status = main(["solve", "maxsat", "random:n=12,seed=2,ratio=5", "--time-limit", "0.2", "--plot", str(path),
+                   "--json"])
+    assert status == 0, capsys.readouterr().err
+    assert path.stat().st_size > 1000

@@ -96,6 +96,15 @@ def _exact(problem, time_limit):
     return maxsat_exact(problem, time_limit)
 
 
+def _plot(problem, solution, ax, title):
+    from ..plotting.solutions import plot_clauses
+
+    # the title counts unsatisfied clauses; with weights or hard clauses the cost says more
+    if np.any(problem.weights != 1) or problem.hard.any():
+        title = f"{title}: cost {problem.evaluate(solution).objective:g}"
+    plot_clauses(problem.n, problem.clauses, solution, title=title, ax=ax)
+
+
 def _dwave_sa(problem, budget):
     """dwave-samplers SA on the BQM of the same reduction (``to_model().to_bqm()``), the time filled by
     calibrated calls exactly as for the max-cut peer; the lowest-energy read, decoded."""
@@ -161,7 +170,7 @@ KIND = ProblemKind(
     name="maxsat", problem=MaxSAT,
     description="weighted MAX-SAT (cost = unsatisfied weight), 3+ literal clauses by Ishikawa's reduction",
     read=_read, file_format="cnf", random=_random, random_options={"k": 3, "ratio": 4.26, "planted": 0},
-    smallest_n=1, exact=_exact, solvers=("anneal", "descent"),
+    smallest_n=1, exact=_exact, solvers=("anneal", "descent"), plot=_plot,
     peers={
         "dwave-sa": PeerSpec(_dwave_sa, "dwave-samplers SimulatedAnnealingSampler on hopopt's MAX-SAT BQM",
                              requires=("dimod", "dwave.samplers")),

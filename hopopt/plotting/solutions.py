@@ -890,3 +890,52 @@ def plot_set_cover(incidence, chosen, costs=None, title="Set cover", ax=None):
     ax.set_title(f"{title}: {int(chosen.sum())} of {chosen.size} sets, {covered} of {matrix.shape[0]} elements "
                  f"covered")
     return figure
+
+
+def plot_clauses(n, clauses, assignment, title="MAX-SAT", ax=None, max_rows=80):
+    """A truth assignment against its clauses: one row per clause, one column per variable; a cell is green
+    where the clause's literal on that variable is true, red where it is false, blank where the variable is
+    not in the clause. A clause is satisfied when its row has a green cell; the unsatisfied rows (all red)
+    come first, above a black line.
+
+    Parameters
+    ----------
+    n : int
+        Number of variables.
+    clauses : sequence of sequence of int
+        Signed 1-based literals (``-3`` is "not x3").
+    assignment : array_like of 0/1
+        One truth value per variable.
+    max_rows : int
+        At most this many clauses are drawn (the unsatisfied ones first); the title says how many were left out.
+
+    Examples
+    --------
+    >>> from hopopt.plotting.solutions import plot_clauses
+    >>> figure = plot_clauses(3, [(1, -2), (2, 3), (-1, -3)], [1, 1, 1])
+    >>> figure.axes[0].get_title()
+    'MAX-SAT\\n1 of 3 clauses unsatisfied'
+    """
+    figure, ax = _figure_and_axes(ax, figsize=(7, 5.5))
+    assignment = np.asarray(assignment, dtype=int).reshape(-1)
+    grid = np.zeros((len(clauses), int(n)), dtype=np.int8)
+    for row, clause in enumerate(clauses):
+        for literal in clause:
+            value = 1 if (assignment[abs(literal) - 1] == 1) == (literal > 0) else -1
+            # x ∨ ¬x puts both on one cell: the true one shows, as the clause is satisfied
+            cell = grid[row, abs(literal) - 1]
+            grid[row, abs(literal) - 1] = value if cell == 0 else max(cell, value)
+    unsatisfied = ~np.any(grid == 1, axis=1)
+    order = np.concatenate([np.flatnonzero(unsatisfied), np.flatnonzero(~unsatisfied)])[:max_rows]
+    shown = grid[order] if order.size else np.zeros((1, int(n)), dtype=np.int8)
+    ax.imshow(shown, cmap=ListedColormap(["#d62728", "white", "#2ca02c"]), vmin=-1, vmax=1, aspect="auto",
+              interpolation="nearest")
+    count = int(unsatisfied.sum())
+    if 0 < count < len(order):
+        ax.axhline(count - 0.5, color="black", linewidth=1)
+    ax.set_xlabel("variable (column v-1)")
+    ax.set_ylabel("clause (unsatisfied first)")
+    left_out = len(clauses) - len(order)
+    ax.set_title(f"{title}\n{count} of {len(clauses)} clauses unsatisfied"
+                 + (f" ({left_out} satisfied ones not shown)" if left_out else ""), fontsize=10)
+    return figure
