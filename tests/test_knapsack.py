@@ -120,6 +120,13 @@ def test_decode_repairs_by_worst_ratio_is_idempotent_and_polish_only_improves(da
     assert problem.evaluate(polished).objective >= problem.evaluate(decoded).objective
     spare = problem.capacity - problem.weights @ polished
     assert not np.any((polished == 0) & (problem.weights <= spare + 1e-9))  # nothing left that fits
+    packed, left = np.flatnonzero(polished), np.flatnonzero(polished == 0)
+    for outs in itertools.chain(itertools.combinations(packed, 1), itertools.combinations(packed, 2)):
+        for ins in itertools.chain(itertools.combinations(left, 1), itertools.combinations(left, 2)):
+            if len(outs) + len(ins) > 3:
+                continue  # polish looks at 1-1, 2-1 and 1-2 exchanges
+            fits = problem.weights[list(ins)].sum() - problem.weights[list(outs)].sum() <= spare + 1e-9
+            assert not (fits and problem.values[list(ins)].sum() > problem.values[list(outs)].sum() + 1e-9)
 
 
 def test_evaluate_names_the_overload_and_rejects_malformed_solutions():
