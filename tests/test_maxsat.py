@@ -331,3 +331,12 @@ def test_solve_draws_the_clauses_with_plot(tmp_path, capsys):
                    "--json"])
     assert status == 0, capsys.readouterr().err
     assert path.stat().st_size > 1000
+
+
+def test_the_anneal_stops_as_soon_as_a_satisfiable_formula_is_satisfied():
+    problem = MaxSAT.random(40, 3, 3.0, planted=True, rng=1)
+    assert problem.to_model().metadata["ground_energy"] == 0.0
+    found = hopopt.solve(problem, time_limit=20, rng=0)
+    assert found.objective == 0 and found.time_s < 10
+    # an empty clause is a cost no state avoids: the bound is that constant
+    assert MaxSAT(1, [(), (1,)], weights=[2.0, 1.0]).to_model().metadata["ground_energy"] == 2.0

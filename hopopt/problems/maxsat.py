@@ -291,8 +291,9 @@ class MaxSAT:
     def to_model(self) -> EnergyModel:
         """The binary model whose energy, minimised over the auxiliaries, is the weighted unsatisfied count.
 
-        See the module docstring for the reduction. The model's metadata records the hard-clause weight and
-        the neuron counts.
+        See the module docstring for the reduction. The model's metadata records the hard-clause weight, the
+        neuron counts and ``ground_energy``: the energy of a state satisfying every non-empty clause, below
+        which no state goes, so the annealer stops as soon as it satisfies the formula.
 
         Examples
         --------
@@ -348,9 +349,13 @@ class MaxSAT:
                             shape=(size, size)).tocsr()
         qubo = sp.csr_array(qubo + sp.diags_array(linear))
         model = EnergyModel.from_qubo(qubo, constant)
+        # every term is ≥ 0 apart from the empty clauses' constant, so no state goes below that constant, and a
+        # state reaching it satisfies every other clause: the anneal may stop there (a satisfiable formula's
+        # ground energy; for an unsatisfiable one a bound it never reaches, and the anneal runs its full time)
         metadata = {"problem": "maxsat", "instance": self.name, "objective": "energy",
                     "variables": self.n, "auxiliaries": self.n_auxiliaries, "hard_weight": self.hard_weight,
-                    "reduction": "Ishikawa (one auxiliary per 3-literal clause), longer clauses chained"}
+                    "reduction": "Ishikawa (one auxiliary per 3-literal clause), longer clauses chained",
+                    "ground_energy": float(weights[self._empty].sum())}
         return EnergyModel(model.weights, model.thresholds, model.offset, Vartype.BINARY, metadata)
 
     # ------------------------------------------------------------------ encode / decode / evaluate
