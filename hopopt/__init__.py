@@ -14,7 +14,9 @@ Examples
 
 from .api import solve, solve_exact
 from .model import EnergyModel, Vartype
-from .problems import QAP, TSP, Evaluation, GraphColoring, MaxCut
+from .constrained import ConstrainedModel
+from .problems import (QAP, QUBO, TSP, Evaluation, GraphBisection, GraphColoring, Ising, Knapsack, MaxCut, MaximumClique,
+                       MaximumIndependentSet, MaxSAT, MinimumVertexCover, NQueens, NumberPartitioning, SetCover, Sudoku)
 from .result import Solution, SolveResult, Status
 from .structured import KroneckerWeights
 from .solvers import anneal, brute_force, descend, exact_coloring, held_karp, milp, penalty_loop, synchronous, tsp_milp
@@ -22,6 +24,8 @@ from .workflows import fewest_colors
 
 __version__ = "0.1.0"
 
-__all__ = ["solve", "solve_exact", "Solution", "EnergyModel", "KroneckerWeights", "Vartype", "SolveResult", "Status", "anneal", "descend", "synchronous",
-           "brute_force", "milp", "held_karp", "tsp_milp", "exact_coloring", "penalty_loop", "MaxCut", "TSP",
-           "GraphColoring", "QAP", "fewest_colors", "Evaluation", "__version__"]
+__all__ = ["solve", "solve_exact", "Solution", "EnergyModel", "KroneckerWeights", "Vartype", "SolveResult", "Status",
+           "anneal", "descend", "synchronous", "brute_force", "milp", "held_karp", "tsp_milp", "exact_coloring",
+           "penalty_loop", "ConstrainedModel", "MaxCut", "TSP", "GraphColoring", "QAP", "QUBO", "Ising",
+           "NumberPartitioning", "GraphBisection", "MaximumIndependentSet", "MinimumVertexCover", "MaximumClique",
+           "Knapsack", "SetCover", "MaxSAT", "NQueens", "Sudoku", "fewest_colors", "Evaluation", "__version__"]
