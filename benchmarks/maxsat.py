@@ -6,8 +6,10 @@ Two measurements, both taken in this run on this machine:
    (426 clauses, 526 binary neurons with the auxiliaries), several seeds, the same wall time for every solver:
    hopopt's default solver (``anneal``), dwave-samplers' SimulatedAnnealingSampler on the BQM of the same
    reduction (its sweeps calibrated to fill the time, as in ``hopopt compare``), and PySAT's RC2 (exact,
-   no time limit). Unsatisfied clauses of each, and of hopopt's answer after the greedy one-flip
-   ``MaxSAT.improve`` (not part of ``hopopt.solve``).
+   stopped at the time limit in a child process). Unsatisfied clauses of each, and of hopopt's answer after
+   the greedy one-flip ``MaxSAT.improve`` (not part of ``hopopt.solve``). hopopt's anneal stops as soon as
+   it satisfies the formula (the model declares its ground energy), so its time is a time to solution when
+   it reaches 0; dwave-samplers fills the time whatever it finds.
 2. The encoder target: random instances with 30-60 binary neurons in all (3-SAT with n = 6..11 variables at
    ratio 4.26 and n = 5..8 at ratio 6, and weighted clauses of 1-5 literals over 8 variables), one per seed;
    the optimum proved by the clause MILP (``hopopt.solve_exact``)
