@@ -169,6 +169,25 @@ def test_milp_fallback_proves_small_instances_and_never_claims_a_wrong_bound():
             assert problem.difference(answer.solution) == best
 
 
+@pytest.mark.filterwarnings("ignore:.*beyond float64's exact integers")
+def test_milp_search_keeps_stdout_clean_and_reports_only_the_parity_bound(capfd):
+    # 46 numbers of 40 bits: too many for the meet in the middle, too large for the bitsets: the MILP search
+    status = main(["exact", "partition", "random:n=46,seed=1,bits=40", "--time-limit", "1", "--json"])
+    captured = capfd.readouterr()
+    assert status == 0
+    answer = json.loads(captured.out)  # HiGHS's chatter went to stderr, not into the JSON
+    assert answer["solver"] == "exact-milp" and answer["feasible"]
+    problem, _ = load_instance("partition", "random:n=46,seed=1,bits=40")
+    assert answer["objective"] <= problem.difference(karmarkar_karp(problem.numbers))
+    assert answer["bound"] == problem.total % 2 and answer["optimal"] is (answer["objective"] == answer["bound"])
+
+
+def test_auto_skips_a_method_that_would_overrun_the_time_limit():
+    problem = NumberPartitioning.random(40, bits=40, rng=0)
+    assert exact_partition(problem, time_limit=0.01).method == "milp"
+    assert exact_partition(problem).method == "meet-in-the-middle"
+
+
 def test_auto_uses_karmarkar_karp_when_it_meets_the_parity_bound_and_dp_otherwise():
     easy = NumberPartitioning([3, 3, 2, 2])  # KK: 3-3 = 0, 2-2 = 0: a perfect split
     assert exact_partition(easy).method == "karmarkar-karp"

@@ -5,7 +5,8 @@ Exact method (:func:`exact_partition`), in the order tried:
 1. **Karmarkar–Karp + a bound.** The largest differencing heuristic runs first (milliseconds). No partition
    can beat ``Σ a mod 2`` for integers (the difference has the parity of the sum) or 0 otherwise; when
    Karmarkar–Karp reaches that bound it is optimal, which is the common case below the hard regime
-   (``bits`` well under ``n``) — but not always (on 60 numbers of 20 bits it usually stops at a few units).
+   (``bits`` well under ``n``) — but not always (on 60 numbers of 20 bits it reached 1 and 3 on two seeds,
+   where the optimum is 1 both times).
 2. **Subset-sum dynamic programme** (integers, pseudo-polynomial): the sums reachable by subsets, as a bitset
    in a Python integer capped at ``⌊S/2⌋`` (S = Σ|a|), one shift-or per number; the best reachable sum below
    the half is the optimum. The subset is recovered from ``√n`` stored checkpoints (memory
@@ -14,23 +15,31 @@ Exact method (:func:`exact_partition`), in the order tried:
 3. **Meet in the middle** (Horowitz & Sahni 1974), any numbers: all ``2^(n/2)`` subset sums of each half,
    sorted, and for every left sum the right sums nearest to the complement by binary search — ``O(2^(n/2) n)``,
    independent of the size of the numbers, so it proves the hard regime (``bits ≈ n``) up to
-   :data:`MEET_IN_THE_MIDDLE_MAX_N` numbers (a few seconds at 44).
-4. **MILP** otherwise (``solve_binary_program``, HiGHS): with ``b = |a|`` and x the numbers in the lighter
-   group, the difference is ``S − 2 b·x`` subject to ``b·x ≤ S/2`` — the |difference| linearised by choosing
-   which group is the lighter one, a 0/1 knapsack with no auxiliary variable. Its LP bound is weak (0 almost
-   always), so it proves little beyond the parity bound, but it returns the best found and a bound within the
-   time limit.
+   :data:`MEET_IN_THE_MIDDLE_MAX_N` numbers (6.5 s at 44 on the shared 2-core development machine).
+4. **MILP** otherwise (HiGHS through ``scipy.optimize.milp``, with a zero gap): with ``b = |a|`` and x the
+   numbers in the lighter group, the difference is ``S − 2 b·x`` subject to ``b·x ≤ S/2`` — the |difference|
+   linearised by choosing which group is the lighter one, a 0/1 knapsack with no auxiliary variable and no
+   product. Its LP bound is weak (0 almost always), and HiGHS's own optimality claims do not survive the
+   coefficients of the order of 2^bits (see ``_milp_partition``), so here the MILP is a *search* for a better
+   partition than Karmarkar–Karp's within the time limit: the answer is proven optimal only when it meets the
+   parity bound, and the bound reported is the parity bound.
 
-The complete Karmarkar–Karp search (Korf 1998) was not chosen: it is the best method in the hard regime for
-n around 40–100 only in compiled form; in Python the meet in the middle (vectorised in numpy) proves the hard
-instances it can reach faster, and the dynamic programme proves the easy regime with sums up to about 2³⁰
-in well under a second, where CKK must search for a perfect partition among exponentially many.
+The complete Karmarkar–Karp search (CKK, Korf 1998) is not implemented. For the sizes asked of this kind
+(n ≤ 60, moderate numbers) the dynamic programme's cost is fixed by n and S whatever the instance (0.05–0.3 s
+for 30–60 numbers of 20 bits, measured by ``benchmarks/partition_bisection.py --part exact``), while CKK's time
+depends on the instance and grows exponentially near ``bits ≈ n``; there the meet in the middle takes
+``O(2^(n/2))`` (0.6–0.8 s for 40 numbers of 40 bits). Above both limits (more than 44 numbers whose sum is
+too large for the bitsets) nothing here proves optimality beyond the parity bound; a compiled CKK would be
+the method to add.
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
+import os
+import sys
 import time
 
 import numpy as np
@@ -46,6 +55,11 @@ __all__ = ["KIND", "exact_partition", "karmarkar_karp", "subset_sum_partition", 
 DP_MEMORY_LIMIT_BYTES = 256 * 2**20
 #: the meet in the middle is used up to this many numbers (2^22 sums per half: about 0.2 GB of arrays)
 MEET_IN_THE_MIDDLE_MAX_N = 44
+# Rough costs measured on the development machine (2 shared cores), used to skip a method that would overrun a
+# time limit: the dynamic programme 0.3 s for 60 numbers of 20 bits (n·S/64 ≈ 3·10⁷ word operations), the meet
+# in the middle 6.5 s at n = 44 (2^22 sums per half).
+_SECONDS_PER_WORD_OPERATION = 1e-8
+_SECONDS_PER_HALF_SUM = 1.5e-6
 
 
 def _magnitudes_and_signs(numbers):
@@ -203,19 +217,52 @@ def meet_in_the_middle_partition(numbers) -> np.ndarray:
     return _groups_from_spins(spins, signs)
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Send what C code writes to file descriptor 1 to descriptor 2 for a while.
+
+    HiGHS prints ``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();`` on stdout during
+    these knapsacks even with ``disp=False``, which would corrupt ``hopopt exact --json`` output.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real stdout (some embedded interpreters): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _milp_partition(problem, time_limit):
-    """The knapsack form on HiGHS: minimise S − 2 b·x subject to b·x ≤ S/2 (b = |a|)."""
-    from ..solvers.exact_binary import solve_binary_program
+    """The knapsack form on HiGHS: minimise S − 2 b·x subject to b·x ≤ S/2 (b = |a|); a search, not a proof.
+
+    Returns the groups of the best partition HiGHS found (None if none) and its message. HiGHS's claims are not
+    used as proofs: the quantity minimised is a small difference of large sums, and with the default relative
+    gap (10⁻⁴ of ``2 b·x``, of the order of S) it called a difference of 30 optimal on 30 numbers of 20 bits;
+    even with a zero gap it called 1141 optimal on 30 numbers of 30 bits whose optimum is 31 (its tolerances
+    are relative to coefficients near 2³⁰). There are no products, so the program goes to
+    ``scipy.optimize.milp`` as it is.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
 
     magnitudes, signs = _magnitudes_and_signs(problem.numbers)
     total = float(magnitudes.sum())
     capacity = math.floor(total / 2) if problem.integral else total / 2
-    found = solve_binary_program(-2.0 * magnitudes, constant=total,
-                                 constraints=[(magnitudes.reshape(1, -1), -np.inf, capacity)],
-                                 time_limit=time_limit)
-    if found.x is None:
-        return None, found
-    return _groups_from_spins(np.where(found.x > 0, 1, -1), signs), found
+    options = {"mip_rel_gap": 0.0}
+    if time_limit is not None:
+        options["time_limit"] = max(float(time_limit), 1e-3)
+    with _stdout_to_stderr():
+        result = milp(-2.0 * magnitudes, constraints=[LinearConstraint(magnitudes.reshape(1, -1), -np.inf,
+                                                                       capacity)],
+                      integrality=np.ones(magnitudes.size), bounds=Bounds(0, 1), options=options)
+    if result.x is None:
+        return None, str(result.message)
+    return _groups_from_spins(np.where(np.asarray(result.x) > 0.5, 1, -1), signs), str(result.message)
 
 
 def exact_partition(problem, time_limit=None, method="auto") -> ExactAnswer:
@@ -225,8 +272,9 @@ def exact_partition(problem, time_limit=None, method="auto") -> ExactAnswer:
     ----------
     problem : NumberPartitioning
     time_limit : float, optional
-        Seconds for the MILP; the dynamic programme and the meet in the middle run to the end (they are only
-        chosen where they fit in memory, and take seconds at most there).
+        Seconds for the MILP search. The dynamic programme and the meet in the middle cannot be stopped; "auto"
+        skips one whose estimated time (from the costs measured on the development machine) exceeds the limit
+        or whose bitsets exceed the memory limit.
     method : {"auto", "dp", "meet-in-the-middle", "milp"}
         "auto" tries Karmarkar–Karp against the bound, then the first exact method that applies; the others
         force one method (benchmarks compare them).
@@ -260,29 +308,28 @@ def exact_partition(problem, time_limit=None, method="auto") -> ExactAnswer:
         return answer(heuristic, True, bound, "karmarkar-karp",
                       f"Karmarkar–Karp reached the lower bound {bound:g} (the parity of the sum)")
     magnitudes = np.abs(problem.numbers)
-    dp_fits = problem.integral and _dp_bytes(magnitudes) <= DP_MEMORY_LIMIT_BYTES
+    limit = np.inf if time_limit is None else float(time_limit)
+    dp_fits = problem.integral and _dp_bytes(magnitudes) <= DP_MEMORY_LIMIT_BYTES and \
+        2 * problem.n * float(magnitudes.sum()) / 64 * _SECONDS_PER_WORD_OPERATION <= limit
+    middle_fits = problem.n <= MEET_IN_THE_MIDDLE_MAX_N and \
+        2.0 ** ((problem.n + 1) // 2) * _SECONDS_PER_HALF_SUM <= limit
     if method == "dp" or (method == "auto" and dp_fits):
         if not problem.integral:
             raise ValueError("method 'dp' needs integer numbers")
         groups = subset_sum_partition(problem.numbers)
         value = problem.difference(groups)
         return answer(groups, True, value, "dp", "subset-sum dynamic programme over all reachable sums")
-    if method == "meet-in-the-middle" or (method == "auto" and problem.n <= MEET_IN_THE_MIDDLE_MAX_N):
+    if method == "meet-in-the-middle" or (method == "auto" and middle_fits):
         groups = meet_in_the_middle_partition(problem.numbers)
         value = problem.difference(groups)
         return answer(groups, True, value, "meet-in-the-middle", "all subset sums of both halves compared")
-    groups, found = _milp_partition(problem, time_limit)
+    groups, message = _milp_partition(problem, time_limit)
     candidates = [heuristic] + ([groups] if groups is not None else [])
     best = min(candidates, key=problem.difference)
     value = problem.difference(best)
-    milp_bound = found.bound if found.bound is not None else -np.inf
-    if problem.integral and np.isfinite(milp_bound):
-        # the difference of integers has the parity of the sum: round the bound up to that parity
-        milp_bound = math.ceil(milp_bound - 1e-9)
-        milp_bound += (milp_bound - bound) % 2
-    lower = max(bound, milp_bound if np.isfinite(milp_bound) else bound)
-    optimal = value <= lower or (found.optimal and groups is not None and problem.difference(groups) <= value)
-    return answer(best, optimal, value if optimal else lower, "milp", found.message)
+    # only the parity bound is trusted (see _milp_partition): optimal exactly when the search reached it
+    optimal = value <= bound
+    return answer(best, optimal, value if optimal else bound, "milp", f"HiGHS knapsack search: {message}")
 
 
 # ---------------------------------------------------------------------------------------------- the kind
