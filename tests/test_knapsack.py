@@ -189,7 +189,7 @@ def test_random_classes_follow_pisinger_and_the_same_rng_gives_the_same_instance
 def test_solve_finds_the_optimum_of_a_small_instance_and_the_greedy_baseline_is_feasible():
     problem = Knapsack.random(20, "strongly", rng=2, data_range=100)  # 20 items + 10 slack binaries
     exact = hopopt.solve_exact(problem)
-    found = hopopt.solve(problem, time_limit=0.5, rng=0)
+    found = hopopt.solve(problem, sweeps=2000, restarts=4, rng=0)  # fixed work: the same answer on any machine
     assert found.feasible and found.objective == exact.objective
     assert found.info["penalty_rounds"]
     greedy = greedy_knapsack(problem)

@@ -175,8 +175,10 @@ class Knapsack:
         --------
         >>> from hopopt.problems.knapsack import Knapsack
         >>> problem = Knapsack.random(5, "strongly", rng=1)
-        >>> bool(((problem.values - problem.weights) == 100).all()), bool(problem.capacity == problem.weights.sum() // 2)
-        (True, True)
+        >>> bool(((problem.values - problem.weights) == 100).all())
+        True
+        >>> bool(problem.capacity == problem.weights.sum() // 2)
+        True
         """
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"n (number of items) must be an integer ≥ 1, got {n!r}")
@@ -237,7 +239,7 @@ class Knapsack:
         far too stiff here: an item flipped in overloads by about its weight, not by δ, and pays ``P w²/δ²``,
         so with weights in the hundreds single-flip annealing freezes wherever the slack first balances.
         Measured on two Pisinger instances (n = 200, R = 1000, seed 2, one 1 s anneal each, repair and the
-        then fill-and-swap polish, shared machine): penalties of 0.25–1 times this value ended 0.08–0.2 %
+        fill-and-swap polish of that time, shared machine): penalties of 0.25–1 times this value ended 0.08–0.2 %
         (uncorrelated) and 1.6–2.5 % (strongly correlated) below the optimum, the builder's local penalty
         times 0.25 and 0.01 at 0.6 % and 3.3–3.7 %. Answers are repaired, so a small penalty costs no
         feasibility; the builder's rule is ``constrained.local_penalty()``.
