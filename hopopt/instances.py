@@ -19,8 +19,8 @@ def problem_names():
     Examples
     --------
     >>> from hopopt.instances import problem_names
-    >>> problem_names()
-    ('maxcut', 'tsp', 'coloring', 'qap')
+    >>> problem_names()[:5]
+    ('maxcut', 'tsp', 'coloring', 'qap', 'model')
     """
     from .kinds import KINDS
 
@@ -30,8 +30,10 @@ def problem_names():
 def load_instance(problem_name, spec, data_dir=None):
     """The problem object an INSTANCE argument names, and a short label for reports.
 
-    INSTANCE is a file path in the kind's format (Gset for maxcut, TSPLIB for tsp, DIMACS .col for coloring,
-    QAPLIB .dat for qap), a catalogue name, or ``random:n=…,seed=…[,option=…]`` (options: the kind's
+    INSTANCE is a file path in the kind's format (``ProblemKind.file_format``: Gset for maxcut, TSPLIB for tsp,
+    DIMACS .col/.clq for coloring and the independent-set family, QAPLIB .dat for qap, qbsolv/COO/numpy/BQM files
+    for qubo and ising, DIMACS cnf/wcnf for maxsat, JSON for model, ...), a catalogue name (a catalogued file
+    also serves every kind that reads its format), or ``random:n=…,seed=…[,option=…]`` (options: the kind's
     ``random_options``).
 
     Examples

@@ -8,7 +8,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = ["energy_descent", "sync_two_cycle", "memory_recall", "capacity", "tank_penalty",
-           "annealing_vs_descent", "coloring_dimacs", "puzzles"]
+           "annealing_vs_descent", "coloring_dimacs", "puzzles", "model_builder"]
 
 
 def run(script, *arguments):

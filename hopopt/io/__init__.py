@@ -48,6 +48,8 @@ from .cnf import CNFInstance, parse_cnf, read_cnf, write_cnf
 from .dimacs import parse_dimacs, read_dimacs, write_dimacs
 from .gset import parse_gset, read_gset, write_gset
 from .numbers import NumberList, parse_numbers, read_numbers, write_numbers
+from .orlib import (KnapsackInstance, SetCoverInstance, parse_knapsack, parse_scp, read_knapsack, read_scp,
+                    write_knapsack, write_scp)
 from .qubo import (QuadraticInstance, parse_coo, parse_qbsolv, read_bqm, read_coo, read_numpy_quadratic,
                    read_qbsolv, read_quadratic, write_coo, write_qbsolv)
 from .qaplib import (QAPInstance, QAPSolution, parse_qaplib, parse_qaplib_solution, qap_cost, read_qaplib,
@@ -66,4 +68,6 @@ __all__ = [
     "write_coo", "read_numpy_quadratic", "read_bqm",
     "QAPSolution", "parse_qaplib_solution", "read_qaplib_solution", "write_qaplib_solution", "solution_permutation",
     "CNFInstance", "parse_cnf", "read_cnf", "write_cnf",
+    "KnapsackInstance", "parse_knapsack", "read_knapsack", "write_knapsack",
+    "SetCoverInstance", "parse_scp", "read_scp", "write_scp",
 ]

@@ -7,8 +7,8 @@ new problem costs an encoder module, a kind module and one line in :data:`KINDS`
 Examples
 --------
 >>> from hopopt.kinds import KINDS, get_kind
->>> sorted(KINDS)
-['coloring', 'maxcut', 'qap', 'tsp']
+>>> sorted(KINDS)[:6]
+['bisection', 'clique', 'coloring', 'ising', 'knapsack', 'maxcut']
 >>> get_kind("qap").file_format
 'qaplib'
 """
@@ -16,20 +16,16 @@ Examples
 from __future__ import annotations
 
 from ..errors import InputError
-from . import coloring, maxcut, model, qap, tsp
-from . import independent_set
-from . import maxsat
-from . import knapsack
-from . import qubo
-from . import puzzles
-from . import bisection, partition
+from . import bisection, coloring, independent_set, knapsack, maxcut, maxsat, model, partition, puzzles, qap, qubo, tsp
 from ._kind import Budget, ExactAnswer, Outcome, PeerSpec, ProblemKind, read_json_solution
 
 __all__ = ["KINDS", "ProblemKind", "PeerSpec", "Budget", "Outcome", "ExactAnswer", "get_kind", "kind_of",
            "read_json_solution"]
 
 #: every registered kind by name: one line per kind
-KINDS = {kind.name: kind for kind in (maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, *independent_set.KINDS, maxsat.KIND, puzzles.QUEENS, puzzles.SUDOKU, qubo.QUBO_KIND, qubo.ISING_KIND, partition.KIND, bisection.KIND, *knapsack.KINDS)}
+KINDS = {kind.name: kind for kind in (
+    maxcut.KIND, tsp.KIND, coloring.KIND, qap.KIND, model.KIND, qubo.QUBO_KIND, qubo.ISING_KIND, partition.KIND,
+    bisection.KIND, *independent_set.KINDS, *knapsack.KINDS, maxsat.KIND, puzzles.QUEENS, puzzles.SUDOKU)}
 
 
 def get_kind(name) -> ProblemKind:

@@ -27,10 +27,19 @@ True
 
 from ._figures import new_figure, save_figure
 from .benchmarks import plot_capacity_curves, plot_compare, plot_gap_vs_time, plot_tts_vs_size, plot_valid_rate
-from .solutions import (SPY_THRESHOLD, plot_assignment, plot_beta_schedule, solution_figure, plot_coloring, plot_cut, plot_energy_traces, plot_patterns,
-                        plot_spin_raster, plot_tour, plot_weights, save_animation)
+from .solutions import (SPY_THRESHOLD, plot_assignment, plot_beta_schedule, plot_clauses, plot_coloring, plot_cut,
+                        plot_energy_traces, plot_knapsack, plot_node_set, plot_number_partition, plot_patterns,
+                        plot_queens, plot_set_cover, plot_spin_raster, plot_sudoku, plot_tour, plot_weights,
+                        save_animation, solution_figure)
 
 __all__ = [
+    "plot_node_set",
+    "plot_queens",
+    "plot_sudoku",
+    "plot_number_partition",
+    "plot_knapsack",
+    "plot_set_cover",
+    "plot_clauses",
     "plot_assignment",
     "solution_figure",
     "plot_energy_traces",

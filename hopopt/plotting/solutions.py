@@ -13,7 +13,8 @@ from hopopt.errors import InputError
 from ._figures import _colour, _figure_and_axes, _prepare_path, new_figure
 
 __all__ = ["plot_energy_traces", "plot_beta_schedule", "plot_weights", "plot_spin_raster", "plot_tour", "plot_cut",
-           "plot_coloring", "plot_patterns", "save_animation"]
+           "plot_coloring", "plot_patterns", "save_animation", "plot_assignment", "solution_figure", "plot_node_set",
+           "plot_queens", "plot_sudoku", "plot_number_partition", "plot_knapsack", "plot_set_cover", "plot_clauses"]
 
 #: above this many neurons :func:`plot_weights` draws a spy plot of the non-zeros instead of a full heatmap
 SPY_THRESHOLD = 400
@@ -755,7 +756,6 @@ def plot_sudoku(givens, grid, box=None, title="Sudoku", ax=None):
     return figure
 
 
-__all__ += ["plot_queens", "plot_sudoku"]
 
 
 def plot_number_partition(numbers, groups, title="Number partitioning", ax=None):
