@@ -4,7 +4,8 @@ All three read DIMACS graph files (``.col`` or ``.clq``, node weights from ``n v
 random graphs (``random:n=…,seed=…,p=…,weighted=1`` for integer node weights 1..10), prove optima with the
 0/1 program of the original constraints through HiGHS (:func:`~hopopt.solvers.exact_binary.solve_binary_program`:
 ``x_u + x_v ≤ 1`` per edge, ``x_u + x_v ≥ 1`` per edge for the cover, ``x_u + x_v ≤ 1`` per non-edge for the
-clique), draw the chosen set on the graph, and bring networkx's and dimod's solvers as peers.
+clique, each family grouped into clique inequalities that imply it), draw the chosen set on the graph, and
+bring networkx's and dimod's solvers as peers.
 
 Every peer looks for an independent set of the problem's *conflict graph* (the graph itself for the
 independent set and the cover, its complement for the clique) and maps it back: the set itself, or the nodes
