@@ -21,15 +21,19 @@ Modules
     :func:`tsplib_distances`). Also TSPLIB tour files: a ``TOUR_SECTION`` listing the 1-based cities of one
     closed tour, ended by ``-1`` or ``EOF``.
 :mod:`hopopt.io.dimacs`
-    DIMACS graph coloring (``.col``): ``c`` comment lines, one problem line ``p edge N M``, then ``M`` lines
-    ``e u v`` (1-based). Many files list each edge twice (``u v`` and ``v u``); the reader keeps one edge per
-    unordered pair.
+    DIMACS graphs (``.col``, ``.clq``): ``c`` comment lines, one problem line ``p edge N M`` (or ``p col``),
+    then ``M`` lines ``e u v`` (1-based) and optionally node weights ``n v w``. Many files list each edge twice
+    (``u v`` and ``v u``); the reader keeps one edge per unordered pair.
 :mod:`hopopt.io.qaplib`
     QAPLIB quadratic assignment instances (``.dat``: ``n``, then the flow matrix ``A`` and the distance matrix
     ``B``, numbers wrapped anywhere) and solutions (``.sln``: ``n cost``, then a 1-based permutation separated
     by spaces or commas); :func:`qap_cost` and :func:`solution_permutation`, which tells whether a solution file
     lists the permutation or its inverse.
-
+:mod:`hopopt.io.numbers`
+    Lists of numbers for number partitioning (whitespace-separated, ``#`` comments).
+:mod:`hopopt.io.orlib`
+    Knapsack files (``n capacity`` then ``value weight`` lines; knapPI and Pisinger layouts) and OR-Library
+    set-cover ``scp`` files (a token stream: ``m n``, the column costs, then per row its covering columns).
 :mod:`hopopt.io.cnf`
     DIMACS CNF formulas (``p cnf V C``, clauses of signed 1-based literals ended by ``0``, SATLIB's ``%`` end
     marker) and weighted MaxSAT files (``p wcnf V C [top]`` and the 2022 format with ``h`` hard clauses).
