@@ -112,7 +112,7 @@ BAD_INPUTS = [
     (["solve", "maxcut", "random:n=0"], "n"),
     (["solve", "maxcut", "random:n=10,p=2"], "p"),
     (["solve", "maxcut", "random:n=10,q=1"], "q"),
-    (["solve", "knapsack", "random:n=10"], "knapsack"),
+    (["solve", "shortest-path", "random:n=10"], "shortest-path"),
     (["solve", "maxcut", "G99"], "G99"),
     (["frobnicate"], "frobnicate"),
     (["solve", "maxcut", "random:n=10", "--unknown"], "--unknown"),
