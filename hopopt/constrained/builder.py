@@ -295,6 +295,11 @@ class ConstrainedModel:
         return self._n_bits
 
     @property
+    def n_energy_variables(self) -> int:
+        """Binaries of the energy model: the declared ones plus the slack binaries of the inequalities."""
+        return int(self._compile()[-1])
+
+    @property
     def n(self) -> int:
         """Declared variables, arrays counted element by element (the length of a solution vector)."""
         return sum(block.size for block in self.blocks)

@@ -34,6 +34,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..constrained import ConstrainedModel, quicksum
+from ..constrained.backed import BuilderBacked
 from ._base import Evaluation, _seed_label
 
 __all__ = ["Knapsack"]
@@ -47,7 +48,7 @@ _MAX_POLISH_MOVES = 10_000
 _MAX_PAIR_TABLE = 4_000_000
 
 
-class Knapsack:
+class Knapsack(BuilderBacked):
     """A 0/1 knapsack instance: items with values and weights, one capacity.
 
     Parameters
@@ -80,6 +81,7 @@ class Knapsack:
     """
 
     sense = "max"
+    kind_name = "knapsack"
 
     def __init__(self, values, weights, capacity, name="knapsack"):
         values = self._numbers(values, "values")
@@ -205,13 +207,6 @@ class Knapsack:
         """Number of items (the ``n`` of ``random:n=…``)."""
         return int(self.values.size)
 
-    @property
-    def n_variables(self) -> int:
-        """Binaries of the energy: one per item plus the capacity's slack binaries."""
-        if self._n_variables is None:
-            self._n_variables = int(self.constrained.encode(np.zeros(self.n, dtype=np.int8)).size)
-        return self._n_variables
-
     # ------------------------------------------------------------------ energy (delegated to the builder)
     def to_model(self, penalty=None):
         """The binary energy model (see the module docstring); ``penalty`` as in the builder's ``to_model``.
@@ -223,9 +218,7 @@ class Knapsack:
         >>> float(problem.to_model().energy(problem.encode([0, 1, 1])))
         -9.0
         """
-        model = self.constrained.to_model(self.default_penalty() if penalty is None else penalty)
-        model.metadata.update(problem="knapsack", instance=self.name)
-        return model
+        return BuilderBacked.to_model(self, penalty)
 
     def default_penalty(self) -> float:
         """1.5 × :meth:`penalty_bound`: every ground state is an optimum (see the module docstring)."""
@@ -250,24 +243,6 @@ class Knapsack:
         """``max_i v_i``: any penalty above it makes every ground state feasible (see the module docstring)."""
         return float(self.values.max())
 
-    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """``objective`` (minus the value) and ``penalty: capacity`` of a raw binary state, and violations."""
-        return self.constrained.energy_terms(binary, metadata)
-
-    def explain(self, state, model=None):
-        """The energy of a raw state split into its terms (see :func:`hopopt.problems.explain.explain`)."""
-        from .explain import explain
-
-        return explain(self, state, model)
-
-    def state_violations(self, state) -> list[str]:
-        """The violated constraint of a raw state, without repair (what the penalty loop checks)."""
-        return self.constrained.state_violations(state)
-
-    def objective_from_energy(self, energy) -> float:
-        """The value of a feasible encoded state with this energy (``−E``)."""
-        return self.constrained.objective_from_energy(energy)
-
     # ------------------------------------------------------------------ solutions
     def _check(self, solution) -> np.ndarray:
         solution = np.asarray(solution).reshape(-1)
@@ -279,10 +254,6 @@ class Knapsack:
 
     def _fits(self, weight) -> bool:
         return weight <= self.capacity + 1e-9 * max(1.0, self.capacity)
-
-    def encode(self, solution) -> np.ndarray:
-        """The full binary state: the item bits, then the slack bits holding the spare capacity."""
-        return self.constrained.encode(self._check(solution))
 
     def repair(self, solution) -> np.ndarray:
         """Drop the chosen items of the worst value/weight ratio until the rest fits (a fitting choice is kept).

@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..constrained import ConstrainedModel, quicksum
+from ..constrained.backed import BuilderBacked
 from ._base import Evaluation, _seed_label
 
 __all__ = ["SetCover"]
@@ -45,7 +46,7 @@ _MAX_VIOLATION_LINES = 20
 _MAX_POLISH_MOVES = 10_000
 
 
-class SetCover:
+class SetCover(BuilderBacked):
     """A weighted set-cover instance: elements 0..m-1, sets of elements, one cost per set.
 
     Parameters
@@ -80,6 +81,7 @@ class SetCover:
     """
 
     sense = "min"
+    kind_name = "setcover"
 
     def __init__(self, n_elements, sets, costs=None, name="setcover"):
         if isinstance(n_elements, bool) or not isinstance(n_elements, numbers.Integral) or n_elements < 1:
@@ -185,13 +187,6 @@ class SetCover:
         """Number of sets (the ``n`` of ``random:n=…``)."""
         return int(self.costs.size)
 
-    @property
-    def n_variables(self) -> int:
-        """Binaries of the energy: one per set plus the slack binaries of the elements."""
-        if self._n_variables is None:
-            self._n_variables = int(self.constrained.encode(np.ones(self.n, dtype=np.int8)).size)
-        return self._n_variables
-
     def holders(self, element) -> np.ndarray:
         """The sets that hold ``element``."""
         start, end = self.incidence.indptr[element], self.incidence.indptr[element + 1]
@@ -208,9 +203,7 @@ class SetCover:
         >>> float(problem.to_model().energy(problem.encode([1, 0, 1])))
         3.0
         """
-        model = self.constrained.to_model(self.default_penalty() if penalty is None else penalty)
-        model.metadata.update(problem="setcover", instance=self.name)
-        return model
+        return BuilderBacked.to_model(self, penalty)
 
     def default_penalty(self) -> float:
         """1.5 × :meth:`penalty_bound`: every ground state is a minimum-cost cover (see the module docstring)."""
@@ -231,24 +224,6 @@ class SetCover:
         """
         return float(self._cheapest_holder.max())
 
-    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """``objective`` (the cost) and ``penalty: element e`` per element of a raw binary state, and violations."""
-        return self.constrained.energy_terms(binary, metadata)
-
-    def explain(self, state, model=None):
-        """The energy of a raw state split into its terms (see :func:`hopopt.problems.explain.explain`)."""
-        from .explain import explain
-
-        return explain(self, state, model)
-
-    def state_violations(self, state) -> list[str]:
-        """The violated element constraints of a raw state, without repair (what the penalty loop checks)."""
-        return self.constrained.state_violations(state)
-
-    def objective_from_energy(self, energy) -> float:
-        """The cost of an encoded cover with this energy (``E``)."""
-        return self.constrained.objective_from_energy(energy)
-
     # ------------------------------------------------------------------ solutions
     def _check(self, solution) -> np.ndarray:
         solution = np.asarray(solution).reshape(-1)
@@ -261,10 +236,6 @@ class SetCover:
     def coverage(self, solution) -> np.ndarray:
         """How many chosen sets hold each element."""
         return self.incidence @ self._check(solution).astype(np.int64)
-
-    def encode(self, solution) -> np.ndarray:
-        """The full binary state: the set bits, then every element's slack holding its surplus coverage."""
-        return self.constrained.encode(self._check(solution))
 
     def _drop_redundant(self, chosen, counts):
         """Drop chosen sets whose elements are all covered twice, most expensive first (in place)."""

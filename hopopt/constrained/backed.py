@@ -1,0 +1,56 @@
+"""What every problem written on the model builder shares: its energy, explanation and checks come from the
+:class:`~hopopt.constrained.ConstrainedModel` it holds (composition: the problem keeps its own data, decoding,
+repair and evaluation in its own terms)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["BuilderBacked"]
+
+
+class BuilderBacked:
+    """Delegates the energy side of a problem to ``self.constrained`` (a ConstrainedModel).
+
+    A subclass sets ``self.constrained`` and ``kind_name``, and defines ``_check(solution)`` (its own
+    validation of a solution vector, which is the builder's solution vector) and ``default_penalty()``.
+    """
+
+    kind_name = "model"
+    _n_variables = None
+
+    @property
+    def n_variables(self) -> int:
+        """Binaries of the energy: the declared ones plus the slack binaries of the inequalities."""
+        if self._n_variables is None:
+            self._n_variables = int(self.constrained.n_energy_variables)
+        return self._n_variables
+
+    def to_model(self, penalty=None):
+        """The binary energy model; ``penalty`` as in :meth:`ConstrainedModel.to_model` (default: the
+        problem's own rule, :meth:`default_penalty`)."""
+        model = self.constrained.to_model(self.default_penalty() if penalty is None else penalty)
+        model.metadata.update(problem=self.kind_name, instance=self.name)
+        return model
+
+    def energy_terms(self, binary, metadata) -> tuple[dict, list]:
+        """``objective`` and one ``penalty: NAME`` term per constraint of a raw binary state, and violations."""
+        return self.constrained.energy_terms(binary, metadata)
+
+    def explain(self, state, model=None):
+        """The energy of a raw state split into its terms (see :func:`hopopt.problems.explain.explain`)."""
+        from ..problems.explain import explain
+
+        return explain(self, state, model)
+
+    def state_violations(self, state) -> list[str]:
+        """The violated constraints of a raw state, without repair (what the penalty loop checks)."""
+        return self.constrained.state_violations(state)
+
+    def objective_from_energy(self, energy) -> float:
+        """The objective of a feasible encoded state with this energy."""
+        return self.constrained.objective_from_energy(energy)
+
+    def encode(self, solution) -> np.ndarray:
+        """The full binary state of a solution, slack binaries set so that satisfied constraints cost 0."""
+        return self.constrained.encode(self._check(solution))
