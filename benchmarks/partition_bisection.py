@@ -9,8 +9,8 @@ Three measurements, all taken in this run on this machine:
    solve finds it, and whether every answer is feasible after repair. Families: number partitioning with
    ``bits`` = 12 and 20 (below the hard regime: perfect partitions exist), ``bits = n`` at n = 30..34 (the hard
    regime; energies beyond 2^53 are rounded, see the encoder) with Karmarkar–Karp's difference beside; balanced
-   bisection of G(n, p) with average degree 4 (p = 4/(n − 1)) with Kernighan–Lin (networkx, restarted for the
-   same 1 s) beside.
+   bisection of G(n, p) with average degree 4 (p = 4/(n − 1)), and of G(30, 0.5) (``--dense-seeds`` of them:
+   the MILP takes about a minute each), with Kernighan–Lin (networkx, restarted for the same 1 s) beside.
 2. ``exact`` — why the exact method for partitioning tries Karmarkar–Karp, then the dynamic programme, then the
    meet in the middle, then the MILP: each method's time on the same instances (the MILP with a time limit).
 3. ``gset`` — bisection of G1, G11 and G14 (800 nodes) at 10 s: hopopt's anneal (the rising penalty),
@@ -20,7 +20,8 @@ Three measurements, all taken in this run on this machine:
 Usage::
 
     python benchmarks/partition_bisection.py [--part target|exact|gset|all] [--target-seeds 20]
-        [--target-time-limit 1] [--gset-seeds 3] [--gset-time-limit 10] [--plain] [--json results.json]
+        [--target-time-limit 1] [--dense-seeds 10] [--gset-seeds 3] [--gset-time-limit 10] [--plain]
+        [--json results.json]
 
 The instances come from ``../shared/instances/gset`` (``HOPOPT_DATA`` or ``--data-dir`` to point elsewhere).
 """
@@ -61,7 +62,7 @@ def _peer(kind, name, problem, budget):
     return (None if outcome.solution is None else problem.evaluate(outcome.solution)), outcome.extra
 
 
-def target(seeds, time_limit):
+def target(seeds, time_limit, dense_seeds):
     families = [
         ("partition bits=12", lambda seed: NumberPartitioning.random(SIZES[seed % 4], 12, rng=seed), "karmarkar-karp"),
         ("partition bits=20", lambda seed: NumberPartitioning.random(SIZES[seed % 4], 20, rng=seed), "karmarkar-karp"),
@@ -70,11 +71,13 @@ def target(seeds, time_limit):
         ("bisection G(n, 4/(n-1))",
          lambda seed: GraphBisection.random(SIZES[seed % 4], 4 / (SIZES[seed % 4] - 1), rng=seed),
          "networkx-kernighan-lin"),
+        ("bisection G(30, 0.5)", lambda seed: GraphBisection.random(30, 0.5, rng=seed), "networkx-kernighan-lin"),
     ]
     rows, summary = [], []
     for family, make, peer in families:
         found = feasible = proved = peer_found = 0
-        for seed in range(seeds):
+        count = dense_seeds if family == "bisection G(30, 0.5)" else seeds
+        for seed in range(count):
             problem = make(seed)
             kind = "partition" if isinstance(problem, NumberPartitioning) else "bisection"
             exact = hopopt.solve_exact(problem, time_limit=300)
@@ -93,9 +96,9 @@ def target(seeds, time_limit):
                    peer: None if evaluation is None else evaluation.objective, f"{peer} found": peer_hit}
             rows.append(row)
             print(json.dumps(row, default=float), flush=True)
-        line = (f"{family}: proved {proved} of {seeds}; hopopt.solve(time_limit={time_limit}) found the proven "
-                f"optimum in {found} of {seeds}, feasible in {feasible} of {seeds}; {peer} found it in "
-                f"{peer_found} of {seeds}")
+        line = (f"{family}: proved {proved} of {count}; hopopt.solve(time_limit={time_limit}) found the proven "
+                f"optimum in {found} of {count}, feasible in {feasible} of {count}; {peer} found it in "
+                f"{peer_found} of {count}")
         summary.append(line)
         print(line, flush=True)
     return rows, summary
@@ -164,6 +167,8 @@ def main():
     parser.add_argument("--part", choices=("target", "exact", "gset", "all"), default="all")
     parser.add_argument("--target-seeds", type=int, default=20)
     parser.add_argument("--target-time-limit", type=float, default=1.0)
+    parser.add_argument("--dense-seeds", type=int, default=10, help="seeds of the G(30, 0.5) bisection family "
+                        "(its MILP proofs take about a minute each)")
     parser.add_argument("--gset-seeds", type=int, default=3)
     parser.add_argument("--gset-time-limit", type=float, default=10.0)
     parser.add_argument("--plain", action="store_true", help="also the plain anneal at the automatic penalty")
@@ -178,7 +183,8 @@ def main():
     warm_up()
     results = {}
     if args.part in ("target", "all"):
-        results["target"], results["target_summary"] = target(args.target_seeds, args.target_time_limit)
+        results["target"], results["target_summary"] = target(args.target_seeds, args.target_time_limit,
+                                                              args.dense_seeds)
     if args.part in ("exact", "all"):
         results["exact"] = exact_methods()
     if args.part in ("gset", "all"):

@@ -5,8 +5,9 @@ Exact method (:func:`exact_bisection`): the 0/1 program over sides ``x_v`` (1 = 
 ``⌊n/2⌋ ≤ Σ x_v ≤ ⌈n/2⌉``, solved by HiGHS through ``solve_binary_program`` (products linearised). Node 0
 is fixed on side 0: swapping the sides maps bisections to bisections with the same cut, so this loses no
 optimum and halves the search. No penalty is involved, so the proof does not rest on the penalty rule. Its
-LP bound is weak on dense graphs (0 with every ``x = ½``): sparse graphs of 60 nodes (average degree 3)
-prove in seconds, G(30, 0.5) takes about a minute.
+LP bound is weak on dense graphs (0 with every ``x = ½``): G(n, 4/(n − 1)) at n = 30–60 proves in 0.4–10 s
+(median 2.6 s), G(30, 0.5) in 22–70 s (``benchmarks/partition_bisection.py``, 2 shared cores). HiGHS runs with
+its default relative gap (10⁻⁴), so an "optimal" cut above 10⁴ may exceed the optimum by up to 10⁻⁴ of itself.
 
 Heuristic (what ``hopopt.solve`` runs for this kind, :func:`rising_penalty_anneal`): single-flip annealing of the
 penalty model, starting from a *low* penalty and doubling it only while the best state is unbalanced. The

@@ -343,8 +343,9 @@ class GraphBisection:
             cost = np.where(sides == big, to_own - (total - to_own), np.inf)
             node = int(np.argmin(cost))
             sides[node] = 1 - big
-            column = adjacency[:, [node]].toarray().reshape(-1)
-            to_ones = to_ones + (column if big == 0 else -column)
+            # the node's row is its column (W is symmetric), and CSR hands out rows cheaply
+            row = adjacency[[node], :].toarray().reshape(-1)
+            to_ones = to_ones + (row if big == 0 else -row)
 
     def encode(self, sides) -> np.ndarray:
         """The spin state of a side assignment: side 1 → +1, side 0 → −1 (``decode(encode(s)) == s`` for
