@@ -86,6 +86,14 @@ def test_negative_numbers_count_against_their_group():
     assert exact_partition(problem).solution.tolist() in ([1, 1, 0], [0, 0, 1])
 
 
+def test_the_parity_bound_is_declared_and_the_annealer_stops_at_it():
+    odd, even = NumberPartitioning([3, 2, 2]), NumberPartitioning([3, 3, 2, 2])
+    assert odd.to_model().metadata["ground_energy"] == 1.0 and even.to_model().metadata["ground_energy"] == 0.0
+    assert "ground_energy" not in NumberPartitioning([0.5, 1.5]).to_model().metadata
+    answer = hopopt.solve(NumberPartitioning.random(20, bits=6, rng=0), time_limit=5, rng=0)
+    assert answer.objective <= 1 and "target energy" in answer.info["status"] and answer.time_s < 2
+
+
 def test_large_integers_warn_that_energies_are_rounded():
     problem = NumberPartitioning.random(30, bits=40, rng=0)
     assert problem.integral and not problem.exact_energies

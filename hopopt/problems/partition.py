@@ -167,7 +167,9 @@ class NumberPartitioning:
     def to_model(self) -> EnergyModel:
         """The Ising model ``E(s) = (Σ a_i s_i)²`` (dense W, see the module docstring).
 
-        Warns (RuntimeWarning) when integer energies exceed float64's exact range.
+        Warns (RuntimeWarning) when integer energies exceed float64's exact range. For integers with exact
+        energies, ``metadata["ground_energy"]`` is the parity bound ``(Σa mod 2)²``, below which no state goes:
+        the annealer stops once it reaches it.
 
         Examples
         --------
@@ -186,9 +188,14 @@ class NumberPartitioning:
         np.fill_diagonal(weights, 0.0)
         offset = float(sum(value * value for value in self._integers)) if self.integral else \
             float(self.numbers @ self.numbers)
-        return EnergyModel(weights, None, offset, Vartype.SPIN,
-                           {"problem": "partition", "instance": self.name, "objective": "sqrt(energy)",
-                            "exact_energies": self.exact_energies})
+        metadata = {"problem": "partition", "instance": self.name, "objective": "sqrt(energy)",
+                    "exact_energies": self.exact_energies}
+        if self.exact_energies:
+            # no state goes below (S mod 2)²: the difference of integers has the parity of their sum, so the
+            # annealer may stop as soon as it reaches it (a perfect partition)
+            parity = sum(self._integers) % 2
+            metadata["ground_energy"] = float(parity * parity)
+        return EnergyModel(weights, None, offset, Vartype.SPIN, metadata)
 
     def decode(self, state) -> np.ndarray:
         """Groups (0/1 per number) from a spin state (+1 → group 1) or a binary state (used as is).
