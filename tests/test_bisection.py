@@ -286,3 +286,19 @@ def test_cli_solve_json_and_plot(tmp_path, capsys):
     solved = json.loads(capsys.readouterr().out)
     assert solved["feasible"] and sum(solved["solution"]) == 6 and picture.stat().st_size > 0
     assert KINDS["bisection"].solvers == ("anneal",)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_by_enumeration_of_the_penalty_model_equals_the_balanced_minimum(seed):
+    """Dense graphs go to brute force over the penalty model; its answer is the minimum over balanced sides."""
+    import itertools
+
+    from hopopt.kinds.bisection import exact_bisection
+
+    problem = GraphBisection.random(11, 0.6, rng=seed)
+    answer = exact_bisection(problem)
+    assert answer.method == "brute-force" and answer.optimal
+    small, large = problem.side_sizes
+    best = min(problem.cut_weight(np.array(sides)) for sides in itertools.product((0, 1), repeat=problem.n)
+               if small <= sum(sides) <= large)
+    assert problem.cut_weight(answer.solution) == best == answer.bound

@@ -6,8 +6,12 @@ Exact method (:func:`exact_bisection`): the 0/1 program over sides ``x_v`` (1 = 
 is fixed on side 0: swapping the sides maps bisections to bisections with the same cut, so this loses no
 optimum and halves the search. No penalty is involved, so the proof does not rest on the penalty rule. Its
 LP bound is weak on dense graphs (0 with every ``x = ½``): G(n, 4/(n − 1)) at n = 30–60 proves in 0.4–10 s
-(median 2.6 s), G(30, 0.5) in 22–70 s (``benchmarks/partition_bisection.py``, 2 shared cores). HiGHS runs with
-its default relative gap (10⁻⁴), so an "optimal" cut above 10⁴ may exceed the optimum by up to 10⁻⁴ of itself.
+(median 2.6 s), G(30, 0.5) in 22–70 s (``benchmarks/partition_bisection.py``, 2 shared cores). So, like the
+model-level portfolio (:func:`hopopt.solvers.solve_exact`), up to 30 nodes :func:`exact_bisection` enumerates
+instead when that is expected to be quick (under 2 s) or the graph is dense (density ≥ 0.4) and enumeration
+fits the time limit: brute force over the penalty model at the automatic penalty, which is above the proved
+bound, so its ground state is a minimum bisection (the proof rests on the penalty rule, tested by enumeration
+in ``tests/test_bisection.py``).
 
 Heuristic (what ``hopopt.solve`` runs for this kind, :func:`rising_penalty_anneal`): single-flip annealing of the
 penalty model, starting from a *low* penalty and doubling it only while the best state is unbalanced. The
@@ -58,10 +62,22 @@ def exact_bisection(problem, time_limit=None) -> ExactAnswer:
     >>> answer.solution.tolist(), answer.optimal, answer.bound
     ([0, 0, 0, 1, 1, 1], True, 1.0)
     """
+    from ..solvers.exact import BRUTE_FORCE_MAX_N, brute_force, estimate_brute_force_seconds
     from ..solvers.exact_binary import solve_binary_program
 
     started = time.perf_counter()
     n = problem.n
+    if 2 <= n <= BRUTE_FORCE_MAX_N:
+        model = problem.to_model()
+        estimate = estimate_brute_force_seconds(model)
+        density = 2.0 * len(problem.edges) / (n * (n - 1))
+        if (time_limit is None or estimate <= time_limit) and (estimate <= 2.0 or density >= 0.4):
+            ground = brute_force(model)
+            sides = problem.decode(ground.best_state)  # balanced: the penalty is above the proved bound
+            sides = sides if sides[0] == 0 else (1 - sides).astype(sides.dtype)  # node 0 on side 0, as below
+            cut = problem.cut_weight(sides)
+            return ExactAnswer(sides, True, cut, "brute-force", "all 2^n states of the penalty model enumerated",
+                               time.perf_counter() - started, problem.encode(sides))
     first, second, weights = problem.edges[:, 0], problem.edges[:, 1], problem.weights
     linear = np.zeros(n)
     np.add.at(linear, first, weights)
