@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/encoders.py [--kinds mis,knapsack,...] [--seeds 20] [--time-limit 1] [--low 30] [--high 60]
+                                  [--option bisection:p=0.1 ...]
 
 For each kind, n is the largest size whose random instance (seed 0) has at most ``--high`` binary variables in
 its energy model (auxiliary and slack binaries included); kinds whose smallest instance is bigger, or whose
@@ -26,13 +27,18 @@ from hopopt.kinds import KINDS
 DEFAULT_SKIP = ("maxcut", "tsp", "coloring", "qap")
 
 
-def sized(kind, low, high):
+def spec(kind, n, seed, options):
+    extra = "".join(f",{option}" for option in options.get(kind, ()))
+    return f"random:n={n},seed={seed}{extra}"
+
+
+def sized(kind, low, high, options):
     """The largest n whose seed-0 random instance has ≤ high binaries, and that count (None if none fits)."""
     best = None
     n = KINDS[kind].smallest_n
     while n < 400:
         try:
-            problem, _ = load_instance(kind, f"random:n={n},seed=0")
+            problem, _ = load_instance(kind, spec(kind, n, 0, options))
             settle = KINDS[kind].settle
             if settle is not None:
                 problem = settle(problem, {"colors": 3})
@@ -49,10 +55,10 @@ def sized(kind, low, high):
     return best
 
 
-def run(kind, n, seeds, time_limit):
+def run(kind, n, seeds, time_limit, options):
     rows = []
     for seed in range(seeds):
-        problem, _ = load_instance(kind, f"random:n={n},seed={seed}")
+        problem, _ = load_instance(kind, spec(kind, n, seed, options))
         exact = hopopt.solve_exact(problem, time_limit=60)
         found = hopopt.solve(problem, time_limit=time_limit, rng=seed)
         hit = bool(exact.optimal and found.feasible and abs(found.objective - exact.objective) <= 1e-9 *
@@ -70,21 +76,28 @@ def main():
     parser.add_argument("--time-limit", type=float, default=1.0)
     parser.add_argument("--low", type=int, default=30)
     parser.add_argument("--high", type=int, default=60)
+    parser.add_argument("--option", action="append", default=[],
+                        help="KIND:KEY=VALUE added to that kind's random specs (repeatable)")
     args = parser.parse_args()
+    options = {}
+    for entry in args.option:
+        kind, _, setting = entry.partition(":")
+        options.setdefault(kind, []).append(setting)
     kinds = args.kinds.split(",") if args.kinds else [kind for kind in KINDS if kind not in DEFAULT_SKIP]
     print(f"| kind | n | binaries | proved | hits in {args.time_limit:g} s | feasible | heuristic s (median) | "
           f"exact s (median) |")
     print("|---|---|---|---|---|---|---|---|")
     for kind in kinds:
-        size = sized(kind, args.low, args.high)
+        size = sized(kind, args.low, args.high, options)
         if size is None:
             print(f"| {kind} | – | no random instance with {args.low}–{args.high} binaries | | | | | |")
             continue
         n, _ = size
-        rows = run(kind, n, args.seeds, args.time_limit)
+        rows = run(kind, n, args.seeds, args.time_limit, options)
         counts = sorted({row["binaries"] for row in rows if row["binaries"] is not None})
         binaries = f"{counts[0]}–{counts[-1]}" if counts else "–"
-        print(f"| {kind} | {n} | {binaries} | {sum(r['optimal'] for r in rows)}/{len(rows)} | "
+        label = kind + "".join(f" {setting}" for setting in options.get(kind, ()))
+        print(f"| {label} | {n} | {binaries} | {sum(r['optimal'] for r in rows)}/{len(rows)} | "
               f"{sum(r['hit'] for r in rows)}/{len(rows)} | {sum(r['feasible'] for r in rows)}/{len(rows)} | "
               f"{statistics.median(r['heuristic_s'] for r in rows):.2f} | "
               f"{statistics.median(r['exact_s'] for r in rows):.2f} |", flush=True)
