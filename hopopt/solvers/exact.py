@@ -79,14 +79,26 @@ def brute_force(model) -> SolveResult:
     tolerance = 1e-9 * max(scale, 1.0)
     warm_up()
     started = time.perf_counter()
-    prefix_bits = min(model.n, 6)
-    _, code, count = kernels.brute_force(dense, spin.thresholds, spin.offset, prefix_bits, tolerance)
+    symmetric = model.n >= 2 and not np.any(spin.thresholds)
+    if symmetric:
+        # θ = 0: E(s) = E(−s), so fix the last spin to +1 and enumerate the others, whose thresholds become
+        # −W[:, last] (half the states; every ground state of the reduced model stands for two)
+        thresholds = np.ascontiguousarray(-dense[:-1, -1])
+        dense = np.ascontiguousarray(dense[:-1, :-1])
+    else:
+        thresholds = spin.thresholds
+    size = dense.shape[0]
+    prefix_bits = min(size, 6)
+    _, code, count = kernels.brute_force(dense, thresholds, spin.offset, prefix_bits, tolerance)
     elapsed = time.perf_counter() - started
-    spins = np.where((int(code) >> np.arange(model.n)) & 1, 1, -1).astype(np.int8)
+    spins = np.where((int(code) >> np.arange(size)) & 1, 1, -1).astype(np.int8)
+    if symmetric:
+        spins = np.append(spins, np.int8(1))
+        count = 2 * int(count)
     state = to_model_vartype(model, spins)
     energy = model.energy(state)
     return _exact_result(state, energy, True, energy, elapsed, "brute-force", int(count),
-                       "all 2^n states enumerated")
+                         "all 2^n states enumerated" + (" (half of them, by the s → −s symmetry)" if symmetric else ""))
 
 
 def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveResult:
@@ -236,7 +248,8 @@ def brute_force_rate() -> float:
 
 
 def estimate_brute_force_seconds(model) -> float:
-    """Expected seconds of :func:`brute_force` on ``model``: 2ⁿ states × n field updates at the measured rate.
+    """Expected seconds of :func:`brute_force` on ``model``: 2ⁿ states (2ⁿ⁻¹ without thresholds) × n field
+    updates at the measured rate.
 
     Examples
     --------
@@ -245,7 +258,9 @@ def estimate_brute_force_seconds(model) -> float:
     >>> estimate_brute_force_seconds(MaxCut.random(10, rng=0).to_model()) < 0.1
     True
     """
-    return 2.0**model.n * model.n / brute_force_rate()
+    spin = model.to_spin()
+    states = 2.0 ** (model.n - 1 if model.n >= 2 and not np.any(spin.thresholds) else model.n)
+    return states * model.n / brute_force_rate()
 
 
 def _pair_density(model) -> float:
