@@ -11,7 +11,7 @@ import shutil
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hopopt.errors import InputError
@@ -186,6 +186,8 @@ def test_qbsolv_round_trip_gives_back_the_same_record(tmp_path_factory, instance
 @settings(max_examples=30, deadline=None)
 @given(instances())
 def test_dimod_reads_hopopts_coo_files_to_the_same_energies(tmp_path_factory, instance):
+    # beyond 2^53 the two libraries' different summation orders round differently: not a file-format question
+    assume(max(np.abs(instance.linear).max(initial=0), np.abs(instance.values).max(initial=0)) <= 1e12)
     pytest.importorskip("dimod")
     from dimod.serialization import coo
 
