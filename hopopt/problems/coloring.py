@@ -52,7 +52,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label
+from ._base import Evaluation, _seed_label, check_edges
 
 __all__ = ["GraphColoring", "coloring_beta_range"]
 
@@ -102,7 +102,7 @@ class GraphColoring:
             raise ValueError(f"n (number of nodes) must be an integer ≥ 1, got {n!r}")
         self.n = int(n)
         self.colors = _check_colors(colors)
-        self.edges = _check_edges(edges, self.n)
+        self.edges = check_edges(edges, self.n, "a node cannot differ from itself")
         self.name = str(name)
         self.penalty = None if penalty is None else _check_penalty(penalty)
         degrees = np.bincount(self.edges.reshape(-1), minlength=self.n)
@@ -667,23 +667,6 @@ def _check_penalty(penalty) -> float:
         raise ValueError(f"penalty (one-hot weight A) must be a positive finite number, got {penalty!r}")
     return value
 
-
-def _check_edges(edges, n) -> np.ndarray:
-    try:
-        array = np.asarray(edges, dtype=np.int64) if len(edges) else np.empty((0, 2), dtype=np.int64)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"edges must be pairs of integer node ids, got {edges!r}") from None
-    if array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(f"edges must be a list of (u, v) pairs, got an array of shape {array.shape}")
-    outside = (array < 0).any(axis=1) | (array >= n).any(axis=1)
-    if np.any(outside):
-        bad = int(np.flatnonzero(outside)[0])
-        raise ValueError(f"edge {tuple(int(v) for v in array[bad])} has a node outside 0..{n - 1}")
-    loops = array[:, 0] == array[:, 1]
-    if np.any(loops):
-        raise ValueError(f"self-loop on node {int(array[loops][0, 0])}: a node cannot differ from itself")
-    # each undirected edge once, as (low, high), sorted
-    return np.unique(np.sort(array, axis=1), axis=0).reshape(-1, 2).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------- annealing range

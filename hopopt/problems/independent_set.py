@@ -59,7 +59,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label
+from ._base import Evaluation, _seed_label, check_edges
 
 __all__ = ["MaximumIndependentSet", "MinimumVertexCover", "MaximumClique"]
 
@@ -92,7 +92,7 @@ class _NodeSetProblem:
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"n (number of nodes) must be an integer ≥ 1, got {n!r}")
         self.n = int(n)
-        self.edges = _check_edges(edges, self.n)
+        self.edges = check_edges(edges, self.n, "a node cannot be its own neighbour here")
         self.weights = _check_weights(weights, self.n)
         self.name = str(name if name is not None else self._problem)
         self.penalty = None if penalty is None else _check_penalty(penalty)
@@ -634,27 +634,6 @@ def _complement(edges, n) -> np.ndarray:
         pieces.append(np.stack([np.full(others.size, node, dtype=np.int64), others], axis=1))
     return np.concatenate(pieces) if pieces else np.empty((0, 2), dtype=np.int64)
 
-
-def _check_edges(edges, n) -> np.ndarray:
-    try:
-        array = np.asarray(edges, dtype=np.int64) if len(edges) else np.empty((0, 2), dtype=np.int64)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"edges must be pairs of integer node ids, got {edges!r}") from None
-    if array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(f"edges must be a list of (u, v) pairs, got an array of shape {array.shape}")
-    outside = (array < 0).any(axis=1) | (array >= n).any(axis=1)
-    if np.any(outside):
-        bad = int(np.flatnonzero(outside)[0])
-        raise ValueError(f"edge {tuple(int(v) for v in array[bad])} has a node outside 0..{n - 1}")
-    loops = array[:, 0] == array[:, 1]
-    if np.any(loops):
-        raise ValueError(f"self-loop on node {int(array[loops][0, 0])}: a node cannot be its own neighbour here")
-    # each undirected edge once, as (low, high), sorted; one int64 key per pair, sorted, is much faster than
-    # np.unique (0.2 s against 0.9 s for a million edges)
-    ordered = np.sort(array, axis=1)
-    keys = np.sort(ordered[:, 0] * n + ordered[:, 1])
-    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys
-    return np.stack([keys // n, keys % n], axis=1).astype(np.int64)
 
 
 def _check_weights(weights, n) -> np.ndarray:
