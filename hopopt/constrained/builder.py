@@ -460,6 +460,15 @@ class ConstrainedModel:
         largest = float(influence.max())
         return largest if largest > 0 else 1.0
 
+    def start_penalty(self) -> float:
+        """Where :func:`hopopt.solve`'s anneal starts: a quarter of :meth:`local_penalty`.
+
+        Measured on random builder models (41 binaries, two knapsack rows and a cardinality, repair and polish,
+        8 seeds, 0.5 s, shared machine): the proved optimum in 0/8 at the local penalty, 4/8 at half of it,
+        2–5/8 at a quarter, 4–6/8 at a tenth; with 8 restarts at 1 s, 20/20 at a quarter and 19/20 at a tenth.
+        """
+        return 0.25 * self.local_penalty()
+
     def polish(self, solution) -> np.ndarray:
         """A feasible solution improved by :func:`improve` (flips and swaps that keep every constraint)."""
         return self.values_of(improve(self, self.bits_of(solution)))

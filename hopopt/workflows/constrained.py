@@ -2,8 +2,9 @@
 
 The global penalty rule of :mod:`hopopt.constrained.builder` makes every ground state feasible, but penalties
 that large make the landscape so rugged that annealing ends far from the optimum (on random 40-variable
-models with two knapsack rows, 206–217 against optima 357–369). :func:`anneal_raising_penalty` starts from a
-quarter of the problem's *local* penalty (the most one flip can change the objective) and anneals in rounds
+models with two knapsack rows, 206–217 against optima 357–369). :func:`anneal_raising_penalty` starts from the
+problem's ``start_penalty()`` (for builder models a quarter of the *local* penalty, the most one flip can
+change the objective; knapsack and set cover start at their own local rules) and anneals in rounds
 until the time is spent: every restart's final state is decoded (repaired) and, where the problem offers
 ``polish``, improved by a local search on the original problem (flips and swaps that keep every constraint);
 after a round whose best solution is infeasible the penalty is multiplied by ``growth`` and the next round gets
@@ -26,11 +27,6 @@ __all__ = ["anneal_raising_penalty"]
 
 # Each round gets this share of what is left of the time limit (the last round all of it).
 _ROUND_SHARE = 0.5
-# The first round's penalty as a fraction of the problem's local penalty. Measured on random builder models
-# (41 binaries, two knapsack rows and a cardinality, 8 seeds, 0.5 s anneals, repair and polish): the proved
-# optimum was reached in 0/8 at the local penalty, 4/8 at half of it, 2–5/8 at a quarter, 4–6/8 at a tenth
-# (the machine was shared, so counts vary from run to run); a quarter keeps most states near feasibility.
-_START_FRACTION = 0.25
 # Restarts per round when the caller gives none: every restart's final state is repaired and polished, so more
 # (shorter) restarts give the polish more different starting points. Measured on the random builder models of
 # benchmarks/encoders.py (41 binaries + slack, 20 seeds, 1 s, quiet machine): the proved optimum in 16/20 with
@@ -49,7 +45,7 @@ def _better(candidate, incumbent, sense):
 
 
 def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None, sweeps=None, moves="auto",
-                           acceptance="metropolis", growth=2.0, max_rounds=8, start_fraction=_START_FRACTION):
+                           acceptance="metropolis", growth=2.0, max_rounds=8, start_fraction=None):
     """Anneal ``problem.to_model(penalty)`` in rounds, raising the penalty after infeasible rounds.
 
     Parameters
@@ -64,8 +60,10 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
         Passed to :func:`hopopt.solvers.anneal` (restarts default to 8, see ``_DEFAULT_RESTARTS``).
     growth : float
         Penalty factor after an infeasible round.
-    start_fraction : float
-        The first round's penalty as a fraction of ``problem.local_penalty()`` (default 0.25, see above).
+    start_fraction : float, optional
+        The first round's penalty as a fraction of ``problem.local_penalty()``; default: the problem's own
+        ``start_penalty()`` (a quarter of the local penalty for builder models, see
+        :meth:`ConstrainedModel.start_penalty`), else its ``default_penalty()``.
 
     Returns
     -------
@@ -85,10 +83,12 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
     time_limit = check_time_limit(time_limit)
     children = np.random.default_rng(rng).spawn(int(max_rounds))
     started = time.perf_counter()
-    # a quarter of the local rule: the anneal crosses infeasible states cheaply, repair and polish restore
-    # feasibility, and the loop raises the penalty when they cannot (see the module docstring)
-    penalty = float(start_fraction) * float(problem.local_penalty() if hasattr(problem, "local_penalty")
-                                      else problem.default_penalty())
+    if start_fraction is not None:
+        penalty = float(start_fraction) * float(problem.local_penalty())
+    elif hasattr(problem, "start_penalty"):
+        penalty = float(problem.start_penalty())
+    else:
+        penalty = float(problem.default_penalty())
     polish = getattr(problem, "polish", None)
     best = None
     rounds = []
