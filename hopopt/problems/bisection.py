@@ -91,6 +91,7 @@ class GraphBisection:
     def __init__(self, n, edges, weights=None, name="bisection", penalty=None):
         # the max-cut constructor checks and merges the edge list the same way (one edge per pair)
         graph = MaxCut(n, edges, weights, name)
+        self._graph = graph  # the cut itself is max-cut's: one definition of it
         self.n = graph.n
         self.edges = graph.edges
         self.weights = graph.weights
@@ -350,13 +351,11 @@ class GraphBisection:
     def encode(self, sides) -> np.ndarray:
         """The spin state of a side assignment: side 1 → +1, side 0 → −1 (``decode(encode(s)) == s`` for
         every bisection s)."""
-        return (2 * self._check_sides(sides) - 1).astype(np.int8)
+        return self._graph.encode(self._check_sides(sides))
 
     def cut_weight(self, sides) -> float:
         """Total weight of the edges whose ends lie on different sides."""
-        sides = self._check_sides(sides)
-        crossing = sides[self.edges[:, 0]] != sides[self.edges[:, 1]]
-        return float(self.weights[crossing].sum())
+        return self._graph.cut_weight(self._check_sides(sides))
 
     def evaluate(self, sides) -> Evaluation:
         """Cut weight of a side assignment, feasible when the sides are balanced.
