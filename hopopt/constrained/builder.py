@@ -54,7 +54,7 @@ import scipy.sparse as sp
 
 from ..errors import InputError
 from ..model import EnergyModel, Vartype
-from ..problems._base import Evaluation
+from ..problems._base import Evaluation, capped
 from .expressions import Expression, Relation, parse, quicksum
 
 __all__ = ["ConstrainedModel", "Constraint", "VariableBlock"]
@@ -64,8 +64,6 @@ __all__ = ["ConstrainedModel", "Constraint", "VariableBlock"]
 _MAX_LEVELS = 2**40
 # One-hot integer ranges above this many values would add that many binaries each.
 _MAX_ONE_HOT_VALUES = 4096
-# Violation lines listed in an Evaluation; the count of the rest is given in a last line.
-_MAX_VIOLATION_LINES = 20
 _ENCODINGS = ("log", "unary", "one-hot")
 
 
@@ -768,10 +766,7 @@ class ConstrainedModel:
         """Objective, feasibility and the violated constraints (by name) of a solution vector."""
         bits = self.bits_of(solution)
         violations = self.violations(bits)
-        shown = violations[:_MAX_VIOLATION_LINES]
-        if len(violations) > len(shown):
-            shown.append(f"... and {len(violations) - len(shown)} more")
-        return Evaluation(self.objective.value(bits), not violations, tuple(shown), self.sense)
+        return Evaluation(self.objective.value(bits), not violations, tuple(capped(violations)), self.sense)
 
     def objective_from_energy(self, energy) -> float:
         """The objective of a feasible encoded state with this energy (``±E``)."""

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Sequence, runtime_checkable
 
-__all__ = ["Evaluation", "Problem", "grid_state", "check_edges"]
+__all__ = ["Evaluation", "Problem", "grid_state", "check_edges", "check_penalty", "capped", "join_words",
+           "MAX_VIOLATION_LINES"]
+
+#: violation lines an Evaluation lists; the rest are counted in one last line
+MAX_VIOLATION_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,58 @@ def check_edges(edges, n, loop_reason="a node cannot be its own neighbour"):
     keys = np.sort(ordered[:, 0] * n + ordered[:, 1])
     keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys
     return np.stack([keys // n, keys % n], axis=1).astype(np.int64)
+
+
+def capped(lines, total=None, suffix=""):
+    """At most :data:`MAX_VIOLATION_LINES` lines, the rest counted in one last line.
+
+    ``lines`` may already be cut short (encoders format only the lines they show); ``total`` then says how
+    many there are in all.
+
+    Examples
+    --------
+    >>> from hopopt.problems._base import capped
+    >>> capped([f"edge {i}" for i in range(22)])[-1]
+    '... and 2 more'
+    """
+    lines = list(lines)
+    total = len(lines) if total is None else int(total)
+    shown = lines[:MAX_VIOLATION_LINES]
+    if total > len(shown):
+        shown.append(f"... and {total - len(shown)} more{suffix}")
+    return shown
+
+
+def check_penalty(penalty, label="penalty") -> float:
+    """A penalty as a positive finite float; ValueError naming ``label`` otherwise.
+
+    Examples
+    --------
+    >>> from hopopt.problems._base import check_penalty
+    >>> check_penalty(2)
+    2.0
+    """
+    import numpy as np
+
+    try:
+        value = float(penalty)
+    except (TypeError, ValueError):
+        raise ValueError(f"{label} must be a positive number, got {penalty!r}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{label} must be a positive finite number, got {penalty!r}")
+    if not value > 0:
+        raise ValueError(f"{label} must be a positive number, got {penalty!r}")
+    return value
+
+
+def join_words(values) -> str:
+    """'1 and 4', '1, 2 and 4' (for violation lines).
+
+    Examples
+    --------
+    >>> from hopopt.problems._base import join_words
+    >>> join_words([1, 2, 4])
+    '1, 2 and 4'
+    """
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

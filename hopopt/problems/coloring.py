@@ -52,14 +52,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label, check_edges
+from ._base import Evaluation, _seed_label, capped, check_edges, check_penalty, join_words
 
 __all__ = ["GraphColoring", "coloring_beta_range"]
 
 # Conflict weight B: one unit of energy per monochromatic edge on one-hot states.
 _CONFLICT_WEIGHT = 1.0
-# Violation lines listed in an Evaluation; the count of the rest is given in a last line.
-_MAX_VIOLATION_LINES = 20
 # The cold end of the one-hot schedule is this many times the β at which one-conflict moves freeze out (see
 # coloring_beta_range).
 _COLD_FACTOR = 8.0
@@ -104,7 +102,7 @@ class GraphColoring:
         self.colors = _check_colors(colors)
         self.edges = check_edges(edges, self.n, "a node cannot differ from itself")
         self.name = str(name)
-        self.penalty = None if penalty is None else _check_penalty(penalty)
+        self.penalty = None if penalty is None else check_penalty(penalty, "penalty (one-hot weight A)")
         degrees = np.bincount(self.edges.reshape(-1), minlength=self.n)
         self.degrees = degrees.astype(np.int64)
         # adjacency in CSR form: node v's neighbours are neighbours[offsets[v]:offsets[v + 1]]
@@ -286,7 +284,7 @@ class GraphColoring:
         >>> float(model.energy(problem.one_hot([0, 0, 0])))  # two conflicting edges
         2.0
         """
-        chosen = self.penalty if penalty is None else _check_penalty(penalty)
+        chosen = self.penalty if penalty is None else check_penalty(penalty, "penalty (one-hot weight A)")
         automatic = chosen is None
         if automatic:
             chosen = self.default_penalty()
@@ -531,7 +529,7 @@ class GraphColoring:
             several = np.flatnonzero(per_node > 1)
             node_lines = {int(v): f"node {v} has no colour" for v in uncoloured}
             for v in several:
-                node_lines[int(v)] = f"node {v} has colours {_join(np.flatnonzero(matrix[v]).tolist())}"
+                node_lines[int(v)] = f"node {v} has colours {join_words(np.flatnonzero(matrix[v]).tolist())}"
             lines.extend(node_lines[v] for v in sorted(node_lines))
         else:
             colours = self._check_coloring(coloring)
@@ -543,9 +541,7 @@ class GraphColoring:
             several = np.empty(0, dtype=np.int64)
             lines.extend(f"node {v} has no colour" for v in uncoloured)
         total = len(lines)
-        if total > _MAX_VIOLATION_LINES:
-            lines = lines[:_MAX_VIOLATION_LINES]
-            lines.append(f"... and {total - _MAX_VIOLATION_LINES} more ({total} violations in all)")
+        lines = capped(lines, suffix=f" ({total} violations in all)")
         extra = {"conflicts": conflict_count, "uncolored": int(uncoloured.size), "multicolored": int(several.size),
                  "violation_count": total, "colors_allowed": self.colors}
         return Evaluation(float(used), total == 0, tuple(lines), "min", extra=extra)
@@ -646,26 +642,12 @@ def _count(number, noun) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _join(values) -> str:
-    """'1 and 4', '1, 2 and 4'."""
-    words = [str(v) for v in values]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
 
 def _check_colors(colors) -> int:
     if isinstance(colors, bool) or not isinstance(colors, numbers.Integral) or colors < 1:
         raise ValueError(f"colors (number of colours k) must be an integer ≥ 1, got {colors!r}")
     return int(colors)
 
-
-def _check_penalty(penalty) -> float:
-    try:
-        value = float(penalty)
-    except (TypeError, ValueError):
-        raise ValueError(f"penalty (one-hot weight A) must be a positive number, got {penalty!r}") from None
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"penalty (one-hot weight A) must be a positive finite number, got {penalty!r}")
-    return value
 
 
 

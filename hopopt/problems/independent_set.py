@@ -59,14 +59,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label, check_edges
+from ._base import Evaluation, MAX_VIOLATION_LINES, _seed_label, capped, check_edges, check_penalty
 
 __all__ = ["MaximumIndependentSet", "MinimumVertexCover", "MaximumClique"]
 
 # The default penalty is this many times penalty_bound() (why 9/8: the module docstring).
 _PENALTY_MARGIN = 1.125
-# Violation lines listed in an Evaluation or an explanation; the count of the rest is given in a last line.
-_MAX_VIOLATION_LINES = 20
 # Memory of one complement edge in a clique encoding: the int64 pair (16 bytes), the symmetric CSR adjacency
 # (2 × (8-byte value + 4-byte index)) and the model's W (the same again), rounded up.
 _BYTES_PER_COMPLEMENT_EDGE = 64
@@ -95,7 +93,7 @@ class _NodeSetProblem:
         self.edges = check_edges(edges, self.n, "a node cannot be its own neighbour here")
         self.weights = _check_weights(weights, self.n)
         self.name = str(name if name is not None else self._problem)
-        self.penalty = None if penalty is None else _check_penalty(penalty)
+        self.penalty = None if penalty is None else check_penalty(penalty)
         self.degrees = np.bincount(self.edges.reshape(-1), minlength=self.n).astype(np.int64)
         conflicts = self._conflict_edges()
         self._conflicts = conflicts
@@ -266,7 +264,7 @@ class _NodeSetProblem:
         return _PENALTY_MARGIN * bound if bound > 0 else 1.0
 
     def _chosen_penalty(self, penalty):
-        chosen = self.penalty if penalty is None else _check_penalty(penalty)
+        chosen = self.penalty if penalty is None else check_penalty(penalty)
         automatic = chosen is None
         if automatic:
             chosen = self.default_penalty()
@@ -413,10 +411,8 @@ class _NodeSetProblem:
 
     def _violations(self, chosen) -> list[str]:
         pairs = self._violating_pairs(chosen)
-        lines = [self._violation_line(int(u), int(v)) for u, v in pairs[:_MAX_VIOLATION_LINES]]
-        if len(pairs) > _MAX_VIOLATION_LINES:
-            lines.append(f"... and {len(pairs) - _MAX_VIOLATION_LINES} more")
-        return lines
+        return capped([self._violation_line(int(u), int(v)) for u, v in pairs[:MAX_VIOLATION_LINES]],
+                      total=len(pairs))
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
         """The energy of a binary state as its named terms (weight and penalty), and the violations.
@@ -650,12 +646,3 @@ def _check_weights(weights, n) -> np.ndarray:
         raise ValueError(f"node weights must be positive and finite, got {values[bad[0]]} for node {int(bad[0])}")
     return values
 
-
-def _check_penalty(penalty) -> float:
-    try:
-        value = float(penalty)
-    except (TypeError, ValueError):
-        raise ValueError(f"penalty must be a positive number, got {penalty!r}") from None
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"penalty must be a positive number, got {penalty!r}")
-    return value

@@ -87,14 +87,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label
+from ._base import Evaluation, _seed_label, capped, check_penalty, join_words
 
 __all__ = ["NQueens", "Sudoku", "box_shape", "puzzle_beta_range"]
 
 # The clash weight B: one unit of energy per clashing pair, so the energy of a one-hot state is its objective.
 _CLASH_WEIGHT = 1.0
-# Violation lines listed in an Evaluation; the rest are counted in one last line.
-_MAX_VIOLATION_LINES = 20
 # Characters a sudoku string may hold for a blank cell.
 _BLANKS = ".0"
 # The cold end of the one-hot schedule is this many times the β at which one-clash moves freeze out (the rule
@@ -172,19 +170,6 @@ def _pairs(counts) -> np.ndarray:
     return counts * (counts - 1) // 2
 
 
-def _capped(lines) -> list:
-    """At most ``_MAX_VIOLATION_LINES`` lines, the rest counted in one last line."""
-    lines = list(lines)
-    if len(lines) <= _MAX_VIOLATION_LINES:
-        return lines
-    rest = len(lines) - _MAX_VIOLATION_LINES
-    return lines[:_MAX_VIOLATION_LINES] + [f"... and {rest} more"]
-
-
-def _join(values) -> str:
-    """'1 and 4', '1, 2 and 4'."""
-    words = [str(v) for v in values]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _check_size(n, label) -> int:
@@ -192,15 +177,6 @@ def _check_size(n, label) -> int:
         raise ValueError(f"n ({label}) must be an integer ≥ 1, got {n!r}")
     return int(n)
 
-
-def _check_penalty(penalty) -> float:
-    try:
-        value = float(penalty)
-    except (TypeError, ValueError):
-        raise ValueError(f"penalty (one-hot weight A) must be a positive number, got {penalty!r}") from None
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"penalty (one-hot weight A) must be a positive finite number, got {penalty!r}")
-    return value
 
 
 def _integer_vector(values, size, label) -> np.ndarray:
@@ -250,7 +226,7 @@ class NQueens:
     def __init__(self, n, name=None, penalty=None):
         self.n = _check_size(n, "board side")
         self.name = f"queens-{self.n}" if name is None else str(name)
-        self.penalty = None if penalty is None else _check_penalty(penalty)
+        self.penalty = None if penalty is None else check_penalty(penalty, "penalty (one-hot weight A)")
 
     @classmethod
     def random(cls, n, *, rng=None):
@@ -342,7 +318,7 @@ class NQueens:
         >>> float(model.energy(board.encode([1, 3, 0, 2]))), float(model.energy(board.encode([0, 0, 0, 0])))
         (0.0, 6.0)
         """
-        chosen = self.penalty if penalty is None else _check_penalty(penalty)
+        chosen = self.penalty if penalty is None else check_penalty(penalty, "penalty (one-hot weight A)")
         if chosen is None:
             chosen = self.default_penalty()
         n = self.n
@@ -404,7 +380,7 @@ class NQueens:
             if columns.size == 0:
                 lines.append(f"row {row} has no queen")
             elif columns.size > 1:
-                lines.append(f"row {row} has {columns.size} queens (columns {_join(columns.tolist())})")
+                lines.append(f"row {row} has {columns.size} queens (columns {join_words(columns.tolist())})")
         return lines
 
     def decode(self, state) -> np.ndarray:
@@ -497,7 +473,7 @@ class NQueens:
         (1.0, True, ['anti-diagonal r+c=3: queens at (1, 2) and (2, 1)'])
         """
         pairs = self.attacking_pairs(columns)
-        return Evaluation(float(len(pairs)), True, (), "min", extra={"attacks": _capped(pairs)})
+        return Evaluation(float(len(pairs)), True, (), "min", extra={"attacks": capped(pairs)})
 
     def objective_from_energy(self, energy) -> float:
         """The attacking pairs of a one-queen-per-row state with this energy (the energy itself)."""
@@ -618,7 +594,7 @@ class Sudoku:
         if self.free_cells.size == 0:
             raise ValueError("a sudoku needs at least one blank cell to solve; every cell is given")
         self.name = str(name)
-        self.penalty = None if penalty is None else _check_penalty(penalty)
+        self.penalty = None if penalty is None else check_penalty(penalty, "penalty (one-hot weight A)")
         # unit membership of every cell: units[u] = the n cells of unit u (rows, then columns, then boxes)
         cells = np.arange(n * n).reshape(n, n)
         rows, cols = self.box
@@ -758,10 +734,9 @@ class Sudoku:
         >>> float(model.energy(puzzle.encode(puzzle.solve_by_search())))
         0.0
         """
-        chosen = self.penalty if penalty is None else _check_penalty(penalty)
+        chosen = self.penalty if penalty is None else check_penalty(penalty, "penalty (one-hot weight A)")
         if chosen is None:
             chosen = self.default_penalty()
-        n = self.n
         groups, lines = self.conflict_lines()
         builder = _QuadraticBuilder(groups.size)
         builder.add_exactly_one(groups, chosen)
@@ -847,7 +822,7 @@ class Sudoku:
             if digits.size == 0:
                 lines.append(f"{where} has no digit")
             elif digits.size > 1:
-                lines.append(f"{where} has digits {_join(digits.tolist())}")
+                lines.append(f"{where} has digits {join_words(digits.tolist())}")
         return lines
 
     def decode(self, state) -> np.ndarray:
@@ -948,8 +923,8 @@ class Sudoku:
                 held = f"holds {int(grid[cell])}" if grid[cell] else "is empty"
                 violations.append(f"{where} is given {int(given[cell])} but {held}")
         clash_lines, _ = self._unit_clashes([[digit] if digit else [] for digit in grid])
-        return Evaluation(float(self.clashes(grid)), not violations, tuple(_capped(violations)), "min",
-                          extra={"clashes": _capped(clash_lines)})
+        return Evaluation(float(self.clashes(grid)), not violations, tuple(capped(violations)), "min",
+                          extra={"clashes": capped(clash_lines)})
 
     def objective_from_energy(self, energy) -> float:
         """The clashing pairs of a complete grid whose state has this energy (the energy itself)."""

@@ -36,12 +36,10 @@ import scipy.sparse as sp
 
 from ..constrained import ConstrainedModel, quicksum
 from ..constrained.backed import BuilderBacked
-from ._base import Evaluation, _seed_label
+from ._base import MAX_VIOLATION_LINES, Evaluation, _seed_label, capped
 
 __all__ = ["SetCover"]
 
-# Evaluations list at most this many uncovered elements one per line, then a count of the rest.
-_MAX_VIOLATION_LINES = 20
 # Polish stops after this many improving swaps (each lowers the cost, so it ends anyway; this bounds time).
 _MAX_POLISH_MOVES = 10_000
 
@@ -371,15 +369,13 @@ class SetCover(BuilderBacked):
     def _uncovered_lines(self, chosen):
         counts = self.incidence @ chosen.astype(np.int64)
         missing = np.flatnonzero(counts == 0)
-        shown = missing[:_MAX_VIOLATION_LINES]
+        shown = missing[:MAX_VIOLATION_LINES]
         lines = []
         for element in shown:
             holders = ", ".join(str(int(j)) for j in self.holders(element)[:10])
             more = "" if self.holders(element).size <= 10 else ", ..."
             lines.append(f"element {int(element)} is not covered (sets holding it: {holders}{more})")
-        if missing.size > len(shown):
-            lines.append(f"... and {missing.size - len(shown)} more uncovered elements")
-        return lines
+        return capped(lines, total=missing.size, suffix=" uncovered elements")
 
     def evaluate(self, solution) -> Evaluation:
         """Total cost (the objective), whether every element is covered, and one line per uncovered element.
