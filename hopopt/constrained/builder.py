@@ -88,6 +88,16 @@ def _log_bits(value: int, coefficients) -> list[int]:
     return bits
 
 
+def _violation(left, lower, upper, tolerance):
+    """How far each row's left side ``left`` lies outside [lower, upper] (0 within ``tolerance``).
+
+    ``left`` has shape (rows,) or (rows, candidates); one-sided rows have an infinite bound.
+    """
+    shape = (-1,) + (1,) * (left.ndim - 1)
+    amount = np.maximum(lower.reshape(shape) - left, 0.0) + np.maximum(left - upper.reshape(shape), 0.0)
+    return np.where(amount > tolerance.reshape(shape), amount, 0.0)
+
+
 def _resolution(values, label) -> float:
     """The largest step of which every value is an integer multiple (steps down to 1/1000: decimal data)."""
     fractions = []
@@ -431,6 +441,35 @@ class ConstrainedModel:
         return low, high
 
     # ------------------------------------------------------------------ compilation
+    def constraint_table(self):
+        """(rows, lower, upper, tolerance): every constraint as ``lower ≤ rows @ b ≤ upper`` over the declared
+        binaries (a dense array; ±inf for one-sided rows), with the rounding margin of each row. Cached; what
+        repair, the polish and the exact MILP read."""
+        if "table" not in self._compiled:
+            size = self._n_bits
+            rows = np.zeros((len(self.constraints), size))
+            rhs = np.zeros(len(self.constraints))
+            for index, constraint in enumerate(self.constraints):
+                rows[index], rhs[index] = constraint.row(size)
+            senses = np.array([constraint.sense for constraint in self.constraints], dtype=object)
+            lower = np.where(senses == "<=", -np.inf, rhs).astype(np.float64)
+            upper = np.where(senses == ">=", np.inf, rhs).astype(np.float64)
+            self._compiled["table"] = (rows, lower, upper, 1e-9 * np.maximum(1.0, np.abs(rhs)))
+        return self._compiled["table"]
+
+    def objective_table(self):
+        """(linear, rows, cols, values): the objective's linear coefficients over the declared binaries and its
+        products ``values[k] · b[rows[k]] · b[cols[k]]``. Cached."""
+        if "objective" not in self._compiled:
+            linear = np.zeros(self._n_bits)
+            for index, value in self.objective.linear.items():
+                linear[index] += value
+            pairs = list(self.objective.quadratic.items())
+            self._compiled["objective"] = (linear, np.array([p[0] for p, _ in pairs], dtype=np.int64),
+                                           np.array([p[1] for p, _ in pairs], dtype=np.int64),
+                                           np.array([v for _, v in pairs], dtype=np.float64))
+        return self._compiled["objective"]
+
     def objective_range_bound(self) -> float:
         """Δ = Σ|linear| + Σ|quadratic| of the objective: at least its max − min over all states."""
         return float(sum(abs(v) for v in self.objective.linear.values()) +
@@ -681,22 +720,10 @@ class ConstrainedModel:
         bits = np.asarray(bits, dtype=np.int8).reshape(-1)[:self._n_bits].copy()
         if not self.constraints:
             return bits
-        rows = np.array([c.row(self._n_bits)[0] for c in self.constraints])
-        rhs = np.array([c.row(self._n_bits)[1] for c in self.constraints])
-        senses = [c.sense for c in self.constraints]
-        equal = np.array([s == "==" for s in senses])
-        at_most = np.array([s == "<=" for s in senses])
-        at_least = np.array([s == ">=" for s in senses])
-        tolerance = 1e-9 * np.maximum(1.0, np.abs(rhs))
+        rows, lower, upper, tolerance = self.constraint_table()
 
         def violation(left):
-            # left: (constraints,) or (constraints, candidates); each column's violation per constraint
-            shape = (-1,) + (1,) * (left.ndim - 1)
-            gap = left - rhs.reshape(shape)
-            amount = np.where(equal.reshape(shape), np.abs(gap), 0.0) + \
-                np.where(at_most.reshape(shape), np.maximum(gap, 0.0), 0.0) + \
-                np.where(at_least.reshape(shape), np.maximum(-gap, 0.0), 0.0)
-            return np.where(amount > tolerance.reshape(shape), amount, 0.0)
+            return _violation(left, lower, upper, tolerance)
 
         sign = 1.0 if self.sense == "min" else -1.0
         for _ in range(4 * self._n_bits + 10):
@@ -800,22 +827,12 @@ class ConstrainedModel:
     # ------------------------------------------------------------------ exact
     def exact_program(self):
         """The original problem as ``solve_binary_program`` arguments: (linear, quadratic, constant, constraints)."""
-        size = self._n_bits
-        linear = np.zeros(size)
-        for index, value in self.objective.linear.items():
-            linear[index] += value
-        pairs = list(self.objective.quadratic.items())
-        quadratic = (np.array([p[0] for p, _ in pairs], dtype=np.int64),
-                     np.array([p[1] for p, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs]))
+        linear, rows, cols, values = self.objective_table()
         constraints = []
         if self.constraints:
-            rows, lower, upper = [], [], []
-            for constraint in self.constraints:
-                coefficients, rhs = constraint.row(size)
-                rows.append(coefficients)
-                lower.append(rhs if constraint.sense in ("==", ">=") else -np.inf)
-                upper.append(rhs if constraint.sense in ("==", "<=") else np.inf)
-            constraints.append((sp.csr_array(np.array(rows)), np.array(lower), np.array(upper)))
+            matrix, lower, upper, _ = self.constraint_table()
+            constraints.append((sp.csr_array(matrix), lower, upper))
+        quadratic = (rows, cols, values)
         return linear, quadratic, self.objective.constant, constraints
 
     def solve_exact(self, time_limit=None):
@@ -1002,19 +1019,6 @@ class ConstrainedModel:
                 f"constraints={len(self.constraints)}, sense={self.sense!r})")
 
 
-def _objective_arrays(model):
-    """(linear, symmetric quadratic matrix) of a builder model's objective over its declared binaries."""
-    size = model.n_variables
-    linear = np.zeros(size)
-    for index, value in model.objective.linear.items():
-        linear[index] += value
-    quadratic = np.zeros((size, size))
-    for (i, j), value in model.objective.quadratic.items():
-        quadratic[i, j] += value
-        quadratic[j, i] += value
-    return linear, quadratic
-
-
 def improve(model, bits, max_passes=100):
     """Local search on the original problem: single flips, then swaps (one bit set, one cleared), that keep
     every constraint and improve the objective, until none does (a polish after repair).
@@ -1033,24 +1037,16 @@ def improve(model, bits, max_passes=100):
     bits = np.asarray(bits, dtype=np.int8).reshape(-1)[:model.n_variables].copy()
     if model.violations(bits):
         return bits
-    linear, quadratic = _objective_arrays(model)
+    linear, pair_rows, pair_cols, pair_values = model.objective_table()
+    # symmetric products: the objective's field on each bit is linear + quadratic @ bits
+    quadratic = np.zeros((bits.size, bits.size))
+    np.add.at(quadratic, (pair_rows, pair_cols), pair_values)
+    quadratic += quadratic.T
     sign = 1.0 if model.sense == "min" else -1.0
-    if model.constraints:
-        rows = np.array([c.row(model.n_variables)[0] for c in model.constraints])
-        rhs = np.array([c.row(model.n_variables)[1] for c in model.constraints])
-        senses = np.array([c.sense for c in model.constraints])
-    else:
-        rows, rhs, senses = np.zeros((0, bits.size)), np.zeros(0), np.array([], dtype=str)
-    tolerance = 1e-9 * np.maximum(1.0, np.abs(rhs))
+    rows, lower, upper, tolerance = model.constraint_table()
 
     def feasible(left):
-        shape = (-1,) + (1,) * (left.ndim - 1)
-        gap = left - rhs.reshape(shape)
-        limit = tolerance.reshape(shape)
-        ok = np.where((senses == "==").reshape(shape), np.abs(gap) <= limit, True)
-        ok &= np.where((senses == "<=").reshape(shape), gap <= limit, True)
-        ok &= np.where((senses == ">=").reshape(shape), gap >= -limit, True)
-        return ok.all(axis=0)
+        return ~np.any(_violation(left, lower, upper, tolerance) > 0, axis=0)
 
     for _ in range(max_passes):
         steps = 1.0 - 2.0 * bits  # +1 sets, −1 clears

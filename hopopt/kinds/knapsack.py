@@ -172,7 +172,7 @@ KNAPSACK = ProblemKind(
     description="0/1 knapsack (maximise value, total weight ≤ capacity; slack in the bounded log encoding)",
     read=_read_knapsack, file_format="knapsack", random=_random_knapsack,
     random_options={"kind": 1, "data_range": 1000}, smallest_n=1, exact=knapsack_exact,
-    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic(), plot=_plot_knapsack,
+    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic, plot=_plot_knapsack,
     peers={
         "dimod-knapsack-dwave-sa": PeerSpec(_dimod_knapsack_dwave_sa,
                                             "dimod's knapsack CQM via cqm_to_bqm + dwave-samplers SA",
@@ -239,7 +239,7 @@ SET_COVER = ProblemKind(
     description="weighted set cover (minimise cost, every element covered; slack per element)",
     read=_read_set_cover, file_format="scp", random=_random_set_cover,
     random_options={"density": 0.1, "elements": 0, "cost_range": 100}, smallest_n=1, exact=_set_cover_exact,
-    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic(), plot=_plot_set_cover,
+    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic, plot=_plot_set_cover,
     peers={
         "greedy-chvatal": PeerSpec(_greedy_set_cover_peer,
                                    "baseline: Chvátal's greedy (least cost per newly covered element)",

@@ -14,11 +14,8 @@ def _random(n, seed, constraints=2, density=0.3):
     return ConstrainedModel.random(n, rng=seed, constraints=constraints, density=density)
 
 
-def exact_answer(model, time_limit, to_solution=None):
-    """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds).
-
-    ``to_solution`` maps the builder's solution vector to the kind's own solution (identity by default).
-    """
+def exact_answer(model, time_limit):
+    """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds)."""
     linear, quadratic, constant, constraints = model.exact_program()
     found = solve_binary_program(linear, quadratic, constant, constraints, sense=model.sense,
                                  time_limit=time_limit)
@@ -26,64 +23,48 @@ def exact_answer(model, time_limit, to_solution=None):
         raise InputError(f"{model.name}: no assignment satisfies the constraints (HiGHS proved it infeasible)")
     if found.x is None:
         raise InputError(f"{model.name}: the MILP found no feasible assignment within {time_limit} s")
-    solution = model.values_of(found.x)
-    if to_solution is not None:
-        solution = to_solution(solution)
-    return ExactAnswer(solution, found.optimal, found.bound, "milp", found.message, found.time_s)
+    return ExactAnswer(model.values_of(found.x), found.optimal, found.bound, "milp", found.message, found.time_s)
 
 
-def raising_heuristic(to_builder=None):
-    """A kind's ``heuristic``: :func:`~hopopt.workflows.constrained.anneal_raising_penalty` for ``anneal``.
+def raising_heuristic(problem, settings):
+    """A kind's ``heuristic``: :func:`~hopopt.workflows.constrained.anneal_raising_penalty` for ``anneal`` (the
+    other solvers run as usual: None for them)."""
+    if settings.get("solver", "anneal") != "anneal":
+        return None
+    from ..workflows.constrained import anneal_raising_penalty
 
-    ``to_builder(problem)`` gives the builder model of a kind's problem (the problem itself by default); other
-    solvers run as usual (returns None for them).
-    """
-    def heuristic(problem, settings):
-        if settings.get("solver", "anneal") != "anneal":
-            return None
-        from ..workflows.constrained import anneal_raising_penalty
-
-        solution, result, extras = anneal_raising_penalty(
-            problem, time_limit=settings.get("time_limit"), rng=settings.get("rng"),
-            restarts=settings.get("restarts"), sweeps=settings.get("sweeps"), moves=settings.get("moves", "auto"),
-            acceptance=settings.get("acceptance", "metropolis"))
-        return problem, solution, result, extras
-    return heuristic
+    solution, result, extras = anneal_raising_penalty(
+        problem, time_limit=settings.get("time_limit"), rng=settings.get("rng"), restarts=settings.get("restarts"),
+        sweeps=settings.get("sweeps"), moves=settings.get("moves", "auto"),
+        acceptance=settings.get("acceptance", "metropolis"))
+    return problem, solution, result, extras
 
 
-def builder_cqm_peer(to_builder=None, to_solution=None):
+def builder_cqm_peer(model, budget):
     """A peer: dimod's CQM of the builder model, ``dimod.cqm_to_bqm`` with its default Lagrange multiplier
     (10× the largest objective bias) and its own slack encoding, sampled by dwave-samplers' SA for the run's
     time; the best feasible read, no repair (the route dimod's users take for a constrained model)."""
-    def run(problem, budget):
-        import dimod
-        import numpy as np
+    import dimod
+    import numpy as np
 
-        from ._peers import builder_to_cqm, sample_bqm_for_time
+    from ._peers import builder_to_cqm, sample_bqm_for_time
 
-        model = problem if to_builder is None else to_builder(problem)
-        bqm, invert = dimod.cqm_to_bqm(builder_to_cqm(model))
+    bqm, invert = dimod.cqm_to_bqm(builder_to_cqm(model))
 
-        def solution_of(sample):
-            values = invert(sample)
-            bits = np.array([values[f"b{i}"] for i in range(model.n_variables)], dtype=np.int8)
-            if model.violations(bits):
-                return None
-            solution = model.values_of(bits)
-            return solution if to_solution is None else to_solution(solution)
+    def solution_of(sample):
+        values = invert(sample)
+        bits = np.array([values[f"b{i}"] for i in range(model.n_variables)], dtype=np.int8)
+        return None if model.violations(bits) else model.values_of(bits)
 
-        best, extra = sample_bqm_for_time(bqm, budget, solution_of, lambda s: problem.evaluate(s).objective,
-                                          problem.sense)
-        return Outcome(best, extra)
-    return run
+    best, extra = sample_bqm_for_time(bqm, budget, solution_of, lambda s: model.evaluate(s).objective, model.sense)
+    return Outcome(best, extra)
 
 
 KIND = ProblemKind(
     name="model", problem=ConstrainedModel,
     description="a constrained binary model written with hopopt.constrained (JSON files)",
     read=ConstrainedModel.load, file_format="model-json", random=_random,
-    random_options={"constraints": 2, "density": 0.3}, smallest_n=1,
-    exact=lambda problem, time_limit: exact_answer(problem, time_limit),
-    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic(),
-    peers={"dimod-cqm-dwave-sa": PeerSpec(builder_cqm_peer(), "dimod CQM → cqm_to_bqm (default Lagrange) + "
+    random_options={"constraints": 2, "density": 0.3}, smallest_n=1, exact=exact_answer,
+    solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic,
+    peers={"dimod-cqm-dwave-sa": PeerSpec(builder_cqm_peer, "dimod CQM → cqm_to_bqm (default Lagrange) + "
                                           "dwave-samplers SA, best feasible read", requires=("dimod", "dwave.samplers"))})
