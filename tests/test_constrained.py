@@ -78,17 +78,20 @@ def test_expressions_refuse_cubic_terms_and_relations_have_no_truth_value():
 def test_encoded_feasible_solutions_have_energy_plus_or_minus_their_objective(seed):
     model = small_model(seed)
     energy = model.to_model()
+    feasible_energies, infeasible_energies = [], []
     for values in itertools.product((0, 1), (0, 1), (0, 1), (-1, 1), (-1, 0, 1, 2)):
-        bits = model.bits_of(values)
         evaluation = model.evaluate(values)
         state = model.encode(values)
+        assert model.objective.value(model.bits_of(values)) == pytest.approx(evaluation.objective)
         if evaluation.feasible:
             assert model.objective_from_energy(energy.energy(state)) == pytest.approx(evaluation.objective)
             assert np.array_equal(model.decode(state), values)
+            feasible_energies.append(energy.energy(state))
         else:
-            assert energy.energy(state) > energy.energy(model.encode(model.decode(state))) - 1e-9 or \
-                not model.evaluate(model.decode(state)).feasible
-        assert model.objective.value(bits) == pytest.approx(evaluation.objective)
+            infeasible_energies.append(energy.energy(state))
+    # the penalty rule: every infeasible state lies above every feasible one (P δ² > the objective's range)
+    assert feasible_energies and infeasible_energies
+    assert min(infeasible_energies) > max(feasible_energies)
 
 
 @pytest.mark.parametrize("seed", range(12))
