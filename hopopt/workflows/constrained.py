@@ -90,7 +90,7 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
     else:
         penalty = float(problem.default_penalty())
     polish = getattr(problem, "polish", None)
-    best = None
+    best_candidate = best_result = best_penalty = None
     rounds = []
     for index, child in enumerate(children):
         share = None
@@ -104,27 +104,24 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
         tic = time.perf_counter()
         result = anneal(problem.to_model(penalty), n_sweeps=sweeps, n_restarts=restarts or _DEFAULT_RESTARTS,
                         time_limit=share, acceptance=acceptance, moves=moves, rng=child)
-        # every restart's final state, repaired: the best feasible one is this round's answer
-        candidates = []
+        # every restart's final state, repaired (and polished): the best is this round's answer
+        round_best = None
         for state in result.states:
             solution = problem.decode(state)
             evaluation = problem.evaluate(solution)
             if polish is not None and evaluation.feasible:
                 solution = polish(solution)
                 evaluation = problem.evaluate(solution)
-            candidates.append((solution, bool(evaluation.feasible), float(evaluation.objective)))
-        round_best = None
-        for candidate in candidates:
+            candidate = (solution, bool(evaluation.feasible), float(evaluation.objective))
             if _better(candidate, round_best, problem.sense):
                 round_best = candidate
         rounds.append({"penalty": penalty, "objective": round_best[2], "feasible": round_best[1],
                        "seconds": time.perf_counter() - tic})
-        if _better(round_best, best and best[0], problem.sense):
-            best = (round_best, result, penalty)
+        if _better(round_best, best_candidate, problem.sense):
+            best_candidate, best_result, best_penalty = round_best, result, penalty
         if not round_best[1]:
             penalty *= growth
         elif time_limit is None:
             break
-    (solution, _, _), result, used = best
-    return solution, result, {"penalty": used, "penalty_rounds": rounds,
+    return best_candidate[0], best_result, {"penalty": best_penalty, "penalty_rounds": rounds,
                               "polish": "repair, then flips and swaps" if polish is not None else "repair"}
