@@ -123,5 +123,6 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
             penalty *= growth
         elif time_limit is None:
             break
-    return best_candidate[0], best_result, {"penalty": best_penalty, "penalty_rounds": rounds,
-                              "polish": "repair, then flips and swaps" if polish is not None else "repair"}
+    extras = {"penalty": best_penalty, "penalty_rounds": rounds,
+              "polish": "repair, then flips and swaps" if polish is not None else "repair"}
+    return best_candidate[0], best_result, extras
