@@ -78,7 +78,9 @@ def test_exact_picks_the_dynamic_program_for_small_tables_and_the_milp_for_large
     assert dynamic.method == "dynamic-programming" and dynamic.optimal and dynamic.bound == pytest.approx(
         small.evaluate(dynamic.solution).objective)
     hurried = knapsack_exact(small, time_limit=0.0001)  # too little time for the table: the MILP, stopped
-    assert hurried.method == "milp" and hurried.bound >= dynamic.bound - 1e-9
+    # HiGHS may stop before finding a bound or an assignment (then the empty knapsack comes back, unproven)
+    assert hurried.method == "milp" and small.evaluate(hurried.solution).feasible
+    assert hurried.optimal or hurried.bound is None or hurried.bound >= dynamic.bound - 1e-9
     milp = knapsack_exact(small, method="milp")
     assert milp.optimal and small.evaluate(milp.solution).objective == pytest.approx(dynamic.bound)
     huge = Knapsack([5, 4, 3], [2_000_001, 1_000_000, 3_000_007], capacity=4e7)  # 3 × 4·10⁷ cells: the MILP

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..constrained import ConstrainedModel
 from ..errors import InputError
 from ..solvers.exact_binary import solve_binary_program
@@ -21,9 +23,13 @@ def exact_answer(model, time_limit):
                                  time_limit=time_limit)
     if found.infeasible:
         raise InputError(f"{model.name}: no assignment satisfies the constraints (HiGHS proved it infeasible)")
-    if found.x is None:
-        raise InputError(f"{model.name}: the MILP found no feasible assignment within {time_limit} s")
-    return ExactAnswer(model.values_of(found.x), found.optimal, found.bound, "milp", found.message, found.time_s)
+    bits = found.x
+    if bits is None:
+        # out of time before HiGHS found an assignment: the repaired all-zero one, if it is feasible
+        bits = model.repair(np.zeros(model.n_variables, dtype=np.int8))
+        if model.violations(bits):
+            raise InputError(f"{model.name}: the MILP found no feasible assignment within {time_limit} s")
+    return ExactAnswer(model.values_of(bits), found.optimal, found.bound, "milp", found.message, found.time_s)
 
 
 def raising_heuristic(problem, settings):
@@ -45,7 +51,6 @@ def builder_cqm_peer(model, budget):
     (10× the largest objective bias) and its own slack encoding, sampled by dwave-samplers' SA for the run's
     time; the best feasible read, no repair (the route dimod's users take for a constrained model)."""
     import dimod
-    import numpy as np
 
     from ._peers import builder_to_cqm, sample_bqm_for_time
 
