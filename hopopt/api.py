@@ -15,32 +15,59 @@ import numpy as np
 from .kinds import kind_of
 from .result import Solution
 
-__all__ = ["solve", "solve_exact", "SOLVERS"]
+__all__ = ["solve", "solve_exact", "SOLVERS", "MODEL_SOLVERS", "SOLVER_DESCRIPTIONS"]
 
-#: hopopt's solvers by name (which apply to a kind: ``ProblemKind.solvers``)
-SOLVERS = ("anneal", "descent", "penalty", "tank")
+def _anneal(model, options):
+    from .solvers import anneal
+
+    result = anneal(model, n_sweeps=options["sweeps"], n_restarts=options["restarts"],
+                    time_limit=options["time_limit"], acceptance=options["acceptance"], moves=options["moves"],
+                    rng=options["rng"])
+    return result, {"moves": result.info["moves"]}
 
 
-def _run_model_solver(solver, problem, *, time_limit, rng, restarts, sweeps, moves, acceptance):
-    """Run a model solver on the problem's encoding; returns the SolveResult and extras."""
-    from .solvers import anneal, descend_restarts, penalty_loop
+def _descent(model, options):
+    from .solvers import descend_restarts
+
+    return descend_restarts(model, n_restarts=options["restarts"] or 10, time_limit=options["time_limit"],
+                            rng=options["rng"]), {}
+
+
+def _tank(model, options):
     from .solvers.tank import tank
 
+    # analog dynamics on large penalty networks can take minutes to settle: bound them by default
+    return tank(model, n_starts=options["restarts"] or 10, time_limit=options["time_limit"] or 10.0,
+                rng=options["rng"]), {}
+
+
+#: hopopt's solvers of any energy model by name: ``run(model, options) -> (SolveResult, extras)``, where
+#: options holds time_limit, rng, restarts, sweeps, moves and acceptance (None where not given)
+MODEL_SOLVERS = {"anneal": _anneal, "descent": _descent, "tank": _tank}
+
+#: one line per solver, for listings (``hopopt compare --solvers``, the README)
+SOLVER_DESCRIPTIONS = {
+    "anneal": "hopopt simulated annealing (numba; constraint-preserving moves where declared)",
+    "descent": "Hopfield descent from random starts",
+    "penalty": "single flips on the penalty network, penalty doubled while infeasible",
+    "tank": "continuous Hopfield-Tank dynamics",
+}
+
+#: every solver name ``hopopt solve --solver`` accepts (which apply to a kind: ``ProblemKind.solvers``)
+SOLVERS = (*MODEL_SOLVERS, "penalty")
+
+
+def _run_model_solver(solver, problem, options):
+    """Run a solver on the problem's encoding; returns the SolveResult and extras."""
     if solver == "penalty":
+        from .solvers import penalty_loop
+
         found = penalty_loop(problem.to_model, lambda state: not problem.state_violations(state),
-                             0.5 * problem.penalty_bound(), time_limit=time_limit or 10.0, n_sweeps=sweeps,
-                             n_restarts=restarts, rng=rng)
+                             0.5 * problem.penalty_bound(), time_limit=options["time_limit"] or 10.0,
+                             n_sweeps=options["sweeps"], n_restarts=options["restarts"], rng=options["rng"])
         return found, {"penalty": float(found.info["penalty"]), "penalty_rounds": found.info["penalty_rounds"],
                        "moves": "single-flip"}
-    model = problem.to_model()
-    if solver == "anneal":
-        result = anneal(model, n_sweeps=sweeps, n_restarts=restarts, time_limit=time_limit, acceptance=acceptance,
-                        moves=moves, rng=rng)
-        return result, {"moves": result.info["moves"]}
-    if solver == "tank":
-        # analog dynamics on large penalty networks can take minutes to settle: bound them by default
-        return tank(model, n_starts=restarts or 10, time_limit=time_limit or 10.0, rng=rng), {}
-    return descend_restarts(model, n_restarts=restarts or 10, time_limit=time_limit, rng=rng), {}
+    return MODEL_SOLVERS[solver](problem.to_model(), options)
 
 
 def solution_energy(problem, solution):
@@ -112,8 +139,7 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
                           restarts=int(result.states.shape[0]), state_energy=float(result.best_energy))
     else:
         final = kind.settle(problem, options) if kind.settle is not None else problem
-        result, extras = _run_model_solver(solver, final, time_limit=time_limit, rng=rng, restarts=restarts,
-                                           sweeps=sweeps, moves=moves, acceptance=acceptance)
+        result, extras = _run_model_solver(solver, final, options)
         solution = final.decode(result.best_state)
         seconds = result.time_s
         if kind.settle is not None:

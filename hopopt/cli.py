@@ -16,9 +16,9 @@ import numpy as np
 
 from .errors import InputError
 from .result import finite_or_none, json_default
+from .api import SOLVERS
 from .instances import known_optimum, load_instance, problem_names
 
-SOLVERS = ("anneal", "descent", "penalty", "tank")
 MOVES = ("auto", "single-flip", "constraint-preserving")
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 # exact methods get this many seconds unless --time-limit says otherwise, so `hopopt exact` always ends

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..api import SOLVER_DESCRIPTIONS
 from ..kinds import KINDS, Budget, Outcome
 
 __all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "solver_names", "get_solver", "missing_requirements",
@@ -94,12 +95,6 @@ def _exact(problem, budget):
                                      "time_s": float(answer.time_s)})
 
 
-_HOPOPT_DESCRIPTIONS = {
-    "anneal": "hopopt simulated annealing (numba; constraint-preserving moves where declared)",
-    "descent": "Hopfield descent from random starts",
-    "penalty": "single flips on the penalty network, penalty doubled while infeasible",
-    "tank": "continuous Hopfield-Tank dynamics",
-}
 
 
 # ---------------------------------------------------------------------------------------------- samplers
@@ -329,7 +324,7 @@ def _register(problem, name, kind, run, description, requires=(), deterministic=
 
 for _kind in KINDS.values():
     for _solver in _kind.solvers:
-        _register(_kind.name, f"hopopt-{_solver}", "hopopt", _hopopt(_solver), _HOPOPT_DESCRIPTIONS[_solver])
+        _register(_kind.name, f"hopopt-{_solver}", "hopopt", _hopopt(_solver), SOLVER_DESCRIPTIONS[_solver])
     _register(_kind.name, "exact", "exact", _exact, "the kind's exact method with a proven bound",
               deterministic=True)
     for _name, _peer in _kind.peers.items():

@@ -174,8 +174,9 @@ def rising_penalty_anneal(problem, *, time_limit=None, rng=None, sweeps=None, re
 # ---------------------------------------------------------------------------------------------- the kind
 def _heuristic(problem, settings):
     """hopopt's anneal for bisection: :func:`rising_penalty_anneal`; with ``moves="single-flip"`` (or any
-    explicit move set) the plain anneal of the automatic-penalty model instead (returns None to say so)."""
-    if settings.get("moves", "auto") != "auto":
+    explicit move set), or with another solver, that solver on the automatic-penalty model instead (returns None
+    to say so)."""
+    if settings.get("moves", "auto") != "auto" or settings.get("solver", "anneal") != "anneal":
         return None
     sides, result, history = rising_penalty_anneal(problem, time_limit=settings.get("time_limit"),
                                                    rng=settings.get("rng"), sweeps=settings.get("sweeps"),
