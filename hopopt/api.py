@@ -15,7 +15,7 @@ import numpy as np
 from .kinds import kind_of
 from .result import Solution
 
-__all__ = ["solve", "solve_exact", "SOLVERS", "MODEL_SOLVERS", "SOLVER_DESCRIPTIONS"]
+__all__ = ["solve", "solve_exact", "SOLVERS", "MODEL_SOLVERS", "SOLVER_DESCRIPTIONS", "solvers_of"]
 
 def _anneal(model, options):
     from .solvers import anneal
@@ -53,8 +53,22 @@ SOLVER_DESCRIPTIONS = {
     "tank": "continuous Hopfield-Tank dynamics",
 }
 
-#: every solver name ``hopopt solve --solver`` accepts (which apply to a kind: ``ProblemKind.solvers``)
+#: every solver name ``hopopt solve --solver`` accepts (which apply to a kind: :func:`solvers_of`)
 SOLVERS = (*MODEL_SOLVERS, "penalty")
+
+
+def solvers_of(kind):
+    """The solver names that apply to a problem kind, its default first.
+
+    Examples
+    --------
+    >>> from hopopt.api import solvers_of
+    >>> from hopopt.kinds import KINDS
+    >>> solvers_of(KINDS["maxcut"])[:2]
+    ('anneal', 'descent')
+    """
+    extra = tuple(name for name in MODEL_SOLVERS if name not in kind.solvers) if kind.any_model_solver else ()
+    return (*kind.solvers, *extra)
 
 
 def _run_model_solver(solver, problem, options):
@@ -97,7 +111,8 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
     ----------
     problem : MaxCut, TSP, GraphColoring, QAP, or any registered kind's instance
     solver : {"anneal", "descent", "penalty", "tank"}, optional
-        Default: the kind's first solver (``anneal``). Which apply is listed in ``ProblemKind.solvers``.
+        Default: the kind's first solver. Which apply: :func:`solvers_of` (every solver of energy models, and
+        ``penalty`` where the kind has a penalty rule).
     time_limit : float, optional
         Wall-clock seconds; the anneal is sized to fill it when ``sweeps`` is not given.
     rng : None, int or numpy.random.Generator
@@ -122,9 +137,10 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
     (4.0, True, -4.0)
     """
     kind = kind_of(problem)
-    solver = kind.solvers[0] if solver is None else solver
-    if solver not in kind.solvers:
-        raise ValueError(f"solver {solver!r} does not apply to {kind.name}; choose from {', '.join(kind.solvers)}")
+    applicable = solvers_of(kind)
+    solver = applicable[0] if solver is None else solver
+    if solver not in applicable:
+        raise ValueError(f"solver {solver!r} does not apply to {kind.name}; choose from {', '.join(applicable)}")
     if colors is not None and kind.settle is None:
         raise ValueError(f"colors applies to coloring, not {kind.name}")
     options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,

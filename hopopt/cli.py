@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import InputError
 from .result import finite_or_none, json_default
-from .api import SOLVERS
+from .api import SOLVERS, solvers_of
 from .instances import known_optimum, load_instance, problem_names
 
 MOVES = ("auto", "single-flip", "constraint-preserving")
@@ -182,9 +182,9 @@ def command_solve(args):
     kind = get_kind(args.problem)
     if args.colors is not None and kind.settle is None:
         raise InputError(f"--colors applies to coloring, not {args.problem}")
-    if args.solver is not None and args.solver not in kind.solvers:
+    if args.solver is not None and args.solver not in solvers_of(kind):
         raise InputError(f"--solver {args.solver} does not apply to {args.problem}; choose from "
-                         f"{', '.join(kind.solvers)}")
+                         f"{', '.join(solvers_of(kind))}")
     problem, label = load_instance(args.problem, args.instance, args.data_dir)
     answer = solve(problem, args.solver, time_limit=args.time_limit, rng=args.seed, restarts=args.restarts,
                    sweeps=args.sweeps, moves=args.moves, acceptance=args.acceptance, colors=args.colors)

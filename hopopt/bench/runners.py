@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..api import SOLVER_DESCRIPTIONS
+from ..api import SOLVER_DESCRIPTIONS, solvers_of
 from ..kinds import KINDS, Budget, Outcome
 
 __all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "solver_names", "get_solver", "missing_requirements",
@@ -323,7 +323,7 @@ def _register(problem, name, kind, run, description, requires=(), deterministic=
 
 
 for _kind in KINDS.values():
-    for _solver in _kind.solvers:
+    for _solver in solvers_of(_kind):
         _register(_kind.name, f"hopopt-{_solver}", "hopopt", _hopopt(_solver), SOLVER_DESCRIPTIONS[_solver])
     _register(_kind.name, "exact", "exact", _exact, "the kind's exact method with a proven bound",
               deterministic=True)

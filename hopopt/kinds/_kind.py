@@ -137,7 +137,9 @@ class ProblemKind:
     exact : callable
         ``exact(problem, time_limit) -> ExactAnswer``.
     solvers : tuple of str
-        hopopt solvers that apply (``anneal``, ``descent``, ``penalty``, ``tank``); the first is the default.
+        hopopt solvers chosen for this kind (``anneal``, ``penalty``, ...); the first is the default. Every
+        solver of energy models (:data:`hopopt.api.MODEL_SOLVERS`) applies too, unless ``any_model_solver`` is
+        False (:func:`hopopt.api.solvers_of` lists them all).
     heuristic : callable, optional
         ``heuristic(problem, settings) -> (solution, SolveResult or None, extras)``: replaces the plain
         anneal of ``to_model()`` (the coloring's fewest-colours search).
@@ -151,6 +153,9 @@ class ProblemKind:
     settle : callable, optional
         ``settle(problem, options) -> problem``: fixes a parameter chosen at solve time (colours for
         coloring), given the solve options; identity by default.
+    any_model_solver : bool
+        Whether every solver of energy models runs on this kind's ``to_model()`` (False where the kind's own
+        search decides what model to solve, e.g. the fewest-colours search).
     """
 
     name: str
@@ -168,3 +173,4 @@ class ProblemKind:
     read_solution: Callable = read_json_solution
     peers: Mapping[str, PeerSpec] = field(default_factory=dict)
     settle: Callable | None = None
+    any_model_solver: bool = True

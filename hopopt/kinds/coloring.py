@@ -60,4 +60,4 @@ def _plot(problem, solution, ax, title):
 KIND = ProblemKind(
     name="coloring", problem=GraphColoring, description="graph coloring with the fewest colours (one-hot)",
     read=_read, file_format="dimacs", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
-    solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle)
+    solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle, any_model_solver=False)
