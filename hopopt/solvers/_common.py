@@ -89,10 +89,17 @@ def warm_up():
     model = EnergyModel([[0.0, 1.0], [1.0, 0.0]], [0.5, 0.0])
     indptr, indices, data = model.csr()
     states = np.ones((1, 2), dtype=np.int8)
+    # the single-flip engine's array types (hopopt.solvers.moves.SingleFlipEngine): unsigned CSR positions
+    positions, neighbours = indptr.astype(np.uint64), indices.astype(np.uint32)
     for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
-        kernels.anneal_chunk(indptr, indices, data, model.thresholds, 0.0, np.ones(1), 0, 1, acceptance, 1.0, 2,
-                             states, np.zeros(1), states.copy(), np.zeros(1),
-                             np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+        kernels.anneal_chunk(positions, neighbours, data, model.thresholds, 0.0, np.ones(1), 0, 1, acceptance,
+                             states, np.zeros(1), states.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
+                             np.zeros((1, 1)))
+        for branch_free in (False, True):
+            kernels.anneal_lattice_chunk(positions, neighbours, np.array([2, 2], dtype=np.int32),
+                                         np.array([1, 0], dtype=np.int64), 0.0, 0.5, 3, branch_free, np.ones(1), 0,
+                                         1, acceptance, states, np.zeros(1), states.copy(), np.zeros(1),
+                                         np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish(indptr, indices, data, model.thresholds, 0.0, states, np.zeros(1))
     groups = np.array([[0, 1]], dtype=np.int64)
     couplings = np.array([[[0.0, 1.0], [1.0, 0.0]]])  # the W block of the group, as the engine builds it
