@@ -1,8 +1,11 @@
 """Every solver that ``hopopt compare`` and ``hopopt bench`` can run, by problem and by name.
 
 A solver here is a function ``run(problem, budget) -> Outcome``: hopopt's own solvers, the exact method, and
-peers (dwave-samplers, openjij, dimod's encoders, networkx approximations). Peers are imported only when they
-run, so a missing one is reported as "not installed" (see :func:`missing_requirements`), never as an error.
+peers (dwave-samplers' annealer and tabu search, openjij's SA and SQA, simulated-bifurcation's ballistic and
+discrete SB, cim-optimizer's chaotic amplitude control, dimod's encoders, networkx approximations). Peers are
+imported only when they run, so a missing one is reported as "not installed" (see
+:func:`missing_requirements`), never as an error. The peers that sample an energy model are also available on
+a bare :class:`~hopopt.model.EnergyModel` through :data:`MODEL_PEERS` (``benchmarks/tts_scaling.py`` uses them).
 
 Budgets are the same for everyone: a wall-clock ``time_limit`` that the annealers fill (hopopt's ``anneal``
 plans its own sweeps; the peers' sweep counts are calibrated by a short first call, see
@@ -23,8 +26,8 @@ import numpy as np
 from ..api import SOLVER_DESCRIPTIONS, solvers_of
 from ..kinds import KINDS, Budget, Outcome
 
-__all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "solver_names", "get_solver", "missing_requirements",
-           "run_solver"]
+__all__ = ["Budget", "Outcome", "SolverSpec", "SOLVERS", "MODEL_PEERS", "ModelPeer", "solver_names", "get_solver",
+           "missing_requirements", "run_solver"]
 
 # peers that sample in calls of fixed length get a first call of this many sweeps to measure their speed
 CALIBRATION_SWEEPS = 100
@@ -36,6 +39,19 @@ CALIBRATION_SHARE = 0.05
 MAXIMUM_PEER_CALLS = 30
 # never ask a peer for more than this many sweeps per read, whatever the calibration says
 MAXIMUM_PEER_SWEEPS = 1_000_000
+# tabu's share of what is left of the run's time after converting the BQM (the rest: reading the samples back)
+TABU_SHARE = 0.9
+# simulated bifurcation: agents per call (the library's default 128 leaves too few steps per call in a run of a
+# second on 2 cores), steps per call (the default pressure ramp ends at step 1000), the first call's steps, and
+# the share of a shortened call that the pressure ramp takes
+SB_AGENTS = 16
+SB_STEPS = 1250
+SB_CALIBRATION_STEPS = 20
+SB_RAMP_SHARE = 0.8
+SB_DEFAULT_SLOPE = 0.01
+# cim-optimizer: roundtrips per run (its default) and the first call's roundtrips
+CIM_STEPS = 1000
+CIM_CALIBRATION_STEPS = 50
 
 
 @dataclass(frozen=True)
@@ -184,6 +200,139 @@ def _openjij_sampler():
     return sample
 
 
+def _openjij_sqa_sampler():
+    import openjij
+
+    def sample(bqm, reads, sweeps, seed):
+        # openjij's defaults (4 Trotter slices, β = 5, Γ from 1 down); its seed is a 32-bit integer
+        return openjij.SQASampler().sample(bqm, num_reads=reads, num_sweeps=sweeps, seed=seed % (2 ** 32))
+    return sample
+
+
+def _tabu_model(model, budget):
+    """dwave-samplers' TabuSampler: one read given the whole run's time as its ``timeout`` (tabu restarts
+    itself inside a read, so one read on one core is its natural run); the BQM conversion is paid first and
+    only :data:`TABU_SHARE` of what is left goes to the search, so the run ends within its limit. Tabu takes a
+    time, not sweeps: ``budget.sweeps`` does not apply."""
+    from dwave.samplers import TabuSampler
+
+    start = time.perf_counter()
+    bqm = model.to_bqm()
+    remaining = budget.time_limit - (time.perf_counter() - start)
+    timeout_ms = max(1, int(1000 * TABU_SHARE * remaining))
+    # the seed of dimod's initial states is a 32-bit integer
+    sampleset = TabuSampler().sample(bqm, num_reads=1, timeout=timeout_ms, seed=budget.seed % (2 ** 32))
+    return _sample_rows([sampleset], range(model.n)), {"reads": 1, "timeout_ms": timeout_ms}
+
+
+def _fill_with_runs(run, budget, full_steps, calibration_steps):
+    """Call ``run(steps, seconds_left)`` until the time limit is used: the peer's own run length or less.
+
+    For peers whose quality depends on the length of one run (simulated bifurcation's pressure ramp, the CIM's
+    roundtrips), so that the calls of :func:`_fill_time_limit`, which grow without bound, do not fit. A first
+    call of ``calibration_steps`` measures the time per step; every later call runs ``full_steps`` or, when
+    that no longer fits, the steps that fit in 90 % of what is left (timed by the overhead-and-slope model of
+    :func:`_sweeps_that_fit`, re-fitted after each call). With ``budget.sweeps`` it is one call of that many
+    steps. Every call's results count. Returns the results and the steps of each call.
+    """
+    if budget.sweeps is not None:
+        return [run(budget.sweeps, budget.time_limit)], [budget.sweeps]
+    limit = budget.time_limit
+    start = time.perf_counter()
+    results, history, steps = [], [], calibration_steps
+    for _ in range(MAXIMUM_PEER_CALLS):
+        call_start = time.perf_counter()
+        results.append(run(steps, limit - (call_start - start)))
+        history.append((steps, time.perf_counter() - call_start))
+        remaining = limit - (time.perf_counter() - start)
+        if remaining < CALIBRATION_SHARE * limit:
+            break
+        steps = min(full_steps, _sweeps_that_fit(history, 0.9 * remaining))
+        if steps < calibration_steps:
+            break
+    return results, [entry[0] for entry in history]
+
+
+def _simulated_bifurcation(mode, heated=False):
+    """simulated-bifurcation's ``minimize`` (torch, CPU) on the model: ``mode`` "ballistic" or "discrete".
+
+    Each call runs :data:`SB_AGENTS` agents for :data:`SB_STEPS` steps (its pressure ramp ends at step 1000
+    with the library's defaults; 250 more settle the positions) without its early stopping, whose 2500-step
+    convergence window would not fit short runs; calls repeat to fill the time limit (see
+    :func:`_fill_with_runs`). When less than a full run fits, the pressure slope is raised so that the ramp
+    still ends at 80 % of the steps (the library's environment is reset after the run). The seed seeds a
+    forked torch generator, so the global one is left as it was.
+    """
+    def sample_model(model, budget):
+        import simulated_bifurcation as sb
+        import torch
+
+        from ..model import Vartype
+
+        # E = -1/2 sᵀWs + θᵀs + offset is the library's xᵀQx + lᵀx with Q = -W/2, l = θ
+        matrix = torch.tensor(-0.5 * model.dense_weights(), dtype=torch.float32)
+        vector = torch.tensor(np.asarray(model.thresholds), dtype=torch.float32)
+        domain = "spin" if model.vartype is Vartype.SPIN else "binary"
+        agents = budget.reads if budget.sweeps is not None else SB_AGENTS
+
+        def run(steps, seconds_left):
+            # the library's time step is 0.1: a slope of 1/(0.1 × ramp steps) reaches pressure 1 at the ramp's end
+            sb.set_env(pressure_slope=min(SB_DEFAULT_SLOPE, 1.0 / (0.1 * SB_RAMP_SHARE * steps)))
+            states, _ = sb.minimize(matrix, vector, domain=domain, agents=agents, max_steps=int(steps), mode=mode,
+                                    heated=heated, verbose=False, early_stopping=False, best_only=False,
+                                    timeout=max(seconds_left, 1e-3))
+            return states.cpu().numpy().reshape(-1, model.n)
+
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(int(budget.seed))
+            try:
+                results, steps = _fill_with_runs(run, budget, SB_STEPS, SB_CALIBRATION_STEPS)
+            finally:
+                sb.reset_env()
+        states = np.rint(np.concatenate(results)).astype(np.int8)
+        return states, {"agents": agents, "steps": steps, "calls": len(steps)}
+    return sample_model
+
+
+def _cim_model(model, budget):
+    """cim-optimizer's coherent Ising machine (McMahon lab; torch, CPU): chaotic amplitude control (CAC) on a
+    model without thresholds, its AHC with external field otherwise, with the package's default
+    hyperparameters and no tuning (its random tuning draws from numpy's global generator).
+
+    Calls of ``budget.reads`` parallel runs of :data:`CIM_STEPS` roundtrips (its default) repeat to fill the
+    time limit (:func:`_fill_with_runs`); each run's best state counts. The seed seeds a forked torch
+    generator. Its couplings are hopopt's spin W and its fields -θ (it minimises -1/2 sᵀJs - hᵀs).
+    """
+    import contextlib
+    import io
+
+    import torch
+    from cim_optimizer.solve_Ising import Ising
+
+    from ..solvers._common import to_model_vartype
+
+    spin_model = model.to_spin()
+    # a writable copy: torch.from_numpy warns on read-only arrays
+    couplings = np.array(spin_model.dense_weights(), dtype=np.float64)
+    fields = -np.asarray(spin_model.thresholds, dtype=np.float64)
+    reads = budget.reads
+
+    def run(steps, seconds_left):
+        # it prints which field case it detected whatever suppress_statements says
+        with contextlib.redirect_stdout(io.StringIO()):
+            solver = Ising(couplings, fields).solve(
+                num_runs=reads, num_parallel_runs=reads, num_timesteps_per_run=int(steps),
+                hyperparameters_randomtune=False, suppress_statements=True,
+                return_spin_trajectories_all_runs=False, use_CAC=True)
+        return np.asarray(solver.result.spin_config_all_runs).reshape(-1, model.n)
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(budget.seed))
+        results, steps = _fill_with_runs(run, budget, CIM_STEPS, CIM_CALIBRATION_STEPS)
+    spins = np.rint(np.concatenate(results)).astype(np.int8)
+    return to_model_vartype(model, spins), {"reads": reads, "steps": steps, "calls": len(steps)}
+
+
 def _sample_rows(samplesets, variables):
     """All reads of the sample sets as one array, columns in the order of ``variables``."""
     rows = []
@@ -193,17 +342,33 @@ def _sample_rows(samplesets, variables):
     return np.concatenate(rows)
 
 
-def _sampler_on_model(make_sampler):
-    """A peer annealer on hopopt's own encoding (``model.to_bqm()``): the same energy, another sampler."""
-    def run(problem, budget):
+def _model_sampler(make_sampler):
+    """``sample_model(model, budget) -> (states, extra)`` for a sweep-based dimod sampler on ``model.to_bqm()``,
+    its calls filling the time limit (:func:`_fill_time_limit`)."""
+    def sample_model(model, budget):
         sample = make_sampler()
-        model = problem.to_model()
         bqm = model.to_bqm()
         samplesets, sweeps = _fill_time_limit(lambda count: sample(bqm, budget.reads, count, budget.seed), budget)
-        states = _sample_rows(samplesets, range(model.n))
+        return _sample_rows(samplesets, range(model.n)), {"sweeps": sweeps, "reads": budget.reads,
+                                                          "calls": len(samplesets)}
+    return sample_model
+
+
+def _on_problem(sample_model):
+    """A model-level peer ``sample_model(model, budget) -> (states, extra)`` as a bench solver: it samples
+    hopopt's own encoding of the problem (the same energy, another solver) and the lowest-energy state, by
+    hopopt's own energy, is decoded."""
+    def run(problem, budget):
+        model = problem.to_model()
+        states, extra = sample_model(model, budget)
         energies = model.energies(states)
-        return Outcome(problem.decode(states[int(np.argmin(energies))]), {"sweeps": sweeps, "reads": budget.reads})
+        return Outcome(problem.decode(states[int(np.argmin(energies))]), extra)
     return run
+
+
+def _sampler_on_model(make_sampler):
+    """A peer annealer on hopopt's own encoding (``model.to_bqm()``): the same energy, another sampler."""
+    return _on_problem(_model_sampler(make_sampler))
 
 
 def _sampler_on_dimod_tsp(make_sampler):
@@ -313,6 +478,41 @@ def _networkx_tsp(method):
 # ---------------------------------------------------------------------------------------------- registry
 _DIMOD_DWAVE = ("dimod", "dwave.samplers")
 _OPENJIJ = ("dimod", "openjij")
+_SIMULATED_BIFURCATION = ("torch", "simulated_bifurcation")
+_CIM = ("torch", "cim_optimizer")
+
+
+@dataclass(frozen=True)
+class ModelPeer:
+    """A peer that samples a bare EnergyModel: ``sample_model(model, budget) -> (states, extra)``, states in
+    the model's vartype (one row per read, agent or run), ``extra`` a dict for the run record."""
+
+    sample_model: Callable
+    description: str
+    requires: tuple
+
+
+_MODEL_PEERS_EXTRA = {
+    "sb-ballistic": ModelPeer(_simulated_bifurcation("ballistic"),
+                              "simulated-bifurcation ballistic SB (torch CPU), agents and steps filling the time",
+                              _SIMULATED_BIFURCATION),
+    "sb-discrete": ModelPeer(_simulated_bifurcation("discrete"),
+                             "simulated-bifurcation discrete SB (torch CPU), agents and steps filling the time",
+                             _SIMULATED_BIFURCATION),
+    "cim-optimizer": ModelPeer(_cim_model, "cim-optimizer coherent Ising machine, CAC (torch CPU), default "
+                                           "hyperparameters", _CIM),
+}
+
+#: every peer that runs on a bare EnergyModel, by name (the max-cut rows of the same names run these)
+MODEL_PEERS: dict[str, ModelPeer] = {
+    "dwave-sa": ModelPeer(_model_sampler(_dwave_sampler), "dwave-samplers SimulatedAnnealingSampler",
+                          _DIMOD_DWAVE),
+    "dwave-tabu": ModelPeer(_tabu_model, "dwave-samplers TabuSampler, one read with the run's time",
+                            _DIMOD_DWAVE),
+    "openjij-sa": ModelPeer(_model_sampler(_openjij_sampler), "openjij SASampler", _OPENJIJ),
+    "openjij-sqa": ModelPeer(_model_sampler(_openjij_sqa_sampler), "openjij SQASampler", _OPENJIJ),
+    **_MODEL_PEERS_EXTRA,
+}
 
 SOLVERS: dict[str, dict[str, SolverSpec]] = {}
 
@@ -336,6 +536,19 @@ _register("maxcut", "dwave-sa", "peer", _sampler_on_model(_dwave_sampler),
           "dwave-samplers SimulatedAnnealingSampler on hopopt's BQM", _DIMOD_DWAVE)
 _register("maxcut", "openjij-sa", "peer", _sampler_on_model(_openjij_sampler),
           "openjij SASampler on hopopt's BQM", _OPENJIJ)
+_register("maxcut", "dwave-tabu", "peer", _on_problem(_tabu_model),
+          "dwave-samplers TabuSampler on hopopt's BQM, one read with the run's time as its timeout", _DIMOD_DWAVE)
+_register("maxcut", "openjij-sqa", "peer", _sampler_on_model(_openjij_sqa_sampler),
+          "openjij SQASampler (simulated quantum annealing, its defaults) on hopopt's BQM", _OPENJIJ)
+for _name, _sample in _MODEL_PEERS_EXTRA.items():
+    _register("maxcut", _name, "peer", _on_problem(_sample.sample_model), _sample.description, _sample.requires)
+# the QUBO and Ising kinds (their own peers, dwave-sa and dwave-tabu, come from their kind module) get the other
+# model peers here, registered rather than listed in the kind so that compare's default rows stay as they were
+for _kind_name in ("qubo", "ising"):
+    for _name in ("openjij-sa", "openjij-sqa", "sb-ballistic", "sb-discrete", "cim-optimizer"):
+        if _kind_name in SOLVERS and _name not in SOLVERS[_kind_name]:
+            _register(_kind_name, _name, "peer", _on_problem(MODEL_PEERS[_name].sample_model),
+                      MODEL_PEERS[_name].description + " on the model", MODEL_PEERS[_name].requires)
 # one_exchange has no time limit and grows about as n^3.3 here: 0.4 s at n = 100, 10 s at n = 300, over 5 minutes
 # on G1 (n = 800)
 _register("maxcut", "networkx-one-exchange", "peer", _networkx_one_exchange,
