@@ -16,6 +16,7 @@ call, encoding included, by :func:`run_solver`; one-off JIT compilation happens 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ CALIBRATION_SHARE = 0.05
 MAXIMUM_PEER_CALLS = 30
 # never ask a peer for more than this many sweeps per read, whatever the calibration says
 MAXIMUM_PEER_SWEEPS = 1_000_000
+# nor more than this many times the sweeps of its longest call so far
+GROWTH = 10
 # tabu's share of what is left of the run's time after converting the BQM (the rest: reading the samples back)
 TABU_SHARE = 0.9
 # simulated bifurcation: agents per call (the library's default 128 leaves too few steps per call in a run of a
@@ -123,7 +126,8 @@ def _fill_time_limit(sample, budget):
     sizes, see :func:`_sweeps_that_fit`) fill the rest, re-measuring after each. Peers take sweep counts, not
     time limits, and some pay a large fixed cost per call (dwave-samplers converts the BQM each time: 0.4 s
     for dimod's TSP QUBO of berlin52), so neither the first call nor the overhead may be taken for the speed.
-    The reads of every call count. Returns the sample sets and the total sweeps per read over all calls.
+    No call asks for more than :data:`GROWTH` times the sweeps of the longest before it, so that a misfit on
+    noisy timings costs one call of bounded length, not an overrun of the limit. The reads of every call count. Returns the sample sets and the total sweeps per read over all calls.
     """
     if budget.sweeps is not None:
         return [sample(budget.sweeps)], budget.sweeps
@@ -135,7 +139,9 @@ def _fill_time_limit(sample, budget):
         if not calibrating:
             if remaining < CALIBRATION_SHARE * limit:
                 break
-            sweeps = _sweeps_that_fit(history, remaining)
+            # at most tenfold the longest call so far: a fit through two noisy timings (a machine shared with
+            # others) can put the slope near zero and ask for minutes (openjij on 200 spins: 8 s for 0.1 s)
+            sweeps = min(_sweeps_that_fit(history, remaining), GROWTH * max(entry[0] for entry in history))
             if sweeps < CALIBRATION_SWEEPS:
                 break
         call_start = time.perf_counter()
@@ -247,50 +253,72 @@ def _fill_with_runs(run, budget, full_steps, calibration_steps):
         remaining = limit - (time.perf_counter() - start)
         if remaining < CALIBRATION_SHARE * limit:
             break
-        steps = min(full_steps, _sweeps_that_fit(history, 0.9 * remaining))
+        steps = min(full_steps, _sweeps_that_fit(history, 0.9 * remaining),
+                    GROWTH * max(entry[0] for entry in history))
         if steps < calibration_steps:
             break
     return results, [entry[0] for entry in history]
 
 
-def _simulated_bifurcation(mode, heated=False):
-    """simulated-bifurcation's ``minimize`` (torch, CPU) on the model: ``mode`` "ballistic" or "discrete".
+@contextlib.contextmanager
+def _torch_run(torch, seed):
+    """A torch peer's run: a forked generator seeded with ``seed`` (the global one is left as it was) and as many
+    torch threads as numba has for this run (``run_solver``'s ``threads``), both restored after.
 
-    Each call runs :data:`SB_AGENTS` agents for :data:`SB_STEPS` steps (its pressure ramp ends at step 1000
-    with the library's defaults; 250 more settle the positions) without its early stopping, whose 2500-step
-    convergence window would not fit short runs; calls repeat to fill the time limit (see
-    :func:`_fill_with_runs`). When less than a full run fits, the pressure slope is raised so that the ramp
-    still ends at 80 % of the steps (the library's environment is reset after the run). The seed seeds a
-    forked torch generator, so the global one is left as it was.
+    The same thread count for every solver of a run; and torch's default, all cores, spin-waits badly when the
+    machine is shared (a 20-step SB call at n = 128 took 0.2 s on 2 threads under load against 10 ms on one).
+    """
+    import numba
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(numba.get_num_threads())
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(int(seed))
+            yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _simulated_bifurcation(mode, heated=False):
+    """simulated-bifurcation (torch, CPU) on the model: ``mode`` "ballistic" or "discrete".
+
+    The model's spin form goes to the library's own Ising core, ``simulated_bifurcation.core.Ising(J=W, h=θ)``,
+    whose energy ``-1/2 sᵀJs + hᵀs`` is hopopt's, built once per run: its public ``minimize`` converts the
+    polynomial again at every call (45 ms at n = 64 here, more than a short run). Each call runs
+    :data:`SB_AGENTS` agents for :data:`SB_STEPS` steps (its pressure ramp ends at step 1000 with the library's
+    defaults; 250 more settle the positions) without its early stopping, whose 2500-step convergence window
+    would not fit short runs; calls repeat to fill the time limit (see :func:`_fill_with_runs`). When less than
+    a full call fits, the pressure slope is raised so that the ramp still ends at 80 % of the steps (the
+    library's environment is reset after the run). The seed seeds a forked torch generator (see
+    :func:`_torch_run`).
     """
     def sample_model(model, budget):
         import simulated_bifurcation as sb
         import torch
+        from simulated_bifurcation.core import Ising
 
-        from ..model import Vartype
+        from ..solvers._common import to_model_vartype
 
-        # E = -1/2 sᵀWs + θᵀs + offset is the library's xᵀQx + lᵀx with Q = -W/2, l = θ
-        matrix = torch.tensor(-0.5 * model.dense_weights(), dtype=torch.float32)
-        vector = torch.tensor(np.asarray(model.thresholds), dtype=torch.float32)
-        domain = "spin" if model.vartype is Vartype.SPIN else "binary"
+        spin_model = model.to_spin()
+        ising = Ising(torch.tensor(spin_model.dense_weights(), dtype=torch.float32),
+                      torch.tensor(np.asarray(spin_model.thresholds), dtype=torch.float32))
         agents = budget.reads if budget.sweeps is not None else SB_AGENTS
 
         def run(steps, seconds_left):
             # the library's time step is 0.1: a slope of 1/(0.1 × ramp steps) reaches pressure 1 at the ramp's end
-            sb.set_env(pressure_slope=min(SB_DEFAULT_SLOPE, 1.0 / (0.1 * SB_RAMP_SHARE * steps)))
-            states, _ = sb.minimize(matrix, vector, domain=domain, agents=agents, max_steps=int(steps), mode=mode,
-                                    heated=heated, verbose=False, early_stopping=False, best_only=False,
-                                    timeout=max(seconds_left, 1e-3))
-            return states.cpu().numpy().reshape(-1, model.n)
+            sb.set_env(pressure_slope=max(SB_DEFAULT_SLOPE, 1.0 / (0.1 * SB_RAMP_SHARE * steps)))
+            spins = ising.minimize(agents=agents, max_steps=int(steps), mode=mode, heated=heated, verbose=False,
+                                   early_stopping=False, timeout=max(seconds_left, 1e-3))
+            return spins.cpu().numpy().T  # the library's columns are agents
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(int(budget.seed))
+        with _torch_run(torch, budget.seed):
             try:
                 results, steps = _fill_with_runs(run, budget, SB_STEPS, SB_CALIBRATION_STEPS)
             finally:
                 sb.reset_env()
-        states = np.rint(np.concatenate(results)).astype(np.int8)
-        return states, {"agents": agents, "steps": steps, "calls": len(steps)}
+        spins = np.rint(np.concatenate(results)).astype(np.int8)
+        return to_model_vartype(model, spins), {"agents": agents, "steps": steps, "calls": len(steps)}
     return sample_model
 
 
@@ -301,9 +329,9 @@ def _cim_model(model, budget):
 
     Calls of ``budget.reads`` parallel runs of :data:`CIM_STEPS` roundtrips (its default) repeat to fill the
     time limit (:func:`_fill_with_runs`); each run's best state counts. The seed seeds a forked torch
-    generator. Its couplings are hopopt's spin W and its fields -θ (it minimises -1/2 sᵀJs - hᵀs).
+    generator (see :func:`_torch_run`). Its couplings are hopopt's spin W and its fields -θ (it minimises
+    -1/2 sᵀJs - hᵀs).
     """
-    import contextlib
     import io
 
     import torch
@@ -326,8 +354,7 @@ def _cim_model(model, budget):
                 return_spin_trajectories_all_runs=False, use_CAC=True)
         return np.asarray(solver.result.spin_config_all_runs).reshape(-1, model.n)
 
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(budget.seed))
+    with _torch_run(torch, budget.seed):
         results, steps = _fill_with_runs(run, budget, CIM_STEPS, CIM_CALIBRATION_STEPS)
     spins = np.rint(np.concatenate(results)).astype(np.int8)
     return to_model_vartype(model, spins), {"reads": reads, "steps": steps, "calls": len(steps)}
