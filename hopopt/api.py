@@ -41,9 +41,29 @@ def _tank(model, options):
                 rng=options["rng"]), {}
 
 
+def _temper(model, options):
+    from .solvers.temper import temper
+
+    result = temper(model, n_sweeps=options["sweeps"], n_restarts=options["restarts"],
+                    time_limit=options["time_limit"], rng=options["rng"])
+    info = result.info
+    return result, {"replicas": int(info["n_replicas"]), "round_trips": int(info["round_trips"]),
+                    "cluster_moves": int(info["cluster_moves"])}
+
+
+def _bifurcation(variant):
+    def run(model, options):
+        from .solvers.bifurcation import bifurcate
+
+        return bifurcate(model, variant=variant, n_trajectories=options["restarts"], n_steps=options["sweeps"],
+                         time_limit=options["time_limit"], rng=options["rng"]), {}
+    return run
+
+
 #: hopopt's solvers of any energy model by name: ``run(model, options) -> (SolveResult, extras)``, where
 #: options holds time_limit, rng, restarts, sweeps, moves and acceptance (None where not given)
-MODEL_SOLVERS = {"anneal": _anneal, "descent": _descent, "tank": _tank}
+MODEL_SOLVERS = {"anneal": _anneal, "temper": _temper, "dsb": _bifurcation("discrete"),
+                 "bsb": _bifurcation("ballistic"), "descent": _descent, "tank": _tank}
 
 #: one line per solver, for listings (``hopopt compare --solvers``, the README)
 SOLVER_DESCRIPTIONS = {
@@ -51,6 +71,9 @@ SOLVER_DESCRIPTIONS = {
     "descent": "Hopfield descent from random starts",
     "penalty": "single flips on the penalty network, penalty doubled while infeasible",
     "tank": "continuous Hopfield-Tank dynamics",
+    "temper": "parallel tempering: replica exchange on an adapted ladder, Houdayer cluster moves on sparse models",
+    "dsb": "discrete simulated bifurcation (Goto et al. 2021), batched trajectories",
+    "bsb": "ballistic simulated bifurcation (Goto et al. 2021), batched trajectories",
 }
 
 #: every solver name ``hopopt solve --solver`` accepts (which apply to a kind: :func:`solvers_of`)
