@@ -96,10 +96,14 @@ def warm_up():
                              states, np.zeros(1), states.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
                              np.zeros((1, 1)))
         for branch_free in (False, True):
-            kernels.anneal_lattice_chunk(positions, neighbours, np.array([2, 2], dtype=np.int32),
-                                         np.array([1, 0], dtype=np.int64), 0.0, 0.5, 3, branch_free, np.ones(1), 0,
-                                         1, acceptance, states, np.zeros(1), states.copy(), np.zeros(1),
-                                         np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+            # groups: both restarts alone, then both as the lanes of one block
+            for groups in ([0, 1, 2], [0, 2]):
+                pair = np.ones((2, 2), dtype=np.int8)
+                kernels.anneal_lattice_chunk(positions, neighbours, np.array([2, 2], dtype=np.int32),
+                                             np.array([1, 0], dtype=np.int64), 0.0, 0.5, 3, branch_free,
+                                             np.array(groups, dtype=np.int64), np.ones(1), 0, 1, acceptance, pair,
+                                             np.zeros(2), pair.copy(), np.zeros(2), np.zeros(2, dtype=np.uint64),
+                                             np.zeros((2, 1)))
     kernels.polish(indptr, indices, data, model.thresholds, 0.0, states, np.zeros(1))
     groups = np.array([[0, 1]], dtype=np.int64)
     couplings = np.array([[[0.0, 1.0], [1.0, 0.0]]])  # the W block of the group, as the engine builds it
