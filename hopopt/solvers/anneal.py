@@ -166,7 +166,9 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         solver="anneal",
         info={"acceptance": acceptance, "moves": engine.name, "beta_range": tuple(float(b) for b in beta_range),
               "n_restarts": n_restarts, "round_sweeps": runner.rounds, "polished": bool(polish),
-              "spin_updates": runner.spin_updates},
+              "spin_updates": runner.spin_updates,
+              # single flips: "integer" when the flip costs lie on a lattice (hopopt.solvers.moves.lattice_arrays)
+              "arithmetic": getattr(engine, "arithmetic", "float")},
     )
 
 
