@@ -1,7 +1,8 @@
-"""The fewest-colours search: DSATUR, then fewer and fewer colours by one-hot annealing.
+"""The fewest-colours search: DSATUR, then fewer and fewer colours by tempering (or annealing) the one-hot model.
 
-It combines the coloring encoding (:class:`hopopt.problems.coloring.GraphColoring`) with the annealer
-(:func:`hopopt.solvers.anneal`), so it lives above both layers: the encoder module imports no solver.
+It combines the coloring encoding (:class:`hopopt.problems.coloring.GraphColoring`) with the solvers
+(:func:`hopopt.solvers.coloring_temper.temper_coloring`, :func:`hopopt.solvers.anneal`), so it lives above both
+layers: the encoder module imports no solver.
 """
 
 from __future__ import annotations
@@ -16,29 +17,39 @@ import numpy as np
 from ..problems.coloring import GraphColoring, coloring_beta_range
 from ..solvers import anneal, warm_up
 from ..solvers._common import check_time_limit
+from ..solvers.coloring_temper import temper_coloring, warm_up_coloring
 
-__all__ = ["fewest_colors", "dsatur_coloring"]
+__all__ = ["fewest_colors", "dsatur_coloring", "MOVES"]
 
-# First time slice (seconds) of fewest_colors' anneals for one k; later slices double. Measured during development
-# (2 cores, 8 seeds each): with 1 s slices le450_5a reached 5 colours and le450_15a 16 within 3.6 s every time;
-# one anneal given all the remaining time took over 7 s in 2 of 8 le450_15a runs.
+MOVES = ("conflicts", "one-hot", "single-flip")
+
+# First time slice (seconds) of fewest_colors' anneals for one k (moves "one-hot" and "single-flip"); later
+# slices double. Measured during development (2 cores, 8 seeds each): with 1 s slices le450_5a reached 5
+# colours and le450_15a 16 within 3.6 s every time; one anneal given all the remaining time took over 7 s in
+# 2 of 8 le450_15a runs.
 _FIRST_SLICE = 1.0
 
 
-def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, moves="one-hot", beta_range=None):
-    """A proper coloring with as few colours as annealing finds: DSATUR, then k-1, k-2, ... by annealing.
+def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, moves="conflicts", beta_range=None):
+    """A proper coloring with as few colours as the search finds: DSATUR, then k-1, k-2, ... at fixed k.
 
     1. DSATUR (``networkx.greedy_color``) gives a proper coloring with k₀ colours.
     2. For k = k₀-1, k₀-2, ...: the previous proper coloring loses its smallest colour class, whose nodes
-       go greedily (random ties) to the least conflicting of the k remaining colours; that one-hot state is
-       the start of every restart of :func:`hopopt.solvers.anneal` on the k-colour model, with one-hot
-       moves (every visited state is a coloring) and the β range of
-       :func:`~hopopt.problems.coloring.coloring_beta_range`. Each k gets the remaining time, spent in
-       slices of 1 s, 2 s, 4 s, ... (each slice a fresh anneal filling it, from freshly reduced starts:
-       short anneals often succeed, and an unlucky long one must not eat the budget); a slice stops as
-       soon as a state with no conflict appears. The best state is decoded and repaired *without* adding
-       colours; if it is proper, k is done and k-1 is tried next. When time runs out first, the search
-       ends with the last proper coloring.
+       go greedily (random ties) to the least conflicting of the k remaining colours; those one-hot states
+       (one per ladder or restart, each with its own random ties) start a search on the k-colour model
+       (:meth:`GraphColoring.to_model`, energy = conflicting edges on one-hot states) that stops at the first
+       state of energy 0, a proper k-coloring:
+
+       * ``moves="conflicts"`` (default): :func:`~hopopt.solvers.coloring_temper.temper_coloring`, parallel
+         tempering over a ladder of temperatures whose Metropolis moves recolour a node *in conflict*; each k
+         gets all the remaining time.
+       * ``moves="one-hot"``: :func:`hopopt.solvers.anneal` with one-hot moves (any node, any colour) and
+         the β range of :func:`~hopopt.problems.coloring.coloring_beta_range`, in time slices of 1 s, 2 s,
+         4 s, ... (each a fresh anneal from fresh starts; a slice stops at the first proper colouring).
+       * ``moves="single-flip"``: the same anneals on the pure penalty network (for comparison; far weaker).
+
+       The best state is decoded and repaired *without* adding colours; if it is proper, k is done and k-1 is
+       tried next. When time runs out first, the search ends with the last proper coloring.
     3. The search also ends when k reaches a clique size (:meth:`GraphColoring.clique_bound`): no coloring
        can use fewer colours, so the coloring is optimal.
 
@@ -49,19 +60,20 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
         ``graph.nodes`` order.
     time_limit : float or None, default 10
         Wall-clock seconds for the whole search (after one-off JIT compilation); the best proper coloring
-        found so far is returned. With None, each k gets one anneal of ``sweeps`` sweeps (default 1000).
+        found so far is returned. With None, each k gets one run of ``sweeps`` sweeps (default 1000).
     rng : None, int or numpy.random.Generator
-        Seed; each k's anneal gets its own child generator.
+        Seed; each k's search gets its own child generator.
     sweeps : int, optional
-        Sweeps per anneal, instead of the doubling time slices: with a time limit, anneals of that length are
-        repeated until one succeeds or time runs out; without one, each k gets a single anneal (so the
-        result depends on ``rng`` only).
-    moves : {"one-hot", "single-flip"}
-        "single-flip" runs the pure penalty network instead (for comparison; far weaker).
+        Sweeps per run (tempering rounds for "conflicts"), instead of filling the time: with a time limit,
+        runs of that length are repeated until one succeeds or time runs out; without one, each k gets a
+        single run (so the result depends on ``rng`` only).
+    moves : {"conflicts", "one-hot", "single-flip"}
+        The search at fixed k, see above.
     beta_range : (float, float), optional
         (β_hot, β_cold) per unit of conflict; default
-        :func:`~hopopt.problems.coloring.coloring_beta_range` for one-hot moves, the annealer's own default
-        for single flips.
+        :data:`~hopopt.solvers.coloring_temper.DEFAULT_BETA_RANGE` for "conflicts",
+        :func:`~hopopt.problems.coloring.coloring_beta_range` for "one-hot", the annealer's own default for
+        single flips.
 
     Returns
     -------
@@ -82,12 +94,16 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     """
     problem = _as_problem(problem_or_graph)
     time_limit = check_time_limit(time_limit)
-    if moves not in ("one-hot", "single-flip"):
-        raise ValueError(f"moves must be 'one-hot' or 'single-flip', got {moves!r}")
+    if moves not in MOVES:
+        raise ValueError(f"moves must be one of {', '.join(map(repr, MOVES))}, got {moves!r}")
     if sweeps is not None and (isinstance(sweeps, bool) or not isinstance(sweeps, numbers.Integral) or sweeps < 1):
         raise ValueError(f"sweeps must be an integer ≥ 1, got {sweeps!r}")
     generator = np.random.default_rng(rng)
-    warm_up()  # one-off JIT compilation is not part of the search's time
+    # one-off JIT compilation is not part of the search's time
+    if moves == "conflicts":
+        warm_up_coloring()
+    else:
+        warm_up()
     started = time.perf_counter()
 
     def elapsed():
@@ -122,20 +138,25 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
             if remaining is not None and remaining <= 0:
                 break
             budget = remaining
-            if sweeps is None and remaining is not None:
+            if sweeps is None and remaining is not None and moves != "conflicts":
                 # doubling slices, each a fresh set of anneals from freshly reduced colourings: a lucky short
-                # anneal is common, an unlucky long one must not eat the whole budget
+                # anneal is common, an unlucky long one must not eat the whole budget (tempering keeps going:
+                # its hot rungs already renew the cold ones)
                 budget = min(slice_seconds, remaining)
                 slice_seconds *= 2
             starts = np.stack([target.one_hot(_drop_a_class(problem, best, k, seed_child))
                                for seed_child in child.spawn(restarts)])
-            result = anneal(model, moves=moves, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
-                            initial_states=starts, time_limit=budget, callback=stop_when_proper, rng=child)
+            if moves == "conflicts":
+                result = temper_coloring(model, n_sweeps=sweeps, n_ladders=restarts, beta_range=chosen_range,
+                                         initial_states=starts, time_limit=budget, rng=child)
+            else:
+                result = anneal(model, moves=moves, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
+                                initial_states=starts, time_limit=budget, callback=stop_when_proper, rng=child)
             coloring = target.decode(result.best_state, repair=True, add_colors=False)
             if target.conflicts(coloring) == 0:
                 found = coloring
             elif time_limit is None:
-                break  # without a time limit, one anneal per k
+                break  # without a time limit, one run per k
         history.append((k, found is not None, elapsed()))
         if found is None:
             break
