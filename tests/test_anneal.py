@@ -355,7 +355,8 @@ def test_no_compilation_after_warm_up(helpers):
     from hopopt.solvers import _kernels
 
     warm_up()
-    kernels = [_kernels.anneal_chunk, _kernels.polish, _kernels.async_descent, _kernels.brute_force]
+    kernels = [_kernels.anneal_chunk, _kernels.anneal_lattice_chunk, _kernels.polish, _kernels.async_descent,
+               _kernels.brute_force]
     before = [len(kernel.signatures) for kernel in kernels]
     assert all(count >= 1 for count in before)
     for model in (helpers.random_model(41, 9), helpers.random_model(42, 9, sparse=True, density=0.4),
@@ -373,8 +374,8 @@ def test_no_compilation_after_warm_up(helpers):
         brute_force(model)
         milp(model)
     after = [len(kernel.signatures) for kernel in kernels]
-    assert after == before, dict(zip(["anneal_chunk", "polish", "async_descent", "brute_force"],
-                                     zip(before, after)))
+    assert after == before, dict(zip(["anneal_chunk", "anneal_lattice_chunk", "polish", "async_descent",
+                                      "brute_force"], zip(before, after)))
 
 
 def test_anneal_stops_at_the_target_energy_and_at_a_declared_ground_energy():

@@ -134,6 +134,8 @@ def warm_up():
     kernels.async_descent(indptr, indices, data, model.thresholds, 0.0, np.ones(2, dtype=np.int8),
                           np.zeros((1, 2), dtype=np.int64), 1, np.zeros(2, dtype=np.int64), np.zeros(2))
     kernels.brute_force(np.array(model.dense_weights()), model.thresholds, 0.0, 0, 1e-9)
+    # models without thresholds enumerate with writable thresholds (hopopt.solvers.exact): a second signature
+    kernels.brute_force(np.array(model.dense_weights()), np.array(model.thresholds), 0.0, 0, 1e-9)
     kernels.held_karp_levels(np.zeros((3, 3)), np.zeros((4, 2)), np.arange(4, dtype=np.int64),
                              np.array([0, 1, 3, 4], dtype=np.int64), 2, 3, 1)
     empty = np.zeros(0, dtype=np.int64)
