@@ -19,6 +19,10 @@ state it has passed through, not only its final one.
 import numpy as np
 from numba import njit, prange
 
+# The incrementally updated sign fields and energies are recomputed exactly every this many steps (rounding
+# errors of the updates never build up; one product of W per 1024 steps costs nothing).
+_RECOMPUTE_EVERY = 1024
+
 
 @njit(inline="always")
 def _row_product(indptr, indices, data, dense, use_dense, vector, i):
@@ -78,7 +82,7 @@ def _follow_signs(indptr, indices, data, dense, use_dense, amplitudes, spins, fi
 
 @njit(parallel=True, cache=True, nogil=True)
 def bifurcation_chunk(indptr, indices, data, dense, use_dense, discrete, coupling, time_step, pump, pressure_slope,
-                      start, stop, positions, momenta, spins, energies, best_states, best_energies, trace):
+                      start, stop, positions, momenta, spins, sign_fields, energies, best_states, best_energies, trace):
     """Steps ``start..stop-1`` of simulated bifurcation (Goto et al. 2019, 2021) on every trajectory.
 
     Symplectic Euler with inelastic walls, for each spin i at step k (time t = k·dt)::
@@ -88,8 +92,10 @@ def bifurcation_chunk(indptr, indices, data, dense, use_dense, discrete, couplin
         x_i += dt · a0 · y_i
         |x_i| > 1  →  x_i = sign(x_i), y_i = 0
 
-    ``positions``/``momenta`` (T, m) float64 and ``spins`` (T, m) int8 are updated in place; the sign fields and
-    energies are recomputed exactly at the start of each call. ``best_states``/``best_energies`` keep each
+    ``positions``/``momenta`` (T, m) float64, ``spins`` (T, m) int8, their fields ``sign_fields`` (T, m) and
+    ``energies`` (T,) are updated in place; the fields and energies are recomputed exactly at step 0 and every
+    ``_RECOMPUTE_EVERY`` steps, at steps that do not depend on how the run is cut into calls, so the result
+    does not depend on the calls' timing either. ``best_states``/``best_energies`` keep each
     trajectory's lowest-energy sign state; ``trace[r, k - start]`` receives its sign state's energy after step k.
     """
     trajectories, m = positions.shape
@@ -98,11 +104,13 @@ def bifurcation_chunk(indptr, indices, data, dense, use_dense, discrete, couplin
         x = positions[r].copy()
         y = momenta[r].copy()
         state = spins[r].copy()
-        fields = np.empty(m)
+        fields = sign_fields[r].copy()
         force = np.empty(m)
-        energy = _sign_fields_and_energy(indptr, indices, data, dense, use_dense, state, fields)
+        energy = energies[r]
         best = best_energies[r]
         for k in range(start, stop):
+            if k % _RECOMPUTE_EVERY == 0:
+                energy = _sign_fields_and_energy(indptr, indices, data, dense, use_dense, state, fields)
             pressure = min(pump, pressure_slope * time_step * k)
             detuning = pump - pressure
             if discrete:
@@ -129,14 +137,15 @@ def bifurcation_chunk(indptr, indices, data, dense, use_dense, discrete, couplin
         positions[r, :] = x
         momenta[r, :] = y
         spins[r, :] = state
+        sign_fields[r, :] = fields
         energies[r] = energy
         best_energies[r] = best
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def amplitude_control_chunk(indptr, indices, data, dense, use_dense, coupling, time_step, error_rate, pumps,
-                            targets, feedback, feedback_scale, start, stop, positions, errors, spins, energies,
-                            best_states, best_energies, trace):
+def amplitude_control_chunk(indptr, indices, data, dense, use_dense, coupling, time_step, error_rate, pump_start,
+                            pump_end, target_start, target_end, ramp_steps, feedback, feedback_scale, start, stop,
+                            positions, errors, spins, sign_fields, energies, best_states, best_energies, trace):
     """Steps ``start..stop-1`` of chaotic amplitude control (Leleu et al. 2019) on every trajectory.
 
     Euler steps of, for each spin i at step k::
@@ -144,7 +153,8 @@ def amplitude_control_chunk(indptr, indices, data, dense, use_dense, coupling, t
         dx_i/dt = −x_i³ + (p_k − 1) x_i + ξ e_i Σ_j W_ij x_j
         de_i/dt = −β e_i (x_i² − a),   a = α_k + ρ tanh((E(s) − E_best) / scale)
 
-    with ``p_k = pumps[k]``, ``α_k = targets[k]``, ξ = ``coupling``, β = ``error_rate``, ρ = ``feedback`` and
+    with the pump ``p_k`` and the target ``α_k`` rising linearly from their start to their end values over
+    steps 0..``ramp_steps`` and constant after, ξ = ``coupling``, β = ``error_rate``, ρ = ``feedback`` and
     scale = ``feedback_scale``; E(s) is the energy of the current signs and E_best the lowest this trajectory
     has seen, so a trajectory stuck above its best raises its target amplitude and its error variables grow
     faster, destabilising the state. Amplitudes are clipped to ±1.5·sqrt(a) and error variables kept in
@@ -156,13 +166,16 @@ def amplitude_control_chunk(indptr, indices, data, dense, use_dense, coupling, t
         x = positions[r].copy()
         e = errors[r].copy()
         state = spins[r].copy()
-        fields = np.empty(m)
+        fields = sign_fields[r].copy()
         force = np.empty(m)
-        energy = _sign_fields_and_energy(indptr, indices, data, dense, use_dense, state, fields)
+        energy = energies[r]
         best = best_energies[r]
         for k in range(start, stop):
-            gain = pumps[k] - 1.0
-            target = targets[k]
+            if k % _RECOMPUTE_EVERY == 0:
+                energy = _sign_fields_and_energy(indptr, indices, data, dense, use_dense, state, fields)
+            progress = min(1.0, k / ramp_steps)
+            gain = pump_start + progress * (pump_end - pump_start) - 1.0
+            target = target_start + progress * (target_end - target_start)
             if feedback != 0.0 and best < np.inf:
                 target += feedback * np.tanh((energy - best) / feedback_scale)
             target = max(target, 1e-3)
@@ -187,5 +200,6 @@ def amplitude_control_chunk(indptr, indices, data, dense, use_dense, coupling, t
         positions[r, :] = x
         errors[r, :] = e
         spins[r, :] = state
+        sign_fields[r, :] = fields
         energies[r] = energy
         best_energies[r] = best

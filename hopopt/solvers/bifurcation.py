@@ -31,8 +31,9 @@ __all__ = ["bifurcate"]
 
 # Target wall time of one kernel call; between calls the time limit, the callback and the target are checked.
 _CHUNK_SECONDS = 0.1
-# Multiply-adds per second per thread assumed before the first call has been timed.
-_ASSUMED_RATE = 2e8
+# Multiply-adds per second per thread assumed before the first call has been timed: low, so that the first call
+# cannot overshoot a short time limit on a loaded machine (later calls are sized from the measured speed).
+_ASSUMED_RATE = 2e7
 # W is handed to the kernels as a dense matrix when at least this share of its entries is non-zero (a dense row
 # product streams memory and vectorises; CSR pays an index per entry) and it fits in _DENSE_BYTES.
 _DENSE_SHARE = 0.25
@@ -40,6 +41,8 @@ _DENSE_BYTES = 512 * 2**20
 # With a time limit and no n_steps, a last batch shorter than this share of the planned steps is not started:
 # the pump would rise too fast for it to find anything the full batches had not.
 _SHORTEST_BATCH = 0.25
+# Passes over W assumed for the greedy polish of a batch until one has been timed (time set aside for it).
+_POLISH_PASSES = 4
 
 _VARIANTS = ("ballistic", "discrete")
 # Defaults (tuned on the development set G1, G11, G43, G48 and SK n = 64-256 instances; see the report in
@@ -130,6 +133,8 @@ def bifurcate(model, *, variant="discrete", n_trajectories=None, n_steps=None, t
     -1.0
     """
     model = check_model(model)
+    _warm_up_analog()
+    called = time.perf_counter()  # the time limit covers the set-up below, not the one-off compilation
     if variant not in _VARIANTS:
         raise ValueError(f"variant must be 'discrete' or 'ballistic', got {variant!r}")
     time_step = _positive("time_step", _DEFAULT_TIME_STEP[variant] if time_step is None else time_step)
@@ -148,17 +153,17 @@ def bifurcate(model, *, variant="discrete", n_trajectories=None, n_steps=None, t
         positions = np.array([child.uniform(-_INITIAL_SPREAD, _INITIAL_SPREAD, size) for child in children])
         momenta = np.array([child.uniform(-_INITIAL_SPREAD, _INITIAL_SPREAD, size) for child in children])
 
-        def advance(batch_steps, start, stop, spins, energies, best_states, best_energies, trace):
+        def advance(batch_steps, start, stop, spins, fields, energies, best_states, best_energies, trace):
             slope = pump / (batch_steps * time_step) if pressure_slope is None else pressure_slope
             analog_kernels.bifurcation_chunk(*couplings.kernel_arguments, discrete, coupling, time_step, pump,
-                                             slope, start, stop, positions, momenta, spins, energies, best_states,
-                                             best_energies, trace)
+                                             slope, start, stop, positions, momenta, spins, fields, energies,
+                                             best_states, best_energies, trace)
         return positions, advance
 
     parameters = {"variant": variant, "time_step": time_step, "coupling_scale": coupling, "pump": pump,
                   "pressure_slope": pressure_slope if pressure_slope is not None else "a0 / (n_steps·dt)"}
     work = (1 if discrete else 2) * couplings.work_per_step
-    return _solve(model, couplings, dynamics, work, "dsb" if discrete else "bsb", parameters,
+    return _solve(model, couplings, dynamics, work, "dsb" if discrete else "bsb", parameters, called,
                   n_trajectories=n_trajectories, n_steps=steps, fill_time_limit=n_steps is None,
                   time_limit=time_limit, callback=callback, rng=rng, n_threads=n_threads,
                   target_energy=target_energy, polish=polish)
@@ -249,21 +254,20 @@ def _warm_up_analog():
     positions = np.full((1, 2), 0.1)
     spins = np.ones((1, 2), dtype=np.int8)
     analog_kernels.bifurcation_chunk(indptr, indices, data, dense, False, True, 1.0, 1.0, 1.0, 1.0, 0, 1, positions,
-                                     positions.copy(), spins, np.zeros(1), spins.copy(), np.full(1, np.inf),
-                                     np.zeros((1, 1)))
-    schedule = np.ones(1)
-    analog_kernels.amplitude_control_chunk(indptr, indices, data, dense, False, 1.0, 0.1, 0.3, schedule, schedule,
-                                           0.0, 1.0, 0, 1, positions, positions.copy(), spins, np.zeros(1),
-                                           spins.copy(), np.full(1, np.inf), np.zeros((1, 1)))
+                                     positions.copy(), spins, np.zeros((1, 2)), np.zeros(1), spins.copy(),
+                                     np.full(1, np.inf), np.zeros((1, 1)))
+    analog_kernels.amplitude_control_chunk(indptr, indices, data, dense, False, 1.0, 0.1, 0.3, -0.5, 1.0, 1.0, 3.0, 1,
+                                           0.0, 1.0, 0, 1, positions, positions.copy(), spins, np.zeros((1, 2)),
+                                           np.zeros(1), spins.copy(), np.full(1, np.inf), np.zeros((1, 1)))
     _ANALOG_WARM = True
 
 
-def _solve(model, couplings, dynamics, work_per_step, solver, parameters, *, n_trajectories, n_steps,
+def _solve(model, couplings, dynamics, work_per_step, solver, parameters, started, *, n_trajectories, n_steps,
            fill_time_limit, time_limit, callback, rng, n_threads, target_energy, polish):
     """Run batches of trajectories (one batch, or batches until the time limit) and package the result.
 
     ``dynamics(children)`` draws a batch's initial conditions from one child generator per trajectory and
-    returns ``(positions, advance)``; ``advance(batch_steps, start, stop, spins, energies, best_states,
+    returns ``(positions, advance)``; ``advance(batch_steps, start, stop, spins, fields, energies, best_states,
     best_energies, trace)`` runs steps ``start..stop-1`` of a batch of ``batch_steps`` steps.
     """
     time_limit = check_time_limit(time_limit)
@@ -281,16 +285,13 @@ def _solve(model, couplings, dynamics, work_per_step, solver, parameters, *, n_t
         target_energy = model.metadata.get("ground_energy")
     generator = np.random.default_rng(rng)
     fill_time_limit = fill_time_limit and time_limit is not None
-    _warm_up_analog()
-    started = time.perf_counter()
     runner = _Runner(model, couplings, dynamics, work_per_step, callback, started, time_limit, target_energy, polish)
     with numba_threads(n_threads):
         seconds_per_step = None
         while True:
             steps = n_steps
             if fill_time_limit and seconds_per_step is not None:
-                remaining = time_limit - (time.perf_counter() - started)
-                fitting = int(0.95 * remaining / seconds_per_step)
+                fitting = int(0.95 * runner._time_left() / seconds_per_step)
                 if fitting < _SHORTEST_BATCH * n_steps:
                     break
                 steps = min(n_steps, fitting)
@@ -342,9 +343,13 @@ class _Runner:
         self.trace = np.empty(0)
         self.trace_energy = np.inf
         self.rate = _ASSUMED_RATE
+        self.polish_reserve = 0.0
 
-    def _out_of_time(self):
-        return self.time_limit is not None and time.perf_counter() - self.started >= self.time_limit
+    def _time_left(self):
+        """Seconds left for the dynamics: the time limit less what polishing the batch is expected to take."""
+        if self.time_limit is None:
+            return np.inf
+        return self.time_limit - self.polish_reserve - (time.perf_counter() - self.started)
 
     def batch(self, generator, trajectories, steps):
         """Run one batch of ``steps`` steps on fresh trajectories; return the number of steps run."""
@@ -352,24 +357,29 @@ class _Runner:
         positions, advance = self.dynamics(children)
         spins = self.couplings.initial_spins(positions)
         energies = np.zeros(trajectories)
+        fields = np.zeros(spins.shape)
         best_states = spins.copy()
         best_energies = np.full(trajectories, np.inf)
         traces = []
         rate = self.rate * numba.get_num_threads()
         work = trajectories * self.work_per_step
+        polish_work = _POLISH_PASSES * trajectories * self.couplings.work_per_step if self.polish else 0.0
+        if not self.batches:
+            # before the first polish is timed: a few passes over W per trajectory at the assumed speed
+            self.polish_reserve = polish_work / rate
         done = 0
         while done < steps:
-            if done and self._out_of_time():
+            if done and self._time_left() <= 0:
                 self.status = Status.TIME_LIMIT
                 break
-            seconds = _CHUNK_SECONDS
-            if self.time_limit is not None:
-                seconds = min(seconds, self.time_limit - (time.perf_counter() - self.started))
+            seconds = min(_CHUNK_SECONDS, self._time_left())
             chunk = min(int(max(1, seconds * rate / work)), steps - done)
             trace = np.empty((trajectories, chunk))
             tic = time.perf_counter()
-            advance(steps, done, done + chunk, spins, energies, best_states, best_energies, trace)
+            advance(steps, done, done + chunk, spins, fields, energies, best_states, best_energies, trace)
             rate = max(chunk * work / max(time.perf_counter() - tic, 1e-6), 1.0)
+            if not self.batches:
+                self.polish_reserve = polish_work / rate  # at the measured speed
             done += chunk
             traces.append(trace)
             if self.callback is not None and self._call_back(done, energies, best_states, best_energies):
@@ -389,7 +399,9 @@ class _Runner:
         states = self.couplings.fix_gauge(augmented_states)
         if self.polish:
             energies = np.empty(states.shape[0])
+            tic = time.perf_counter()
             kernels.polish(*self.couplings.polish_arguments, 0.0, states, energies)
+            self.polish_reserve = 1.5 * (time.perf_counter() - tic)
             if self.target is not None and self.status == Status.COMPLETED and energies.min() <= self.target:
                 self.status = Status.TARGET_REACHED
         best = int(np.argmin(energies))
