@@ -60,10 +60,17 @@ def _bifurcation(variant):
     return run
 
 
+def _amplitude_control(model, options):
+    from .solvers.amplitude import amplitude_control
+
+    return amplitude_control(model, n_trajectories=options["restarts"], n_steps=options["sweeps"],
+                             time_limit=options["time_limit"], rng=options["rng"]), {}
+
+
 #: hopopt's solvers of any energy model by name: ``run(model, options) -> (SolveResult, extras)``, where
 #: options holds time_limit, rng, restarts, sweeps, moves and acceptance (None where not given)
 MODEL_SOLVERS = {"anneal": _anneal, "temper": _temper, "dsb": _bifurcation("discrete"),
-                 "bsb": _bifurcation("ballistic"), "descent": _descent, "tank": _tank}
+                 "bsb": _bifurcation("ballistic"), "cac": _amplitude_control, "descent": _descent, "tank": _tank}
 
 #: one line per solver, for listings (``hopopt compare --solvers``, the README)
 SOLVER_DESCRIPTIONS = {
@@ -74,6 +81,7 @@ SOLVER_DESCRIPTIONS = {
     "temper": "parallel tempering: replica exchange on an adapted ladder, Houdayer cluster moves on sparse models",
     "dsb": "discrete simulated bifurcation (Goto et al. 2021), batched trajectories",
     "bsb": "ballistic simulated bifurcation (Goto et al. 2021), batched trajectories",
+    "cac": "chaotic amplitude control (Leleu et al. 2019), batched trajectories",
 }
 
 #: every solver name ``hopopt solve --solver`` accepts (which apply to a kind: :func:`solvers_of`)
