@@ -95,7 +95,7 @@ def sk_time_to_target(sizes, instances, limit, reference_time, solvers):
             model = sherrington_kirkpatrick(n, 5000 + 100 * n + instance)  # not the development seeds (1000 + n)
             reference = anneal(model, time_limit=reference_time, rng=12345).best_energy
             results = {}
-            for index, solver in enumerate(rotated(solvers, instance)):
+            for solver in rotated(solvers, instance):
                 results[solver] = SOLVERS[solver](model, time_limit=limit, rng=instance, target_energy=reference)
             target = min([reference] + [result.best_energy for result in results.values()])
             for solver in solvers:
@@ -114,8 +114,8 @@ def markdown(gset_rows, sk_rows, args):
     if gset_rows:
         lines += ["Gset max-cut, default options, each run stops at the target cut (best cuts over the seeds, "
                   "seeds reaching the target, median time to it among those):", "",
-                  "| instance | n | target | limit (s) | solver | best cut | runs at target | median time to target (s) "
-                  "| cuts |", "|---|---|---|---|---|---|---|---|---|"]
+                  "| instance | n | target | limit (s) | solver | best cut | runs at target "
+                  "| median time to target (s) | cuts |", "|---|---|---|---|---|---|---|---|---|"]
         for row in gset_rows:
             median = "" if row["median_time_to_target"] is None else f"{row['median_time_to_target']:.2f}"
             lines.append(f"| {row['instance']} | {row['n']} | {row['target']:g} | {row['time_limit']:g} | "

@@ -45,8 +45,11 @@ _SHORTEST_BATCH = 0.25
 _POLISH_PASSES = 4
 
 _VARIANTS = ("ballistic", "discrete")
-# Defaults (tuned on the development set G1, G11, G43, G48 and SK n = 64-256 instances; see the report in
-# benchmarks/analog_gset.py): steps per trajectory and trajectories per batch per numba thread.
+# Defaults, tuned on the development set only (G1, G11, G43, G48 and SK n = 64, 128, 256 with seeds 1000 + n):
+# dt in {0.25, 0.5, 0.75, 1, 1.25} × c0 in {0.25, ..., 4} × Goto's rule, 1000-10000 steps per trajectory at
+# equal time. dt = 0.5 with the rule's c0 and 2000 steps was best or tied on every dev instance for dSB (bSB:
+# best mean on G43 and SK; G1 preferred dt = 1 with half the c0).
+# Steps per trajectory and trajectories per batch per numba thread:
 _DEFAULT_STEPS = {"ballistic": 2000, "discrete": 2000}
 _DEFAULT_TIME_STEP = {"ballistic": 0.5, "discrete": 0.5}
 _TRAJECTORIES_PER_THREAD = 8
@@ -114,9 +117,10 @@ def bifurcate(model, *, variant="discrete", n_trajectories=None, n_steps=None, t
     Notes
     -----
     Thresholds: the dynamics are those of a spin model without fields, so θ is folded into an auxiliary spin
-    ``s_a``: ``θᵀs = −½·2·Σ_i (−θ_i) s_i s_a`` when ``s_a = +1``. The augmented energy is invariant under flipping
-    every spin, so a state whose auxiliary spin ends at −1 is flipped whole (gauge fixing) before it is read;
-    its energy is unchanged. Binary models are solved through their spin form (``s = 2x − 1``).
+    ``s_a`` with couplings ``W_ia = −θ_i``, since ``θᵀs = −½·2·Σ_i (−θ_i) s_i s_a`` when ``s_a = +1``. The
+    augmented energy is invariant under flipping every spin, so a state whose auxiliary spin ends at −1 is
+    flipped whole (gauge fixing) before it is read; its energy is unchanged. Binary models are solved through
+    their spin form (``s = 2x − 1``).
 
     With ``time_limit`` and no ``n_steps`` the run is a sequence of batches of ``n_trajectories`` fresh
     trajectories of the default length; the last batch is shortened to fit the time left (and skipped when it
@@ -416,10 +420,14 @@ class _Runner:
 
     def _call_back(self, done, energies, best_states, best_energies):
         best = int(np.argmin(best_energies))
-        state = self.couplings.fix_gauge(best_states[best:best + 1])
+        energy = best_energies[best]
+        state = self.couplings.fix_gauge(best_states[best:best + 1])[0]
+        if self.best_energies is not None and self.best_energies.min() < energy:  # an earlier batch did better
+            earlier = int(np.argmin(self.best_energies))
+            energy, state = self.best_energies[earlier], self.best_states[earlier]
         offset = self.couplings.offset
-        intermediate = OptimizeResult(step=done, batch=len(self.batches), best_energy=float(best_energies[best] + offset),
-                                      best_state=to_model_vartype(self.model, state)[0], energies=energies + offset)
+        intermediate = OptimizeResult(step=done, batch=len(self.batches), best_energy=float(energy + offset),
+                                      best_state=to_model_vartype(self.model, state), energies=energies + offset)
         try:
             self.callback(intermediate)
         except StopIteration:
