@@ -154,8 +154,9 @@ def anneal_chunk(indptr, indices, data, thresholds, offset, betas, start, stop, 
     """Run sweeps ``start..stop-1`` of the schedule ``betas`` (Metropolis or Glauber) on every restart.
 
     The general path, for real-valued couplings: one ``exp`` per random draw. (Models whose flip costs lie
-    on a lattice take :func:`anneal_lattice_chunk`, which makes exactly the same decisions from the same
-    random numbers.)
+    on a lattice take :func:`anneal_lattice_chunk`, which makes the same decisions from the same random
+    numbers: exactly when the unit is a power of two, as for integer weights; otherwise β·ΔE may differ in
+    its last bit, which can change a decision only when a draw falls within ~1e-16 of the probability.)
 
     ``states`` (R, n) int8 are updated in place; their local fields and energies are recomputed exactly at the
     start of each call, so rounding errors of the incremental updates never build up over a long run.

@@ -92,9 +92,10 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
 
     Single flips use integer arithmetic when every coupling and threshold is a multiple of one unit
     (``info["arithmetic"] == "integer"``: integer drives, acceptance thresholds compared with raw random
-    bits, and up to 8 restarts per thread swept side by side), real arithmetic otherwise. Both make exactly
-    the same decisions from the same random numbers, so the choice, the grouping of restarts and the
-    number of threads change the speed only, never the result.
+    bits, and up to 8 restarts per thread swept side by side), real arithmetic otherwise. Both make the
+    same decisions from the same random numbers (exactly when the unit is a power of two, e.g. integer
+    weights; otherwise up to the last bit of β·ΔE), and the grouping of restarts and the number of threads
+    change the speed only, never the result.
 
     Examples
     --------

@@ -173,7 +173,7 @@ class SingleFlipEngine:
 
     Integer arithmetic (:func:`hopopt.solvers._kernels.anneal_lattice_chunk`) when every coupling and
     threshold is a multiple of one unit (``arithmetic == "integer"``), real arithmetic otherwise; both make
-    the same decisions from the same random numbers.
+    the same decisions from the same random numbers (exactly for a power-of-two unit, e.g. integer weights).
     """
 
     name = "single-flip"
