@@ -165,3 +165,20 @@ def test_lanes_sample_boltzmann_at_fixed_beta(acceptance):
     visited = trace[:, 500:]
     frequencies = np.array([np.mean(np.isclose(visited, energy)) for energy in energies])
     assert np.allclose(frequencies, probabilities, atol=0.006), (frequencies, probabilities)
+
+
+def test_time_limit_held_with_lanes():
+    """Blocks of lanes run in the same ~0.1 s chunks: a run needing far longer stops at the limit."""
+    import time
+
+    from hopopt import Status
+
+    model = MaxCut.random(1500, 0.01, rng=3).to_model()
+    assert restart_groups(16, threads=1).tolist() == [0, 8, 16]
+    tic = time.perf_counter()
+    capped = anneal(model, n_sweeps=10**7, n_restarts=16, time_limit=0.5, rng=0)
+    elapsed = time.perf_counter() - tic
+    assert capped.status == Status.TIME_LIMIT and capped.info["arithmetic"] == "integer"
+    assert elapsed < 1.0  # the limit plus 0.5 s
+    assert 0 < capped.sweeps_done < 10**7
+    assert np.array_equal(capped.energies, model.energies(capped.states))
