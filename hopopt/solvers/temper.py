@@ -12,7 +12,7 @@ from ..result import SolveResult, Status
 from ..schedules import default_beta_range
 from . import _kernels as kernels
 from . import _kernels_temper as temper_kernels
-from ._common import check_model, check_positive_int, check_time_limit, numba_threads, to_model_vartype, warm_up
+from ._common import check_model, check_positive_int, check_time_limit, numba_threads, to_model_vartype
 from .moves import cost_lattice
 
 __all__ = ["temper", "temper_beta_range"]
@@ -181,7 +181,7 @@ def temper(model, *, n_sweeps=None, n_replicas=None, n_restarts=None, beta_range
     if n_replicas is None:
         n_replicas = default_replicas(spin.n, beta_range)
     n_replicas = check_positive_int("n_replicas", n_replicas, minimum=2)
-    indptr, indices, data = spin.csr()
+    data = spin.csr()[2]
     if cluster_moves == "auto":
         cluster_moves = spin.n > 0 and np.count_nonzero(data) / spin.n <= _SPARSE_DEGREE
     ladders = 2 if cluster_moves else 1
@@ -197,7 +197,7 @@ def temper(model, *, n_sweeps=None, n_replicas=None, n_restarts=None, beta_range
     with numba_threads(n_threads):
         status = run.sweep_until(n_sweeps, time_limit, started, callback, target_energy, adapt)
         if polish:
-            kernels.polish(indptr, indices, data, spin.thresholds, spin.offset, run.best_states, run.best_energies)
+            run.polish()
     solve_seconds = time.perf_counter() - started
 
     states = to_model_vartype(model, run.best_states)
@@ -272,7 +272,10 @@ class _Run:
     def __init__(self, model, spin, restarts, replicas, ladders, beta_range, generator):
         self.model = model
         self.spin = spin
-        self.csr = spin.csr()
+        # writable copies: read-only and writable arrays are different numba types, and one signature means
+        # the kernels compiled by the warm-up are the ones every model uses
+        self.csr = tuple(np.array(array) for array in spin.csr())
+        self.thresholds = np.array(spin.thresholds, dtype=np.float64)
         self.cost_step, self.table_size = cost_lattice(spin)
         if self.table_size > _MAX_TABLE:
             self.cost_step, self.table_size = 0.0, 0
@@ -351,7 +354,7 @@ class _Run:
     def _chunk(self, sweeps):
         indptr, indices, data = self.csr
         trace = np.empty((self.states.shape[0], sweeps))
-        temper_kernels.temper_chunk(indptr, indices, data, self.spin.thresholds, self.spin.offset, self.cost_step,
+        temper_kernels.temper_chunk(indptr, indices, data, self.thresholds, float(self.spin.offset), self.cost_step,
                                     self.table_size, self.betas, self.sweeps_done, sweeps, self.cluster_from,
                                     self.states, self.energies, self.slots, self.directions, self.best_states,
                                     self.best_energies, self.seeds, self.exchange_attempts, self.exchange_accepts,
@@ -359,6 +362,12 @@ class _Run:
         self._traces.append(trace)
         self.sweeps_done += sweeps
         self.spin_updates += sweeps * self.states.shape[0] * self.states.shape[1] * self.spin.n
+
+    def polish(self):
+        """Greedy zero-temperature descent of every restart's best state (in place)."""
+        indptr, indices, data = self.csr
+        kernels.polish(indptr, indices, data, self.thresholds, float(self.spin.offset), self.best_states,
+                       self.best_energies)
 
     def _call_back(self, callback):
         best = int(np.argmin(self.best_energies))
@@ -383,14 +392,18 @@ _WARM = False
 
 
 def _warm_up():
-    """Compile (or load from numba's cache) the tempering kernel and the shared ones once."""
+    """Compile (or load from numba's cache) the kernels temper calls, once, so solve timings exclude it.
+
+    Only its own kernel and the polish: :func:`hopopt.solvers.warm_up` would also compile every other
+    solver's kernels, minutes of work whenever ``_kernels.py`` has changed.
+    """
     global _WARM
-    warm_up()
     if _WARM:
         return
     from ..model import EnergyModel
 
-    spin = EnergyModel([[0.0, 1.0], [1.0, 0.0]], [0.5, 0.0])
-    run = _Run(spin, spin, 1, 2, 2, (0.5, 1.0), np.random.default_rng(0))
+    model = EnergyModel([[0.0, 1.0], [1.0, 0.0]], [0.5, 0.0])
+    run = _Run(model, model, 1, 2, 2, (0.5, 1.0), np.random.default_rng(0))
     run._chunk(1)
+    run.polish()
     _WARM = True
