@@ -81,13 +81,18 @@ def test_lattice_kernel_makes_the_decisions_of_the_real_kernel(seed, n, unit, ac
     assert _same_runs(lattice, real)
 
 
+@pytest.mark.parametrize("arithmetic", ["integer", "float"])
 @pytest.mark.parametrize("acceptance", ["metropolis", "glauber"])
-def test_lanes_change_nothing(acceptance):
-    """Restarts grouped in blocks of lanes give the results each restart gives alone."""
-    model = MaxCut.random(90, 0.08, rng=4).to_model()
+def test_lanes_change_nothing(acceptance, arithmetic):
+    """Restarts grouped in blocks of lanes give the results each restart gives alone (both kernels)."""
+    problem = MaxCut.random(90, 0.08, rng=4)
+    if arithmetic == "float":  # weights with no common unit
+        problem = MaxCut(problem.n, problem.edges, np.random.default_rng(1).uniform(0.5, 1.5, len(problem.edges)))
+    model = problem.to_model()
     kwargs = dict(n_sweeps=120, n_restarts=11, acceptance=acceptance, polish=False, rng=8)
     assert restart_groups(11, threads=1).tolist() == [0, 6, 11]
     grouped = anneal(model, n_threads=1, **kwargs)
+    assert grouped.info["arithmetic"] == arithmetic
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(moves, "restart_groups", lambda restarts: np.arange(restarts + 1, dtype=np.int64))
         alone = anneal(model, n_threads=1, **kwargs)

@@ -92,11 +92,13 @@ def warm_up():
     # the single-flip engine's array types (hopopt.solvers.moves.SingleFlipEngine): unsigned CSR positions
     positions, neighbours = indptr.astype(np.uint64), indices.astype(np.uint32)
     for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
-        kernels.anneal_chunk(positions, neighbours, data, model.thresholds, 0.0, np.ones(1), 0, 1, acceptance,
-                             states, np.zeros(1), states.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
-                             np.zeros((1, 1)))
+        # groups: both restarts alone, then both as the lanes of one block
+        for groups in ([0, 1, 2], [0, 2]):
+            pair = np.ones((2, 2), dtype=np.int8)
+            kernels.anneal_chunk(positions, neighbours, data, model.thresholds, 0.0, np.array(groups, dtype=np.int64),
+                                 np.ones(1), 0, 1, acceptance, pair, np.zeros(2), pair.copy(), np.zeros(2),
+                                 np.zeros(2, dtype=np.uint64), np.zeros((2, 1)))
         for branch_free in (False, True):
-            # groups: both restarts alone, then both as the lanes of one block
             for groups in ([0, 1, 2], [0, 2]):
                 pair = np.ones((2, 2), dtype=np.int8)
                 kernels.anneal_lattice_chunk(positions, neighbours, np.array([2, 2], dtype=np.int32),

@@ -149,7 +149,7 @@ def _fill_acceptance_table(table, beta, cost_step, acceptance):
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def anneal_chunk(indptr, indices, data, thresholds, offset, betas, start, stop, acceptance, states, energies,
+def anneal_chunk(indptr, indices, data, thresholds, offset, groups, betas, start, stop, acceptance, states, energies,
                  best_states, best_energies, rng_state, trace):
     """Run sweeps ``start..stop-1`` of the schedule ``betas`` (Metropolis or Glauber) on every restart.
 
@@ -163,31 +163,91 @@ def anneal_chunk(indptr, indices, data, thresholds, offset, betas, start, stop, 
     ``best_states``/``best_energies`` keep the lowest end-of-sweep state of each restart. ``trace[r, k]``
     receives restart r's energy after sweep k. (Whole arrays and indices rather than slices are passed so
     that every call has the same array types and numba compiles the kernel once.) Unsigned ``indptr`` and
-    ``indices`` (uint64, uint32) spare the neighbour loop numba's negative-index checks.
+    ``indices`` (uint64, uint32) spare the neighbour loop numba's negative-index checks. Restarts
+    ``groups[g]..groups[g+1]-1`` run together, as for :func:`anneal_lattice_chunk` (the same results).
     """
     restarts, n = states.shape
-    for r in prange(restarts):
-        # private copies: rows of a shared array written by two threads would share cache lines
-        state = states[r].copy()
-        fields = np.empty(n)
-        energy = _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
-        # the kernel works with the drive h_i - θ_i: ΔE_i = 2 s_i drive_i, one load fewer per proposal
-        for i in range(n):
-            fields[i] -= thresholds[i]
-        seed = rng_state[r]
-        for k in range(start, stop):
-            beta = betas[k]
+    for g in prange(groups.shape[0] - 1):
+        first, active = groups[g], groups[g + 1] - groups[g]
+        if active == 1:
+            r = first
+            # private copies: rows of a shared array written by two threads would share cache lines
+            state = states[r].copy()
+            fields = np.empty(n)
+            energy = _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+            # the kernel works with the drive h_i - θ_i: ΔE_i = 2 s_i drive_i, one load fewer per proposal
             for i in range(n):
-                delta = 2.0 * state[i] * fields[i]
-                accepted, seed = _accept(delta, beta, acceptance, seed)
-                if not accepted:
-                    continue
-                _flip(indptr, indices, data, state, fields, i)
-                energy += delta
-            _end_of_sweep(trace, r, k, energy, state, best_energies, best_states)
-        energies[r] = energy
-        rng_state[r] = seed
-        states[r, :] = state
+                fields[i] -= thresholds[i]
+            seed = rng_state[r]
+            for k in range(start, stop):
+                beta = betas[k]
+                for i in range(n):
+                    delta = 2.0 * state[i] * fields[i]
+                    accepted, seed = _accept(delta, beta, acceptance, seed)
+                    if not accepted:
+                        continue
+                    _flip(indptr, indices, data, state, fields, i)
+                    energy += delta
+                _end_of_sweep(trace, r, k, energy, state, best_energies, best_states)
+            energies[r] = energy
+            rng_state[r] = seed
+            states[r, :] = state
+        else:
+            block_state = np.ones((n, LATTICE_LANES), dtype=np.int8)  # unused lanes stay still
+            block_drive = np.zeros((n, LATTICE_LANES))
+            seeds = np.zeros(LATTICE_LANES, dtype=np.uint64)
+            block_energies = np.zeros(LATTICE_LANES)
+            change = np.zeros(LATTICE_LANES)
+            state = np.empty(n, dtype=np.int8)
+            fields = np.empty(n)
+            for lane in range(active):
+                state[:] = states[first + lane]
+                block_energies[lane] = _fields_and_energy(indptr, indices, data, thresholds, offset, state, fields)
+                for i in range(n):
+                    block_state[i, lane] = state[i]
+                    block_drive[i, lane] = fields[i] - thresholds[i]
+                seeds[lane] = rng_state[first + lane]
+            for k in range(start, stop):
+                _real_block_sweep(indptr, indices, data, betas[k], acceptance, block_state, block_drive, seeds, active,
+                                  change, block_energies)
+                for lane in range(active):
+                    r = first + lane
+                    trace[r, k] = block_energies[lane]
+                    if block_energies[lane] < best_energies[r]:
+                        best_energies[r] = block_energies[lane]
+                        for i in range(n):
+                            best_states[r, i] = block_state[i, lane]
+            for lane in range(active):
+                r = first + lane
+                energies[r] = block_energies[lane]
+                rng_state[r] = seeds[lane]
+                for i in range(n):
+                    states[r, i] = block_state[i, lane]
+
+
+@njit(nogil=True, cache=True)
+def _real_block_sweep(indptr, indices, data, beta, acceptance, state, drive, seeds, active, change, energies):
+    """One sweep of :func:`anneal_chunk`'s moves on the first ``active`` lanes of a block (in place): the
+    decisions lane by lane, then one 8 × float64 vector update per neighbour (``change`` is 0 in the lanes
+    that did not flip: x - 0·w is exactly x). 1.2-1.5× the speed of the restarts alone on Gset with real
+    weights."""
+    n = state.shape[0]
+    for i in range(n):
+        flips = False
+        for lane in range(active):
+            s = state[i, lane]
+            delta = 2.0 * s * drive[i, lane]
+            accepted, seeds[lane] = _accept(delta, beta, acceptance, seeds[lane])
+            if accepted:
+                state[i, lane] = -s
+                change[lane] = 2.0 * s
+                energies[lane] += delta
+                flips = True
+            else:
+                change[lane] = 0.0
+        if flips:
+            for p in range(indptr[i], indptr[i + 1]):
+                _subtract_scaled_lanes(drive, indices[p], change, data[p])
 
 
 # ---------------------------------------------------------------------------------------------- lattice anneal
@@ -308,11 +368,12 @@ LATTICE_LANES = 8
 
 @intrinsic
 def _subtract_scaled_lanes(typingctx, drive, row, change, weight):
-    """``drive[row, :] -= change * weight`` on all LATTICE_LANES int32 lanes as one vector operation.
+    """``drive[row, :] -= change * weight`` on all LATTICE_LANES lanes as one vector operation.
 
-    ``drive`` is a C-contiguous (n, LATTICE_LANES) int32 array, ``change`` an int32 array of LATTICE_LANES
-    values. Written as LLVM vector code because numba leaves its SLP vectoriser off and unrolls the plain
-    8-lane loop into scalar code (the vector form is ~2× faster on Gset G1 and G22).
+    ``drive`` is a C-contiguous (n, LATTICE_LANES) int32 or float64 array, ``change`` an array of
+    LATTICE_LANES values of the same type. Written as LLVM vector code because numba leaves its SLP
+    vectoriser off and unrolls the plain 8-lane loop into scalar code (the vector form is ~2× faster on
+    Gset G1 and G22).
     """
     signature = types.void(drive, row, change, weight)
 
@@ -327,17 +388,24 @@ def _subtract_scaled_lanes(typingctx, drive, row, change, weight):
                                             layout=sig.args[0].layout,
                                             inds=[index, ir.Constant(index.type, 0)], wraparound=False,
                                             boundscheck=False)
-        lane = ir.IntType(32)
-        vector = ir.VectorType(lane, LATTICE_LANES)
+        element = sig.args[0].dtype
+        real = isinstance(element, types.Float)
+        vector = ir.VectorType(context.get_value_type(element), LATTICE_LANES)
         drive_pointer = builder.bitcast(pointer, vector.as_pointer())
         change_pointer = builder.bitcast(change_array.data, vector.as_pointer())
-        scale = context.cast(builder, weight_value, sig.args[3], types.int32)
-        splat = builder.insert_element(ir.Constant(vector, ir.Undefined), scale, ir.Constant(lane, 0))
+        scale = context.cast(builder, weight_value, sig.args[3], element)
+        positions = ir.IntType(32)
+        splat = builder.insert_element(ir.Constant(vector, ir.Undefined), scale, ir.Constant(positions, 0))
         splat = builder.shuffle_vector(splat, ir.Constant(vector, ir.Undefined),
-                                       ir.Constant(vector, [0] * LATTICE_LANES))
-        before = builder.load(drive_pointer, align=4)
-        changes = builder.load(change_pointer, align=4)
-        builder.store(builder.sub(before, builder.mul(changes, splat)), drive_pointer, align=4)
+                                       ir.Constant(ir.VectorType(positions, LATTICE_LANES), [0] * LATTICE_LANES))
+        alignment = element.bitwidth // 8
+        before = builder.load(drive_pointer, align=alignment)
+        changes = builder.load(change_pointer, align=alignment)
+        if real:
+            after = builder.fsub(before, builder.fmul(changes, splat))
+        else:
+            after = builder.sub(before, builder.mul(changes, splat))
+        builder.store(after, drive_pointer, align=alignment)
         return context.get_dummy_value()
 
     return signature, codegen

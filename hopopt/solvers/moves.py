@@ -143,7 +143,7 @@ _MIN_LANES = 2
 
 
 def restart_groups(restarts, threads=None):
-    """How the lattice kernel groups restarts into blocks: ``groups[g]..groups[g+1]-1`` run side by side.
+    """How the single-flip kernels group restarts into blocks: ``groups[g]..groups[g+1]-1`` run side by side.
 
     As few blocks of at most ``LATTICE_LANES`` restarts as fill every thread equally (a multiple of the
     thread count, restarts spread evenly); restarts run one by one when a block would hold fewer than
@@ -207,16 +207,16 @@ class SingleFlipEngine:
         return spin_states(self.model, states, rows)
 
     def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
+        groups = restart_groups(states.shape[0])
         if self.lattice is None:
-            kernels.anneal_chunk(self.indptr, self.indices, self.data, self.thresholds, self.spin.offset, betas, 0,
-                                 betas.size, self.acceptance, states, energies, best_states, best_energies, seeds,
-                                 trace)
+            kernels.anneal_chunk(self.indptr, self.indices, self.data, self.thresholds, self.spin.offset, groups,
+                                 betas, 0, betas.size, self.acceptance, states, energies, best_states,
+                                 best_energies, seeds, trace)
         else:
             unit, weights, thresholds, size = self.lattice
             kernels.anneal_lattice_chunk(self.indptr, self.indices, weights, thresholds, self.spin.offset, unit,
-                                         size, self.branch_free, restart_groups(states.shape[0]), betas, 0,
-                                         betas.size, self.acceptance, states, energies, best_states,
-                                         best_energies, seeds, trace)
+                                         size, self.branch_free, groups, betas, 0, betas.size, self.acceptance,
+                                         states, energies, best_states, best_energies, seeds, trace)
 
     def polish(self, states, energies):
         indptr, indices, data = self.csr
