@@ -71,9 +71,10 @@ def test_kernel_calls_split_anywhere_give_the_same_ladders():
         states = start.copy()
         energies = np.zeros((2, 3), dtype=np.int64)
         best_states, best = states[:, 0].copy(), np.full(2, np.inf)
-        done, seeds, swaps = np.zeros(2, dtype=np.int64), np.array([5, 9], dtype=np.uint64), np.zeros((2, 2), dtype=np.int64)
+        done, seeds = np.zeros(2, dtype=np.int64), np.array([5, 9], dtype=np.uint64)
+        swaps = np.zeros((2, 2), dtype=np.int64)
         for piece in pieces:
-            kernels.temper_coloring_chunk(offsets, neighbours, 5, betas, piece, problem.n, states, energies,
+            kernels.temper_coloring_chunk(offsets, neighbours, 5, betas, True, piece, problem.n, states, energies,
                                           best_states, best, done, seeds, swaps, np.zeros((2, piece)))
         return states, energies, best_states, best, done, seeds, swaps
 
@@ -194,9 +195,10 @@ def mycielski(order):
     (mycielski(5), 5),  # myciel4
     (nx.cycle_graph(10), 2),
 ])
-def test_fewest_colors_reaches_the_chromatic_number_of_known_graphs(graph, chromatic):
+@pytest.mark.parametrize("moves", ["auto", "conflicts"])
+def test_fewest_colors_reaches_the_chromatic_number_of_known_graphs(graph, chromatic, moves):
     for seed in range(3):
-        coloring, k, history = fewest_colors(graph, time_limit=None, sweeps=300, rng=seed)
+        coloring, k, history = fewest_colors(graph, time_limit=None, sweeps=300, rng=seed, moves=moves)
         problem = GraphColoring.from_networkx(graph, colors=k)
         assert k == chromatic and problem.evaluate(coloring).feasible
         assert problem.to_model().energy(problem.one_hot(coloring)) == 0.0  # the documented ground energy

@@ -40,14 +40,15 @@ def _heuristic(problem, settings):
     """The fewest-colours search (DSATUR, then one colour fewer at a time) unless ``colors`` is given, in
     which case the plain anneal of the k-colour model runs (returns None to say so).
 
-    At each k the search tempers the one-hot model with conflict-directed recolourings; ``moves`` "one-hot"
-    or "single-flip" anneal it instead (any node to any colour, or the pure penalty network)."""
+    At each k the search alternates one-hot annealing and Metropolis chains with conflict-directed
+    recolourings over a ladder of temperatures (:func:`~hopopt.workflows.coloring.fewest_colors`, "auto");
+    ``moves`` "one-hot", "single-flip" or "conflicts" runs one of them alone."""
     if settings.get("colors") is not None:
         return None
     from ..workflows.coloring import fewest_colors
 
     asked = settings.get("moves")
-    moves = asked if asked in ("one-hot", "single-flip") else "conflicts"
+    moves = asked if asked in ("one-hot", "single-flip", "conflicts") else "auto"
     coloring, colors, history = fewest_colors(problem, time_limit=settings.get("time_limit") or 10.0,
                                                rng=settings.get("rng"), sweeps=settings.get("sweeps"), moves=moves)
     final = problem.with_colors(colors)

@@ -1,4 +1,4 @@
-"""numba kernels of the colouring solver: parallel tempering of k-colourings with conflict-directed moves.
+"""numba kernels of the colouring solver: k-colourings over a ladder of temperatures, conflict-directed moves.
 
 The kernels see a graph as CSR adjacency (``offsets``, ``neighbours``: node v's neighbours are
 ``neighbours[offsets[v]:offsets[v + 1]]``) and colourings as int64 arrays of colours 0..k-1, one per node.
@@ -10,9 +10,10 @@ carried between calls):
 
 * ``counts[v, c]``: neighbours of v with colour c. Recolouring v from ``old`` to ``new`` costs
   ``counts[v, new] − counts[v, old]`` conflicts, and updates the counts of v's neighbours only.
-* ``conflicted[:size]``: the nodes with at least one neighbour of their own colour, in no particular order,
-  and ``slot[v]`` the position of v in that list (−1 when v is not in conflict), so a uniformly random
-  conflicting node is one draw and the list is updated in O(1) per changed node.
+* ``conflicted[:size]``: the nodes with at least one neighbour of their own colour, and ``slot[v]`` the
+  position of v in that list (−1 when v is not in conflict), so a uniformly random conflicting node is one
+  draw and the list is updated in O(1) per changed node. Within a round the order is whatever the updates
+  leave; every round starts from node order, so splitting the rounds over calls changes nothing.
 
 Randomness: one splitmix64 stream per ladder (``_next_uniform`` of :mod:`hopopt.solvers._kernels`), held in a
 local variable, seeded from the ladder's own ``numpy.random.Generator`` child: a ladder's result depends only on
@@ -24,9 +25,18 @@ from numba import njit, prange
 
 from ._kernels import _next_uniform
 
-# exp(-β·ΔE) for ΔE = 0..(table size - 1) conflicts; larger uphill moves are never accepted at the βs used
-# (β ≥ 0.5 per conflict makes exp(-0.5·64) ≈ 1e-14)
-_TABLE_SIZE = 64
+
+
+@njit(inline="always")
+def _acceptance_table(beta, offsets):
+    """exp(-β·d) for d = 0..Δ: a recolouring adds at most Δ (the largest degree) conflicts."""
+    largest = 0
+    for v in range(offsets.shape[0] - 1):
+        largest = max(largest, offsets[v + 1] - offsets[v])
+    table = np.empty(largest + 1)
+    for d in range(largest + 1):
+        table[d] = np.exp(-beta * d)
+    return table
 
 
 @njit(inline="always")
@@ -115,8 +125,6 @@ def _conflict_move(offsets, neighbours, colours, counts, slot, conflicted, size,
         new += 1  # uniform over the k - 1 other colours
     delta = counts[v, new] - counts[v, old]
     if delta > 0:
-        if delta >= table.shape[0]:
-            return 0, size, seed
         uniform, seed = _next_uniform(seed)
         if uniform >= table[delta]:
             return 0, size, seed
@@ -125,9 +133,10 @@ def _conflict_move(offsets, neighbours, colours, counts, slot, conflicted, size,
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def temper_coloring_chunk(offsets, neighbours, colour_count, betas, sweeps, moves_per_sweep, states, energies,
-                          best_states, best_energies, sweeps_done, seeds, swaps, trace):
-    """``sweeps`` rounds of parallel tempering on independent ladders of k-colourings.
+def temper_coloring_chunk(offsets, neighbours, colour_count, betas, exchange, sweeps, moves_per_sweep, states,
+                          energies, best_states, best_energies, sweeps_done, seeds, swaps, trace):
+    """``sweeps`` rounds of Metropolis chains (with optional replica exchange) on independent ladders of
+    k-colourings.
 
     Parameters
     ----------
@@ -137,11 +146,13 @@ def temper_coloring_chunk(offsets, neighbours, colour_count, betas, sweeps, move
         k (≥ 2).
     betas : float64 array, shape (M,)
         Inverse temperatures per conflict, one per rung, hottest first.
+    exchange : bool
+        Whether, after each round, neighbouring rungs (M-2, M-1), (M-3, M-2), ..., (0, 1) exchange their
+        colourings with probability min(1, exp((β_i − β_j)(E_i − E_j))) (parallel tempering); without it
+        the rungs are independent chains at fixed temperatures.
     sweeps, moves_per_sweep : int
         Rounds, and Metropolis steps per replica per round (each: a uniformly random conflicting node to a
-        uniformly random other colour, accepted with probability min(1, exp(-β ΔE))). After each round,
-        neighbouring rungs (M-2, M-1), (M-3, M-2), ..., (0, 1) exchange their colourings with probability
-        min(1, exp((β_i − β_j)(E_i − E_j))).
+        uniformly random other colour, accepted with probability min(1, exp(-β ΔE))).
     states : int64 array, shape (R, M, n)
         Colourings, rung by rung (read, and written back with the colouring every rung holds at the end).
     energies : int64 array, shape (R, M)
@@ -163,10 +174,10 @@ def temper_coloring_chunk(offsets, neighbours, colour_count, betas, sweeps, move
     over several calls gives the same result as one call.
     """
     ladders, rungs, n = states.shape
-    table = np.empty((rungs, _TABLE_SIZE))
+    first = _acceptance_table(betas[0], offsets)
+    table = np.empty((rungs, first.shape[0]))
     for m in range(rungs):
-        for d in range(_TABLE_SIZE):
-            table[m, d] = np.exp(-betas[m] * d)
+        table[m, :] = _acceptance_table(betas[m], offsets)
     for r in prange(ladders):
         seed = seeds[r]
         colours = states[r].copy()
@@ -211,6 +222,8 @@ def temper_coloring_chunk(offsets, neighbours, colour_count, betas, sweeps, move
                 continue
             # exchanges from the cold end down, so a good colouring can travel several rungs in one round
             for m in range(rungs - 2, -1, -1):
+                if not exchange:
+                    break
                 a, b = replica[m], replica[m + 1]
                 log_ratio = (betas[m] - betas[m + 1]) * (energy[a] - energy[b])
                 accept = log_ratio >= 0.0
@@ -243,7 +256,7 @@ def audit_moves(offsets, neighbours, colour_count, beta, moves, colours, seed):
     number of moves that changed the energy. ``colours`` is changed in place.
     """
     n = colours.shape[0]
-    table = np.exp(-beta * np.arange(_TABLE_SIZE))
+    table = _acceptance_table(beta, offsets)
     counts = np.empty((n, colour_count), dtype=np.int32)
     slot = np.empty(n, dtype=np.int64)
     conflicted = np.empty(n, dtype=np.int64)

@@ -1,4 +1,5 @@
-"""Parallel tempering of k-colourings: conflict-directed recolourings on the one-hot colouring model.
+"""k-colourings over a ladder of temperatures (optionally tempered): conflict-directed recolourings on the
+one-hot colouring model.
 
 The solver reads the colouring structure from the model itself (the one-hot groups its encoder declares and the
 couplings between groups), so it applies to any model whose energy on one-hot states is
@@ -24,11 +25,12 @@ from ._common import check_model, check_positive_int, check_time_limit, numba_th
 __all__ = ["temper_coloring", "coloring_structure", "warm_up_coloring", "DEFAULT_BETA_RANGE"]
 
 # β per unit of conflict weight, hottest and coldest rung. Measured during development (2 shared cores,
-# conflict-directed Metropolis moves at one fixed β, colourings reduced by one colour from a proper one):
-# le450_15a at 15 colours succeeded within seconds only for β ≈ 3.5 (3.0 and 4.5 mostly failed in 10 s);
-# le450_5a at 5 colours only near β ≈ 1 (2 to 6 stayed at 14-48 conflicts). A geometric ladder over both
-# (8 rungs, 1 to 5) found both within 1-10 s in every trial.
-DEFAULT_BETA_RANGE = (1.0, 5.0)
+# chains of conflict-directed Metropolis moves at one fixed β, colourings reduced by one colour from a proper
+# one): le450_15a at 15 colours succeeded within seconds only near β = 3.5 (3.0 stayed at 15-40 conflicts for
+# 10 s, 4.5 needed 5-15 M moves); le450_5a at 5 colours only near β = 1 (0.1-0.8 s; 2 to 6 stayed at 14-48
+# conflicts). Eight rungs from 1 to 4.5 (1, 1.24, ..., 3.63, 4.5) found 15 colours on le450_15a in 1.7-6.7 s
+# and 5 on le450_5a in 0.3-0.6 s (3 seeds each, under load); 1 to 5 took 3.1-7.2 s and 0.7-3.7 s.
+DEFAULT_BETA_RANGE = (1.0, 4.5)
 _DEFAULT_REPLICAS = 8
 _DEFAULT_SWEEPS = 1000
 # Target wall time of one kernel call; between calls the time limit and the callback are checked.
@@ -112,17 +114,26 @@ def coloring_structure(model):
 
 
 def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT_REPLICAS, beta_range=None,
-                    initial_states=None, time_limit=None, callback=None, rng=None, n_threads=None) -> SolveResult:
-    """Lower a one-hot colouring model's energy by parallel tempering with conflict-directed recolourings.
+                    exchange=False, initial_states=None, time_limit=None, callback=None, rng=None,
+                    n_threads=None) -> SolveResult:
+    """Lower a one-hot colouring model's energy with Metropolis chains over a ladder of temperatures, whose
+    moves recolour nodes in conflict.
 
-    Each *ladder* holds ``n_replicas`` colourings at inverse temperatures spaced geometrically over
+    Each *ladder* holds ``n_replicas`` colourings at fixed inverse temperatures spaced geometrically over
     ``beta_range``. In one round (a *sweep*) every replica makes one Metropolis step per node: a uniformly
     random node **among those in conflict** takes a uniformly random other colour, accepted with probability
-    ``min(1, exp(-β ΔE))``, ΔE from the model's couplings (B per conflict gained or lost). After each round
-    neighbouring rungs exchange their colourings with the replica-exchange probability
-    ``min(1, exp((β_i − β_j)(E_i − E_j)))``. Every state is one-hot, so E = constant + B · conflicts; a ladder
-    stops at its first colouring without conflict, the lowest energy any state can have, and the run stops
-    there too. Ladders run in parallel on numba threads, each on its own child of ``rng``.
+    ``min(1, exp(-β ΔE))``, ΔE from the model's couplings (B per conflict gained or lost). With ``exchange``
+    neighbouring rungs then swap their colourings with the replica-exchange probability
+    ``min(1, exp((β_i − β_j)(E_i − E_j)))`` (parallel tempering). Every state is one-hot, so
+    E = constant + B · conflicts; a ladder stops at its first colouring without conflict, the lowest energy any
+    state can have, and the run stops there too. Ladders run in parallel on numba threads, each on its own
+    child of ``rng``.
+
+    Why a ladder: each graph has a narrow band of temperatures where these chains find a proper colouring fast
+    (β ≈ 3.5 per conflict for le450_15a at 15 colours, β ≈ 1 for le450_5a at 5), and the ladder covers the
+    band of both. Why no exchanges by default: they move the lowest-energy colourings to the cold rungs, where
+    they freeze with a few conflicts left; with exchanges le450_15a stayed at 1-8 conflicts for 30 s in 3 of 3
+    trials, without them it reached 0 in 3-7 s (``DEFAULT_BETA_RANGE`` notes, same conditions).
 
     Choosing the node among the conflicting ones is what makes this fast on colouring (a uniformly random node
     is almost never one whose change matters); it makes the proposal depend on the state, so the chain is
@@ -139,8 +150,10 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
     n_replicas : int, default 8
         Rungs per ladder.
     beta_range : (float, float), optional
-        Hottest and coldest β in the model's energy units; default ``DEFAULT_BETA_RANGE`` (1 and 5 per
+        Hottest and coldest β in the model's energy units; default ``DEFAULT_BETA_RANGE`` (1 and 4.5 per
         conflict) divided by B.
+    exchange : bool, default False
+        Replica exchange between neighbouring rungs after every round (parallel tempering).
     initial_states : array_like, optional
         One-hot start state(s) of the model, shape (n,) or (n_ladders, n); every rung of a ladder starts
         there. Random colourings when omitted.
@@ -158,7 +171,8 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
     -------
     SolveResult
         ``states``: each ladder's best colouring as a model state; ``energies`` recomputed from the model;
-        ``info`` holds the rungs' ``betas``, ``swap_rates`` between neighbouring rungs, ``ladder_sweeps``
+        ``info`` holds the rungs' ``betas``, ``swap_rates`` between neighbouring rungs (zeros without
+        ``exchange``), ``ladder_sweeps``
         (rounds each ladder ran; a ladder that found a proper colouring stopped counting then) and
         ``conflicts`` per ladder.
 
@@ -190,6 +204,7 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
         hot, cold = _check_beta_range(beta_range)
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
+    exchange = bool(exchange)
     # the kernel counts in conflicts: β per conflict is β per energy unit times B
     betas = np.geomspace(hot * weight, cold * weight, n_replicas) if n_replicas > 1 else np.array([cold * weight])
     warm_up_coloring()  # one-off JIT compilation is not part of the solve's time
@@ -224,8 +239,8 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
                 chunk = min(chunk, n_sweeps - done)
             trace = np.empty((n_ladders, chunk))
             tic = time.perf_counter()
-            kernels.temper_coloring_chunk(offsets, neighbours, colours, betas, chunk, nodes, states, energies,
-                                          best_states, best_conflicts, ladder_sweeps, seeds, swaps, trace)
+            kernels.temper_coloring_chunk(offsets, neighbours, colours, betas, exchange, chunk, nodes, states,
+                                          energies, best_states, best_conflicts, ladder_sweeps, seeds, swaps, trace)
             seconds_per_sweep = max(time.perf_counter() - tic, 1e-7) / chunk
             done += chunk
             traces.append(trace)
@@ -259,6 +274,7 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
         timings={"solve": solve_seconds, "total": solve_seconds},
         solver="temper-coloring",
         info={"moves": "conflict-directed recolouring", "n_ladders": n_ladders, "n_replicas": n_replicas,
+              "exchange": exchange,
               "beta_range": (float(betas[0] / weight), float(betas[-1] / weight)), "betas": betas / weight,
               "swap_rates": (swaps.sum(axis=0) / max(1, int(ladder_sweeps.sum()))).tolist(),
               "ladder_sweeps": ladder_sweeps.tolist(), "conflicts": best_conflicts.tolist(),
@@ -280,9 +296,9 @@ def warm_up_coloring():
     offsets = np.array([0, 1, 2], dtype=np.int64)
     neighbours = np.array([1, 0], dtype=np.int64)
     states = np.zeros((1, 2, 2), dtype=np.int64)
-    kernels.temper_coloring_chunk(offsets, neighbours, 2, np.array([1.0, 2.0]), 1, 2, states,
-                                  np.zeros((1, 2), dtype=np.int64), np.zeros((1, 2), dtype=np.int64), np.full(1, np.inf),
-                                  np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.uint64),
+    kernels.temper_coloring_chunk(offsets, neighbours, 2, np.array([1.0, 2.0]), True, 1, 2, states,
+                                  np.zeros((1, 2), dtype=np.int64), np.zeros((1, 2), dtype=np.int64),
+                                  np.full(1, np.inf), np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.uint64),
                                   np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1)))
     kernels.audit_moves(offsets, neighbours, 2, 1.0, 1, np.zeros(2, dtype=np.int64), np.uint64(1))
     kernels.conflict_count(offsets, neighbours, np.zeros(2, dtype=np.int64))

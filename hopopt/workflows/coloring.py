@@ -1,4 +1,4 @@
-"""The fewest-colours search: DSATUR, then fewer and fewer colours by tempering (or annealing) the one-hot model.
+"""The fewest-colours search: DSATUR, then fewer and fewer colours by Metropolis chains on the one-hot model.
 
 It combines the coloring encoding (:class:`hopopt.problems.coloring.GraphColoring`) with the solvers
 (:func:`hopopt.solvers.coloring_temper.temper_coloring`, :func:`hopopt.solvers.anneal`), so it lives above both
@@ -21,7 +21,11 @@ from ..solvers.coloring_temper import temper_coloring, warm_up_coloring
 
 __all__ = ["fewest_colors", "dsatur_coloring", "MOVES"]
 
-MOVES = ("conflicts", "one-hot", "single-flip")
+MOVES = ("auto", "conflicts", "one-hot", "single-flip")
+# the turns "auto" takes at each k: one-hot annealing solves le450_5a in about a second where the conflict
+# chains often need over 10 s from the same starts, and the conflict chains solve le450_15a at 15 colours,
+# which annealing does not in 60 s (BENCHMARKS.md, colouring)
+_AUTO_TURNS = ("one-hot", "conflicts")
 
 # First time slice (seconds) of fewest_colors' anneals for one k (moves "one-hot" and "single-flip"); later
 # slices double. Measured during development (2 cores, 8 seeds each): with 1 s slices le450_5a reached 5
@@ -30,7 +34,7 @@ MOVES = ("conflicts", "one-hot", "single-flip")
 _FIRST_SLICE = 1.0
 
 
-def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, moves="conflicts", beta_range=None):
+def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, moves="auto", beta_range=None):
     """A proper coloring with as few colours as the search finds: DSATUR, then k-1, k-2, ... at fixed k.
 
     1. DSATUR (``networkx.greedy_color``) gives a proper coloring with k₀ colours.
@@ -40,13 +44,16 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
        (:meth:`GraphColoring.to_model`, energy = conflicting edges on one-hot states) that stops at the first
        state of energy 0, a proper k-coloring:
 
-       * ``moves="conflicts"`` (default): :func:`~hopopt.solvers.coloring_temper.temper_coloring`, parallel
-         tempering over a ladder of temperatures whose Metropolis moves recolour a node *in conflict*; each k
-         gets all the remaining time.
+       * ``moves="conflicts"``: :func:`~hopopt.solvers.coloring_temper.temper_coloring`, Metropolis chains at
+         a ladder of fixed temperatures whose moves recolour a node *in conflict* (energy-driven, no tabu
+         list); it gets all the remaining time.
        * ``moves="one-hot"``: :func:`hopopt.solvers.anneal` with one-hot moves (any node, any colour) and
          the β range of :func:`~hopopt.problems.coloring.coloring_beta_range`, in time slices of 1 s, 2 s,
          4 s, ... (each a fresh anneal from fresh starts; a slice stops at the first proper colouring).
-       * ``moves="single-flip"``: the same anneals on the pure penalty network (for comparison; far weaker).
+       * ``moves="auto"`` (default): the two take turns, one-hot annealing 1 s, conflict chains 2 s, annealing
+         2 s, conflict chains 4 s, ... (each from fresh starts): each solves graphs the other does not
+         solve in time.
+       * ``moves="single-flip"``: annealing slices on the pure penalty network (for comparison; far weaker).
 
        The best state is decoded and repaired *without* adding colours; if it is proper, k is done and k-1 is
        tried next. When time runs out first, the search ends with the last proper coloring.
@@ -64,14 +71,14 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     rng : None, int or numpy.random.Generator
         Seed; each k's search gets its own child generator.
     sweeps : int, optional
-        Sweeps per run (tempering rounds for "conflicts"), instead of filling the time: with a time limit,
+        Sweeps per run (rounds of the ladder for "conflicts"), instead of filling the time: with a time limit,
         runs of that length are repeated until one succeeds or time runs out; without one, each k gets a
-        single run (so the result depends on ``rng`` only).
-    moves : {"conflicts", "one-hot", "single-flip"}
+        single run ("auto": one of each) (so the result depends on ``rng`` only).
+    moves : {"auto", "conflicts", "one-hot", "single-flip"}
         The search at fixed k, see above.
     beta_range : (float, float), optional
-        (β_hot, β_cold) per unit of conflict; default
-        :data:`~hopopt.solvers.coloring_temper.DEFAULT_BETA_RANGE` for "conflicts",
+        (β_hot, β_cold) per unit of conflict, for every run; default
+        :data:`~hopopt.solvers.coloring_temper.DEFAULT_BETA_RANGE` for the conflict chains,
         :func:`~hopopt.problems.coloring.coloring_beta_range` for "one-hot", the annealer's own default for
         single flips.
 
@@ -100,9 +107,9 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
         raise ValueError(f"sweeps must be an integer ≥ 1, got {sweeps!r}")
     generator = np.random.default_rng(rng)
     # one-off JIT compilation is not part of the search's time
-    if moves == "conflicts":
+    if moves in ("auto", "conflicts"):
         warm_up_coloring()
-    else:
+    if moves != "conflicts":
         warm_up()
     started = time.perf_counter()
 
@@ -128,35 +135,38 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
         target = problem.with_colors(k)
         model = target.to_model()
         child = generator.spawn(1)[0]
-        chosen_range = beta_range
-        if chosen_range is None and moves == "one-hot":
-            chosen_range = coloring_beta_range(target)
         found = None
-        slice_seconds = _FIRST_SLICE
+        turn = 0
+        slices = {"one-hot": _FIRST_SLICE, "single-flip": _FIRST_SLICE, "conflicts": 2 * _FIRST_SLICE}
         while found is None:
+            method = moves if moves != "auto" else _AUTO_TURNS[turn % len(_AUTO_TURNS)]
+            turn += 1
             remaining = None if time_limit is None else time_limit - elapsed()
             if remaining is not None and remaining <= 0:
                 break
             budget = remaining
-            if sweeps is None and remaining is not None and moves != "conflicts":
-                # doubling slices, each a fresh set of anneals from freshly reduced colourings: a lucky short
-                # anneal is common, an unlucky long one must not eat the whole budget (tempering keeps going:
-                # its hot rungs already renew the cold ones)
-                budget = min(slice_seconds, remaining)
-                slice_seconds *= 2
+            if sweeps is None and remaining is not None and (moves == "auto" or method != "conflicts"):
+                # doubling slices, each a fresh run from freshly reduced colourings: a lucky short anneal is
+                # common, an unlucky long one must not eat the whole budget, and "auto" takes turns (the
+                # conflict chains never freeze, so alone they keep going)
+                budget = min(slices[method], remaining)
+                slices[method] *= 2
             starts = np.stack([target.one_hot(_drop_a_class(problem, best, k, seed_child))
                                for seed_child in child.spawn(restarts)])
-            if moves == "conflicts":
+            chosen_range = beta_range
+            if chosen_range is None and method == "one-hot":
+                chosen_range = coloring_beta_range(target)
+            if method == "conflicts":
                 result = temper_coloring(model, n_sweeps=sweeps, n_ladders=restarts, beta_range=chosen_range,
                                          initial_states=starts, time_limit=budget, rng=child)
             else:
-                result = anneal(model, moves=moves, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
+                result = anneal(model, moves=method, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
                                 initial_states=starts, time_limit=budget, callback=stop_when_proper, rng=child)
             coloring = target.decode(result.best_state, repair=True, add_colors=False)
             if target.conflicts(coloring) == 0:
                 found = coloring
-            elif time_limit is None:
-                break  # without a time limit, one run per k
+            elif time_limit is None and (moves != "auto" or turn >= len(_AUTO_TURNS)):
+                break  # without a time limit, one run per k (one of each for "auto")
         history.append((k, found is not None, elapsed()))
         if found is None:
             break
