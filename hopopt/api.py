@@ -84,6 +84,9 @@ SOLVER_DESCRIPTIONS = {
     "cac": "chaotic amplitude control (Leleu et al. 2019), batched trajectories",
 }
 
+# the solvers that choose among move sets (the others flip single spins or move every spin at once)
+_MOVE_SOLVERS = ("anneal",)
+
 #: every solver name ``hopopt solve --solver`` accepts (which apply to a kind: :func:`solvers_of`)
 SOLVERS = (*MODEL_SOLVERS, "penalty")
 
@@ -172,6 +175,9 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
     solver = applicable[0] if solver is None else solver
     if solver not in applicable:
         raise ValueError(f"solver {solver!r} does not apply to {kind.name}; choose from {', '.join(applicable)}")
+    if moves != "auto" and solver not in _MOVE_SOLVERS:
+        raise ValueError(f"moves applies to {', '.join(_MOVE_SOLVERS)}, not to {solver} (it flips single spins "
+                         f"or integrates all of them); got moves={moves!r}")
     if colors is not None and kind.settle is None:
         raise ValueError(f"colors applies to coloring, not {kind.name}")
     options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
