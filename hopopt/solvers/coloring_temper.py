@@ -29,7 +29,9 @@ __all__ = ["temper_coloring", "coloring_structure", "warm_up_coloring", "DEFAULT
 # one): le450_15a at 15 colours succeeded within seconds only near β = 3.5 (3.0 stayed at 15-40 conflicts for
 # 10 s, 4.5 needed 5-15 M moves); le450_5a at 5 colours only near β = 1 (0.1-0.8 s; 2 to 6 stayed at 14-48
 # conflicts). Eight rungs from 1 to 4.5 (1, 1.24, ..., 3.63, 4.5) found 15 colours on le450_15a in 1.7-6.7 s
-# and 5 on le450_5a in 0.3-0.6 s (3 seeds each, under load); 1 to 5 took 3.1-7.2 s and 0.7-3.7 s.
+# and 5 on le450_5a in 0.3-0.6 s (3 seeds each, under load, from one fixed proper colouring reduced by one
+# colour); 1 to 5 took 3.1-7.2 s and 0.7-3.7 s. The start matters on le450_5a: inside fewest_colors, from its
+# own 6-colourings, 5 colours took over 20 s in 3 of 4 runs (hence its "auto" turns with annealing).
 DEFAULT_BETA_RANGE = (1.0, 4.5)
 _DEFAULT_REPLICAS = 8
 _DEFAULT_SWEEPS = 1000

@@ -22,10 +22,12 @@ from ..solvers.coloring_temper import temper_coloring, warm_up_coloring
 __all__ = ["fewest_colors", "dsatur_coloring", "MOVES"]
 
 MOVES = ("auto", "conflicts", "one-hot", "single-flip")
-# the turns "auto" takes at each k: one-hot annealing solves le450_5a in about a second where the conflict
-# chains often need over 10 s from the same starts, and the conflict chains solve le450_15a at 15 colours,
-# which annealing does not in 60 s (BENCHMARKS.md, colouring)
-_AUTO_TURNS = ("one-hot", "conflicts")
+# The turns "auto" takes at each k with a time limit: (search, seconds), the last one given all the time left.
+# Measured during development (2 shared cores): one-hot annealing reaches 5 colours on le450_5a in 1-2 s, where
+# the conflict chains alone failed for 20 s in 3 of 4 runs; the conflict chains reach 15 colours on le450_15a
+# in 2-20 s, which annealing did not in 60 s. Turns of 2, 4, 8, 16 s each for both, from fresh starts, missed
+# 15 colours in 60 s on le450_15a (1 of 1 run): the chains need their time in one piece.
+_AUTO_TURNS = (("one-hot", 1.0), ("conflicts", 2.0), ("one-hot", 2.0), ("conflicts", None))
 
 # First time slice (seconds) of fewest_colors' anneals for one k (moves "one-hot" and "single-flip"); later
 # slices double. Measured during development (2 cores, 8 seeds each): with 1 s slices le450_5a reached 5
@@ -50,9 +52,11 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
        * ``moves="one-hot"``: :func:`hopopt.solvers.anneal` with one-hot moves (any node, any colour) and
          the β range of :func:`~hopopt.problems.coloring.coloring_beta_range`, in time slices of 1 s, 2 s,
          4 s, ... (each a fresh anneal from fresh starts; a slice stops at the first proper colouring).
-       * ``moves="auto"`` (default): the two take turns, one-hot annealing 1 s, conflict chains 2 s, annealing
-         2 s, conflict chains 4 s, ... (each from fresh starts): each solves graphs the other does not
-         solve in time.
+       * ``moves="auto"`` (default): short turns of each, then the chains: one-hot annealing 1 s, conflict
+         chains 2 s, annealing 2 s, then the conflict chains for all the remaining time (each turn from fresh
+         starts; each search solves graphs the other does not solve in time). With ``sweeps`` instead of a
+         time, the turns come in the same order (one annealing and one run of the chains per k without a time
+         limit).
        * ``moves="single-flip"``: annealing slices on the pure penalty network (for comparison; far weaker).
 
        The best state is decoded and repaired *without* adding colours; if it is proper, k is done and k-1 is
@@ -137,20 +141,26 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
         child = generator.spawn(1)[0]
         found = None
         turn = 0
-        slices = {"one-hot": _FIRST_SLICE, "single-flip": _FIRST_SLICE, "conflicts": 2 * _FIRST_SLICE}
+        slice_seconds = _FIRST_SLICE
         while found is None:
-            method = moves if moves != "auto" else _AUTO_TURNS[turn % len(_AUTO_TURNS)]
+            if moves == "auto":
+                method, turn_seconds = _AUTO_TURNS[min(turn, len(_AUTO_TURNS) - 1)]
+            else:
+                method, turn_seconds = moves, None
             turn += 1
             remaining = None if time_limit is None else time_limit - elapsed()
             if remaining is not None and remaining <= 0:
                 break
             budget = remaining
-            if sweeps is None and remaining is not None and (moves == "auto" or method != "conflicts"):
-                # doubling slices, each a fresh run from freshly reduced colourings: a lucky short anneal is
-                # common, an unlucky long one must not eat the whole budget, and "auto" takes turns (the
-                # conflict chains never freeze, so alone they keep going)
-                budget = min(slices[method], remaining)
-                slices[method] *= 2
+            if sweeps is None and remaining is not None:
+                if moves == "auto":
+                    budget = remaining if turn_seconds is None else min(turn_seconds, remaining)
+                elif method != "conflicts":
+                    # doubling slices, each a fresh set of anneals from freshly reduced colourings: a lucky
+                    # short anneal is common, an unlucky long one must not eat the whole budget (the conflict
+                    # chains never freeze, so they keep going instead)
+                    budget = min(slice_seconds, remaining)
+                    slice_seconds *= 2
             starts = np.stack([target.one_hot(_drop_a_class(problem, best, k, seed_child))
                                for seed_child in child.spawn(restarts)])
             chosen_range = beta_range
@@ -165,8 +175,8 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
             coloring = target.decode(result.best_state, repair=True, add_colors=False)
             if target.conflicts(coloring) == 0:
                 found = coloring
-            elif time_limit is None and (moves != "auto" or turn >= len(_AUTO_TURNS)):
-                break  # without a time limit, one run per k (one of each for "auto")
+            elif time_limit is None and (moves != "auto" or turn >= 2):
+                break  # without a time limit, one run per k ("auto": one annealing, one of the chains)
         history.append((k, found is not None, elapsed()))
         if found is None:
             break
