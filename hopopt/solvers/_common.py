@@ -89,13 +89,15 @@ def warm_up():
     model = EnergyModel([[0.0, 1.0], [1.0, 0.0]], [0.5, 0.0])
     indptr, indices, data = model.csr()
     states = np.ones((1, 2), dtype=np.int8)
-    # the single-flip engine's array types (hopopt.solvers.moves.SingleFlipEngine): unsigned CSR positions
+    # the single-flip engine's array types (hopopt.solvers.moves.SingleFlipEngine): unsigned CSR positions,
+    # writable copies of the couplings and thresholds
     positions, neighbours = indptr.astype(np.uint64), indices.astype(np.uint32)
+    couplings, thresholds = np.array(data, dtype=np.float64), np.array(model.thresholds, dtype=np.float64)
     for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
         # groups: both restarts alone, then both as the lanes of one block
         for groups in ([0, 1, 2], [0, 2]):
             pair = np.ones((2, 2), dtype=np.int8)
-            kernels.anneal_chunk(positions, neighbours, data, model.thresholds, 0.0, np.array(groups, dtype=np.int64),
+            kernels.anneal_chunk(positions, neighbours, couplings, thresholds, 0.0, np.array(groups, dtype=np.int64),
                                  np.ones(1), 0, 1, acceptance, pair, np.zeros(2), pair.copy(), np.zeros(2),
                                  np.zeros(2, dtype=np.uint64), np.zeros((2, 1)))
         for branch_free in (False, True):

@@ -186,11 +186,12 @@ class SingleFlipEngine:
         self.acceptance = acceptance
         self.csr = self.spin.csr()
         indptr, indices, data = self.csr
-        # unsigned positions: numba then emits no negative-index checks in the neighbour loops
-        self.indptr = np.ascontiguousarray(indptr, dtype=np.uint64)
-        self.indices = np.ascontiguousarray(indices, dtype=np.uint32)
-        self.data = np.ascontiguousarray(data, dtype=np.float64)
-        self.thresholds = np.ascontiguousarray(self.spin.thresholds, dtype=np.float64)
+        # unsigned positions: numba then emits no negative-index checks in the neighbour loops; writable
+        # copies throughout: read-only arrays are another numba type, and warm_up compiles for these
+        self.indptr = np.array(indptr, dtype=np.uint64)
+        self.indices = np.array(indices, dtype=np.uint32)
+        self.data = np.array(data, dtype=np.float64)
+        self.thresholds = np.array(self.spin.thresholds, dtype=np.float64)
         self.lattice = lattice_arrays(self.spin)
         self.arithmetic = "float" if self.lattice is None else "integer"
         self.branch_free = bool(len(data) <= _BRANCH_FREE_MAX_DEGREE * max(self.spin.n, 1))
