@@ -99,7 +99,7 @@ def solvers_of(kind):
     >>> from hopopt.api import solvers_of
     >>> from hopopt.kinds import KINDS
     >>> solvers_of(KINDS["maxcut"])[:2]
-    ('anneal', 'descent')
+    ('temper', 'anneal')
     """
     extra = tuple(name for name in MODEL_SOLVERS if name not in kind.solvers) if kind.any_model_solver else ()
     return (*kind.solvers, *extra)

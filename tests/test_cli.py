@@ -90,7 +90,7 @@ def test_demo_runs_and_proves_its_answer(capsys):
 def test_compare_rows(capsys):
     record = run_json(capsys, "compare", "maxcut", "random:n=14,seed=0", "--time-limit", "0.3")
     solvers = [row["solver"] for row in record["rows"]]
-    assert solvers[:3] == ["hopopt-anneal", "hopopt-descent", "exact"]
+    assert solvers[:5] == ["hopopt-temper", "hopopt-anneal", "hopopt-dsb", "hopopt-descent", "exact"]
     for row in record["rows"]:
         assert {"solver", "objective", "gap", "feasible", "time_s"} <= set(row)
         if row["objective"] is not None:

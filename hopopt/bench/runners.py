@@ -601,7 +601,8 @@ _register("coloring", "networkx-dsatur", "peer", _networkx_dsatur, "networkx gre
 
 #: what ``hopopt compare`` runs when ``--solvers`` is not given
 DEFAULT_COMPARE = {
-    "maxcut": ("hopopt-anneal", "hopopt-descent", "exact", "dwave-sa", "openjij-sa", "networkx-one-exchange"),
+    "maxcut": ("hopopt-temper", "hopopt-anneal", "hopopt-dsb", "hopopt-descent", "exact", "dwave-sa", "dwave-tabu",
+               "openjij-sa", "networkx-one-exchange"),
     "tsp": ("hopopt-anneal", "hopopt-penalty", "exact", "dimod-tsp-dwave-sa", "dimod-tsp-openjij-sa",
             "networkx-sa-tsp", "networkx-christofides"),
     "coloring": ("hopopt-anneal", "exact", "dwave-sa", "openjij-sa", "networkx-dsatur"),
