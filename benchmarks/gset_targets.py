@@ -83,8 +83,8 @@ def main(argv=None):
         hits = sum(cut >= target for cut in cuts)
         rows.append((name, best_known, target, limit, solver, cuts, hits, min(cuts) / best_known, max(walls)))
 
-    print(f"| graph | best known | target | time limit (s) | solver | cuts per seed | reached target | "
-          f"worst % of best known | slowest command (s) |")
+    print("| graph | best known | target | time limit (s) | solver | cuts per seed | reached target | "
+          "worst % of best known | slowest command (s) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, best_known, target, limit, solver, cuts, hits, worst, slowest in rows:
         cut_list = ", ".join(f"{cut:.0f}" for cut in cuts)

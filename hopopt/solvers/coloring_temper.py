@@ -17,10 +17,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult
 
-from ..model import EnergyModel, Vartype
+from ..model import Vartype
 from ..result import SolveResult, Status
 from . import _kernels_coloring as kernels
-from ._common import check_model, check_positive_int, check_time_limit, numba_threads
+from ._common import check_model, check_positive_int, check_time_limit, numba_threads, spin_states
 
 __all__ = ["temper_coloring", "coloring_structure", "warm_up_coloring", "DEFAULT_BETA_RANGE"]
 
@@ -319,16 +319,7 @@ def _check_beta_range(beta_range):
 
 def _colourings(model, groups, states, ladders):
     """One-hot model states, shape (n,) or (ladders, n), as colourings (int64, shape (ladders, nodes))."""
-    array = np.asarray(states)
-    if array.ndim == 1:
-        array = np.broadcast_to(array, (ladders, array.shape[0]))
-    if array.ndim != 2 or array.shape != (ladders, model.n):
-        raise ValueError(f"initial_states must have shape (n,) or ({ladders}, n) with n = {model.n}, "
-                         f"got {np.asarray(states).shape}")
-    allowed = (-1, 1) if model.vartype is Vartype.SPIN else (0, 1)
-    if not np.all(np.isin(array, allowed)):
-        raise ValueError(f"initial_states must take values in {allowed} for a {model.vartype.value} model")
-    chosen = array[:, groups] > 0  # (ladders, nodes, k)
+    chosen = spin_states(model, states, ladders)[:, groups] > 0  # (ladders, nodes, k)
     if np.any(chosen.sum(axis=2) != 1):
         raise ValueError("initial_states must be one-hot: exactly one colour per node")
     return np.ascontiguousarray(np.argmax(chosen, axis=2), dtype=np.int64)
