@@ -275,6 +275,9 @@ class _Run:
         # writable copies: read-only and writable arrays are different numba types, and one signature means
         # the kernels compiled by the warm-up are the ones every model uses
         self.csr = tuple(np.array(array) for array in spin.csr())
+        # unsigned positions for the sweep kernel: with signed ones numba checks every neighbour index for
+        # wrap-around, which cost about half the neighbour loop of the annealer (see moves.SingleFlipEngine)
+        self.sweep_positions = (np.array(self.csr[0], dtype=np.uint64), np.array(self.csr[1], dtype=np.uint32))
         self.thresholds = np.array(spin.thresholds, dtype=np.float64)
         self.cost_step, self.table_size = cost_lattice(spin)
         if self.table_size > _MAX_TABLE:
@@ -352,7 +355,8 @@ class _Run:
         return Status.COMPLETED
 
     def _chunk(self, sweeps):
-        indptr, indices, data = self.csr
+        indptr, indices = self.sweep_positions
+        data = self.csr[2]
         trace = np.empty((self.states.shape[0], sweeps))
         temper_kernels.temper_chunk(indptr, indices, data, self.thresholds, float(self.spin.offset), self.cost_step,
                                     self.table_size, self.betas, self.sweeps_done, sweeps, self.cluster_from,
