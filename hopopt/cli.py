@@ -68,13 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
         sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
-    solve = commands.add_parser("solve", help="solve an instance with a Hopfield/annealing solver")
+    solve = commands.add_parser("solve", help="solve an instance with one of hopopt's energy-descent solvers")
     instance_arguments(solve)
-    solve.add_argument("--solver", choices=SOLVERS, help="default: the kind's first solver (anneal)")
+    solve.add_argument("--solver", choices=SOLVERS,
+                       help="default: the kind's own (temper for maxcut, anneal for the others)")
     solve.add_argument("--time-limit", type=_positive_float("--time-limit"),
-                       help="wall-clock seconds for the solve; without --sweeps the anneal is sized to fill it")
-    solve.add_argument("--restarts", type=_positive_int("--restarts"), help="independent runs (default: cores)")
-    solve.add_argument("--sweeps", type=_positive_int("--sweeps"), help="sweeps per restart (default 1000)")
+                       help="wall-clock seconds for the solve; without --sweeps the solver fills it")
+    solve.add_argument("--restarts", type=_positive_int("--restarts"),
+                       help="independent runs: restarts, ladders or trajectories (default: the solver's own)")
+    solve.add_argument("--sweeps", type=_positive_int("--sweeps"),
+                       help="sweeps (or integration steps) per run (default: the solver's own)")
     solve.add_argument("--seed", type=_positive_int("--seed", 0), default=0, help="random seed (default 0)")
     solve.add_argument("--acceptance", choices=("metropolis", "glauber"), default="metropolis")
     solve.add_argument("--moves", choices=MOVES, default="auto",
