@@ -20,6 +20,20 @@ PathLike = Union[str, "os.PathLike[str]"]
 _EXACT_INTEGER_LIMIT = 2.0**53
 
 
+# The most nodes, items, variables or columns a file may declare. Readers allocate arrays of the declared size
+# (node weights, item values, matrices) before later lines can contradict it, so a damaged count such as
+# 2147483648 would ask for gigabytes (and page through them for minutes); real instances stay far below.
+MAX_DECLARED_SIZE = 10**8
+
+
+def _check_declared_size(value: int, what: str, where: str) -> int:
+    """Return ``value``; InputError at ``where`` (``file:line``) when it is above :data:`MAX_DECLARED_SIZE`."""
+    if value > MAX_DECLARED_SIZE:
+        raise InputError(f"{where}: {what} = {value} is more than the readers accept (at most "
+                         f"{MAX_DECLARED_SIZE}); is the count damaged?")
+    return value
+
+
 def _read_text(source: PathLike) -> tuple[str, str, str]:
     """Read a text file for a parser; return ``(text, label for messages, file stem)``.
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from ._graph import EdgeList
-from ._text import PathLike, _content_lines, _format_weight, _read_text, _shorten
+from ._text import PathLike, _check_declared_size, _content_lines, _format_weight, _read_text, _shorten
 
 __all__ = ["parse_dimacs", "read_dimacs", "write_dimacs"]
 
@@ -118,6 +118,7 @@ def parse_dimacs(text: str, name: str = "<string>", *, with_node_weights: bool =
                 raise InputError(f"{name}:{line_number}: number of nodes N must be at least 1, got {n}")
             if m < 0:
                 raise InputError(f"{name}:{line_number}: number of edges M must be at least 0, got {m}")
+            _check_declared_size(n, "number of nodes N", f"{name}:{line_number}")
             problem_line = line_number
         elif kind == "n":
             if n is None:

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ._text import PathLike, _content_lines, _format_weight, _read_text, _shorten
+from ._text import PathLike, _check_declared_size, _content_lines, _format_weight, _read_text, _shorten
 
 __all__ = ["KnapsackInstance", "parse_knapsack", "read_knapsack", "write_knapsack",
            "SetCoverInstance", "parse_scp", "read_scp", "write_scp"]
@@ -170,7 +170,7 @@ def _count(token, where):
     count = _whole(token, "the number of items n", where)
     if count < 1:
         raise InputError(f"{where}: the number of items n must be at least 1, got {count}")
-    return count
+    return _check_declared_size(count, "the number of items n", where)
 
 
 def _parse_plain(lines, name):
@@ -182,7 +182,8 @@ def _parse_plain(lines, name):
     if len(items) > n:
         raise InputError(f"{name}:{items[n][0]}: {len(items) - n} line(s) after the {n} items; the plain layout "
                          f"is 'n capacity' then n lines 'value weight'")
-    values, weights = np.empty(n), np.empty(n)
+    # room for the lines there are: a damaged n larger than the file is reported after them, not allocated
+    values, weights = np.empty(min(n, len(items))), np.empty(min(n, len(items)))
     # malformed lines first: a short file whose last line is broken is reported at that line
     for index, (number, line) in enumerate(items):
         parts = line.split()
@@ -407,7 +408,8 @@ def parse_scp(text: str, name: str = "<string>") -> SetCoverInstance:
     n = _whole(token, "the number of columns n", where)
     if m < 1 or n < 1:
         raise InputError(f"{where}: the numbers of rows and columns must be at least 1, got m = {m}, n = {n}")
-    costs = np.empty(n)
+    _check_declared_size(max(m, n), "the number of rows m or columns n", where)
+    costs = np.empty(min(n, len(tokens)))  # a damaged n beyond the file's numbers ends at take(), not here
     for column in range(n):
         token, where = take(f"the cost of column {column + 1} (n = {n} costs)")
         costs[column] = _number(token, f"the cost of column {column + 1}", where)

@@ -48,6 +48,7 @@ and, in text files, the line.
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import re
@@ -754,6 +755,7 @@ def _bqm_from_bytes(data, label, stem):
         import dimod
     except ImportError:
         raise InputError(f"{label}: reading a dimod BQM file needs dimod: pip install 'hopopt[peers]'") from None
+    _check_bqm_layout(data, label)
     try:
         bqm = dimod.BinaryQuadraticModel.from_file(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - dimod raises many kinds on damaged files; all are bad input
@@ -770,6 +772,69 @@ def _bqm_from_bytes(data, label, stem):
     pairs = np.stack([np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)], axis=1)
     return QuadraticInstance.from_terms(n, linear, pairs, values, float(offset), vartype,
                                         None if numbered else tuple(variables), stem, "bqm")
+
+
+def _check_bqm_layout(data: bytes, label: str) -> None:
+    """Walk a BQM file's header, linear and quadratic sections as dimod's ``from_file`` (versions 1-2) will.
+
+    dimod trusts the neighbour indices it reads and hands them to C++ unchecked: a damaged file (one flipped
+    byte in an index) crashed the whole process with a segmentation fault in the fuzzing campaign. So every
+    size, type and index is checked here first, and dimod only ever sees a file whose structure is sound.
+    """
+    def bad(why):
+        return InputError(f"{label}: not a readable dimod BQM file ({why})")
+
+    position = len(_BQM_MAGIC)
+    if len(data) < position + 6:
+        raise bad("the header is cut short")
+    version = tuple(data[position:position + 2])
+    header_length = int.from_bytes(data[position + 2:position + 6], "little")
+    position += 6
+    if version >= (3, 0) or version < (1, 0):
+        raise bad(f"format version {version[0]}.{version[1]} is not one hopopt reads (1.x or 2.x)")
+    try:
+        header = json.loads(data[position:position + header_length].decode("ascii"))
+        shape = header["shape"]
+        n, n_interactions = int(shape[0]), int(shape[1])
+        kinds = {key: np.dtype(header[key]) for key in ("dtype", "itype", "ntype")}
+        header["vartype"], header["variables"]
+    except Exception as error:  # noqa: BLE001 - any damage to the header is bad input
+        raise bad(f"damaged header: {type(error).__name__}: {error}") from None
+    position += header_length
+    if not isinstance(header, dict) or header.get("vartype") not in ("SPIN", "BINARY"):
+        raise bad("the header's vartype is neither SPIN nor BINARY")
+    if kinds["dtype"] not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise bad(f"bias type {kinds['dtype']} is not float32 or float64")
+    if kinds["itype"].kind not in "iu" or kinds["ntype"].kind not in "iu":
+        raise bad("index types must be integers")
+    if n < 0 or n_interactions < 0 or n_interactions > n * (n - 1) // 2:
+        raise bad(f"impossible shape: {n} variables with {n_interactions} interactions")
+    linear_type = np.dtype([("nidx", kinds["ntype"]), ("bias", kinds["dtype"])])
+    quadratic_type = np.dtype([("outvar", kinds["itype"]), ("bias", kinds["dtype"])])
+    position += kinds["dtype"].itemsize  # the offset
+    if n == 0:
+        return
+    if len(data) < position + n * linear_type.itemsize:
+        raise bad("the file ends inside the linear biases")
+    linear = np.frombuffer(data, dtype=linear_type, count=n, offset=position)
+    position += n * linear_type.itemsize
+    starts = linear["nidx"].astype(np.int64)
+    ends = np.append(starts[1:], 2 * n_interactions)
+    if starts[0] != 0 or np.any(ends < starts):
+        raise bad("the neighbourhood starts are not increasing from 0")
+    if len(data) < position + 2 * n_interactions * quadratic_type.itemsize:
+        raise bad("the file ends inside the quadratic biases")
+    neighbours = np.frombuffer(data, dtype=quadratic_type, count=2 * n_interactions, offset=position)["outvar"]
+    neighbours = neighbours.astype(np.int64)
+    if np.any(neighbours < 0) or np.any(neighbours >= n):
+        raise bad("a neighbour index is out of range")
+    owners = np.repeat(np.arange(n), ends - starts)
+    if np.any(neighbours == owners):
+        raise bad("a variable is its own neighbour")
+    for variable in range(n):  # dimod keeps the lower triangle by a binary search: neighbours must be sorted
+        row = neighbours[starts[variable]:ends[variable]]
+        if np.any(row[1:] <= row[:-1]):
+            raise bad(f"the neighbours of variable {variable} are not strictly increasing")
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -303,6 +303,11 @@ def _tsplib_explicit(name: str, n: int, layout_name: str, header_line: int, line
         index = int(bad[0])
         rule = "finite" if not math.isfinite(values[index]) else "whole numbers in a TSPLIB file"
         raise InputError(f"{name}:{line_of(index)}: edge weights must be {rule}, got {_shorten(tokens[index])}")
+    negative = np.flatnonzero(values < 0)
+    if negative.size:  # a distance below zero makes no tour length meaningful (and the TSP encoder refuses it)
+        index = int(negative[0])
+        raise InputError(f"{name}:{line_of(index)}: edge weights are distances and must be ≥ 0, "
+                         f"got {_shorten(tokens[index])}")
     if layout == "full":
         matrix = values.reshape(n, n).copy()
         np.fill_diagonal(matrix, 0.0)
@@ -444,7 +449,11 @@ def parse_tsplib(text: str, name: str = "<string>") -> TSPInstance:
             raise InputError(f"{name}:{sections['EDGE_WEIGHT_SECTION'][0]}: EDGE_WEIGHT_SECTION given but "
                              f"EDGE_WEIGHT_TYPE is {weight_type}, which computes distances from coordinates "
                              "(use EDGE_WEIGHT_TYPE : EXPLICIT)")
-        distances = tsplib_distances(coordinates, weight_type)
+        with np.errstate(over="ignore", invalid="ignore"):
+            distances = tsplib_distances(coordinates, weight_type)
+        if not np.isfinite(distances).all():  # coordinates near 1e308 are finite but their distances overflow
+            raise InputError(f"{name}:{sections['NODE_COORD_SECTION'][0]}: coordinates are so large that "
+                             f"{weight_type} distances between them overflow to infinity")
     record_name = specification.get("NAME", (0, ""))[1] or name
     comment = specification.get("COMMENT", (0, ""))[1]
     return TSPInstance(record_name, n, weight_type, distances, coordinates, comment)
