@@ -103,11 +103,33 @@ def _junk(data: bytes, rng: random.Random) -> bytes:
     return data[:position] + junk + data[position:]
 
 
+# Words the formats give meaning to: swapping one for another keeps a file plausible while changing what it says
+# (an EXPLICIT type with coordinates, a FULL_MATRIX read as UPPER_ROW, a cnf problem line in a wcnf file, ...).
+KEYWORDS = [
+    "EUC_2D", "CEIL_2D", "ATT", "GEO", "MAN_2D", "MAX_2D", "EXPLICIT", "EUC_3D", "FULL_MATRIX", "UPPER_ROW",
+    "LOWER_ROW", "UPPER_DIAG_ROW", "LOWER_DIAG_ROW", "UPPER_COL", "LOWER_COL", "UPPER_DIAG_COL", "LOWER_DIAG_COL",
+    "NODE_COORD_SECTION", "EDGE_WEIGHT_SECTION", "DISPLAY_DATA_SECTION", "TOUR_SECTION", "DIMENSION", "TYPE",
+    "TSP", "ATSP", "TOUR", "EDGE_WEIGHT_TYPE", "EDGE_WEIGHT_FORMAT", "EOF", "p", "e", "n", "c", "h", "edge", "col",
+    "cnf", "wcnf", "qubo", "%", "#", "[block]", "[]", "problem", "instances", "solvers", "seeds", "time_limit",
+    "sweeps", "restarts", "exact_time_limit", "maxcut", "tsp", "=", ":", "solution", "-----", "z", "time",
+]
+
+
+def _keyword(data: bytes, rng: random.Random) -> bytes:
+    present = [word for word in KEYWORDS if len(word) > 1 and word.encode() in data]
+    if not present:
+        return _replace_token(data, rng)
+    word = rng.choice(present).encode()
+    positions = [match.start() for match in re.finditer(re.escape(word), data[:200_000])]
+    start = rng.choice(positions)
+    return data[:start] + rng.choice(KEYWORDS).encode() + data[start + len(word):]
+
+
 MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
     "token": _replace_token, "count": _change_count, "lines": _lines_op, "byte": _byte_flip,
-    "truncate": _truncate, "newline": _crlf, "junk": _junk,
+    "truncate": _truncate, "newline": _crlf, "junk": _junk, "keyword": _keyword,
 }
-_WEIGHTS = [5, 3, 4, 2, 1, 1, 1]
+_WEIGHTS = [5, 3, 4, 2, 1, 1, 1, 3]
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:
