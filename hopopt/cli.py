@@ -44,7 +44,11 @@ def _positive_float(name):
     return parse
 
 
-def _positive_int(name, minimum=1):
+# counts (restarts, sweeps, workers, ...) end up in C integers: refuse what no run could use before it overflows
+MAXIMUM_COUNT = 2**31 - 1
+
+
+def _positive_int(name, minimum=1, maximum=MAXIMUM_COUNT):
     def parse(text):
         try:
             value = int(text)
@@ -52,6 +56,8 @@ def _positive_int(name, minimum=1):
             raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{name} must be at most {maximum}, got {value}")
         return value
     return parse
 
@@ -78,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="independent runs: restarts, ladders or trajectories (default: the solver's own)")
     solve.add_argument("--sweeps", type=_positive_int("--sweeps"),
                        help="sweeps (or integration steps) per run (default: the solver's own)")
-    solve.add_argument("--seed", type=_positive_int("--seed", 0), default=0, help="random seed (default 0)")
+    solve.add_argument("--seed", type=_positive_int("--seed", 0, 2**63 - 1), default=0, help="random seed (default 0)")
     solve.add_argument("--acceptance", choices=("metropolis", "glauber"), default="metropolis")
     solve.add_argument("--moves", choices=MOVES, default="auto",
                        help="auto: constraint-preserving moves when the problem declares them")
@@ -107,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--solvers", help="comma-separated solver and peer names (default: hopopt, exact and "
                                            "every peer); " + _solver_listing())
     seeds = compare.add_mutually_exclusive_group()
-    seeds.add_argument("--seed", type=_positive_int("--seed", 0), default=0, help="one run per solver (default 0)")
+    seeds.add_argument("--seed", type=_positive_int("--seed", 0, 2**63 - 1), default=0, help="one run per solver (default 0)")
     seeds.add_argument("--seeds", help="several runs per randomised solver, e.g. 0-9: adds success probability, "
                                        "TTS99 with its 95 %% interval and the valid rate")
     compare.add_argument("--sweeps", type=_positive_int("--sweeps"),
@@ -134,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     capacity.add_argument("--neurons", type=_positive_int("--neurons", 2), required=True)
     capacity.add_argument("--rule", choices=("hebb", "storkey", "pseudo-inverse"), default="hebb")
     capacity.add_argument("--trials", type=_positive_int("--trials"), default=4)
-    capacity.add_argument("--seed", type=_positive_int("--seed", 0), default=0)
+    capacity.add_argument("--seed", type=_positive_int("--seed", 0, 2**63 - 1), default=0)
     capacity.add_argument("--plot", metavar="FILE", help="draw the capacity curve to FILE (PNG)")
     capacity.add_argument("--json", action="store_true")
 
@@ -431,6 +437,11 @@ def main(argv=None) -> int:
     except (ValueError, OSError) as error:
         # bad values that reached the library (e.g. an impossible model): still the user's input
         print(f"hopopt: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        # an instance or model too large for this machine's memory (a size check before allocating is issue 12)
+        print(f"hopopt: error: not enough memory for {args.command} {getattr(args, 'problem', '')} "
+              f"{getattr(args, 'instance', '')}: the instance or its model does not fit", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("hopopt: interrupted", file=sys.stderr)
