@@ -25,6 +25,44 @@ def check_positive_int(name, value, minimum=1):
     return int(value)
 
 
+def check_positive_number(name, value, *, allow_infinity=False):
+    """``value`` as a float > 0 (finite unless ``allow_infinity``), or a ValueError naming the argument."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
+    if not number > 0 or (np.isinf(number) and not allow_infinity) or np.isnan(number):
+        rule = "a positive number (np.inf allowed)" if allow_infinity else "a positive finite number"
+        raise ValueError(f"{name} must be {rule}, got {value!r}")
+    return number
+
+
+def check_non_negative_number(name, value, unit=""):
+    """``value`` as a finite float ≥ 0, or a ValueError naming the argument (and its ``unit``, if any)."""
+    unit = f" ({unit})" if unit else ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number ≥ 0{unit}, got {value!r}") from None
+    if not (number >= 0 and np.isfinite(number)):
+        raise ValueError(f"{name} must be a finite number ≥ 0{unit}, got {value!r}")
+    return number
+
+
+def check_beta_range(beta_range, *, equal_allowed=False):
+    """``(hot, cold)`` inverse temperatures as floats with 0 < hot < cold < ∞ (hot = cold too when
+    ``equal_allowed``), or a ValueError naming the rule."""
+    try:
+        hot, cold = (float(value) for value in beta_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"beta_range must be two numbers (hot, cold), got {beta_range!r}") from None
+    ordered = hot <= cold if equal_allowed else hot < cold
+    if not (np.isfinite(hot) and np.isfinite(cold) and 0.0 < hot and ordered):
+        rule = "≤" if equal_allowed else "<"
+        raise ValueError(f"beta_range must be two finite numbers with 0 < hot {rule} cold, got {beta_range!r}")
+    return hot, cold
+
+
 def check_time_limit(time_limit):
     if time_limit is None:
         return None

@@ -21,8 +21,8 @@ import time
 import numpy as np
 
 from . import _kernels_analog as analog_kernels
-from ._common import check_model, check_positive_int
-from .bifurcation import _Couplings, _non_negative, _positive, _solve, _warm_up_analog
+from ._common import check_model, check_non_negative_number, check_positive_int, check_positive_number
+from .bifurcation import _Couplings, _solve, _warm_up_analog
 
 __all__ = ["amplitude_control"]
 
@@ -107,15 +107,15 @@ def amplitude_control(model, *, n_trajectories=None, n_steps=None, time_step=Non
     _warm_up_analog()
     called = time.perf_counter()  # the time limit covers the set-up below, not the one-off compilation
     steps = _DEFAULT_STEPS if n_steps is None else check_positive_int("n_steps", n_steps)
-    time_step = _positive("time_step", _DEFAULT_TIME_STEP if time_step is None else time_step)
-    error_rate = _positive("error_rate", _DEFAULT_ERROR_RATE if error_rate is None else error_rate)
-    feedback = _non_negative("feedback", _DEFAULT_FEEDBACK if feedback is None else feedback)
+    time_step = check_positive_number("time_step", _DEFAULT_TIME_STEP if time_step is None else time_step)
+    error_rate = check_positive_number("error_rate", _DEFAULT_ERROR_RATE if error_rate is None else error_rate)
+    feedback = check_non_negative_number("feedback", _DEFAULT_FEEDBACK if feedback is None else feedback)
     pump_range = _pair("pump_range", _DEFAULT_PUMP_RANGE if pump_range is None else pump_range)
     target_range = _pair("target_range", _DEFAULT_TARGET_RANGE if target_range is None else target_range)
     if min(target_range) <= 0:
         raise ValueError(f"target_range must hold two positive amplitudes, got {target_range!r}")
     if coupling_scale is not None:
-        coupling_scale = _positive("coupling_scale", coupling_scale)
+        coupling_scale = check_positive_number("coupling_scale", coupling_scale)
     couplings = _Couplings(model)
     if coupling_scale is None:
         coupling_scale = np.sqrt(2.0) / couplings.row_rms if couplings.row_rms > 0 else 1.0

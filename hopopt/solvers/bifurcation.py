@@ -24,8 +24,8 @@ from scipy.optimize import OptimizeResult
 from ..result import SolveResult, Status
 from . import _kernels as kernels
 from . import _kernels_analog as analog_kernels
-from ._common import (check_model, check_positive_int, check_time_limit, numba_threads, to_model_vartype,
-                      warm_up)
+from ._common import (check_model, check_positive_int, check_positive_number, check_time_limit, numba_threads,
+                      to_model_vartype, warm_up)
 
 __all__ = ["bifurcate"]
 
@@ -141,12 +141,12 @@ def bifurcate(model, *, variant="discrete", n_trajectories=None, n_steps=None, t
     called = time.perf_counter()  # the time limit covers the set-up below, not the one-off compilation
     if variant not in _VARIANTS:
         raise ValueError(f"variant must be 'discrete' or 'ballistic', got {variant!r}")
-    time_step = _positive("time_step", _DEFAULT_TIME_STEP[variant] if time_step is None else time_step)
+    time_step = check_positive_number("time_step", _DEFAULT_TIME_STEP[variant] if time_step is None else time_step)
     steps = _DEFAULT_STEPS[variant] if n_steps is None else check_positive_int("n_steps", n_steps)
     if pressure_slope is not None:
-        pressure_slope = _positive("pressure_slope", pressure_slope)
+        pressure_slope = check_positive_number("pressure_slope", pressure_slope)
     if coupling_scale is not None:
-        coupling_scale = _positive("coupling_scale", coupling_scale)
+        coupling_scale = check_positive_number("coupling_scale", coupling_scale)
     couplings = _Couplings(model)
     coupling = couplings.default_coupling() if coupling_scale is None else coupling_scale
     pump = 1.0
@@ -174,27 +174,6 @@ def bifurcate(model, *, variant="discrete", n_trajectories=None, n_steps=None, t
 
 
 # ---------------------------------------------------------------------------------------------- shared plumbing
-def _positive(name, value):
-    """A finite positive float, or a ValueError that names the argument."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
-    if not (number > 0 and np.isfinite(number)):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return number
-
-
-def _non_negative(name, value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}") from None
-    if not (number >= 0 and np.isfinite(number)):
-        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
-    return number
-
-
 class _Couplings:
     """The spin form of a model as the analog kernels see it: W with θ folded into an auxiliary spin."""
 

@@ -20,7 +20,8 @@ from scipy.optimize import OptimizeResult
 from ..model import Vartype
 from ..result import SolveResult, Status
 from . import _kernels_coloring as kernels
-from ._common import check_model, check_positive_int, check_time_limit, numba_threads, spin_states
+from ._common import (check_beta_range, check_model, check_positive_int, check_time_limit, numba_threads,
+                      spin_states)
 
 __all__ = ["temper_coloring", "coloring_structure", "warm_up_coloring", "DEFAULT_BETA_RANGE"]
 
@@ -203,7 +204,7 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
     if beta_range is None:
         hot, cold = (value / weight for value in DEFAULT_BETA_RANGE)
     else:
-        hot, cold = _check_beta_range(beta_range)
+        hot, cold = check_beta_range(beta_range, equal_allowed=True)
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
     exchange = bool(exchange)
@@ -305,16 +306,6 @@ def warm_up_coloring():
     kernels.audit_moves(offsets, neighbours, 2, 1.0, 1, np.zeros(2, dtype=np.int64), np.uint64(1))
     kernels.conflict_count(offsets, neighbours, np.zeros(2, dtype=np.int64))
     _WARM = True
-
-
-def _check_beta_range(beta_range):
-    try:
-        hot, cold = (float(value) for value in beta_range)
-    except (TypeError, ValueError):
-        raise ValueError(f"beta_range must be two numbers (hot, cold), got {beta_range!r}") from None
-    if not (0 < hot <= cold and np.isfinite(cold)):
-        raise ValueError(f"beta_range must be (hot, cold) with 0 < hot ≤ cold < ∞, got {beta_range!r}")
-    return hot, cold
 
 
 def _colourings(model, groups, states, ladders):

@@ -41,7 +41,8 @@ from scipy.special import xlogy
 
 from ..model import Vartype
 from ..result import SolveResult, Status
-from ._common import check_model, check_positive_int, check_time_limit
+from ._common import (check_model, check_non_negative_number, check_positive_int, check_positive_number,
+                      check_time_limit)
 
 __all__ = ["tank"]
 
@@ -53,17 +54,6 @@ _TRACE_POINTS = 5000
 # bounded by W's largest absolute row sum. The linearised flow's fastest rate is at most 1/τ + ρ(W) g'_max
 # with g'_max = 1/(2 u0); Euler is stable below 2 / rate and accurate well below it.
 _STEP_SAFETY = 0.5
-
-
-def _positive_number(name, value, *, allow_infinity=False):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
-    if not number > 0 or (np.isinf(number) and not allow_infinity) or np.isnan(number):
-        rule = "a positive number (np.inf allowed)" if allow_infinity else "a positive finite number"
-        raise ValueError(f"{name} must be {rule}, got {value!r}")
-    return number
 
 
 def gain(potentials, u0):
@@ -276,20 +266,15 @@ def tank(model, *, u0=0.02, tau=1.0, dt=None, max_steps=100_000, method="euler",
     """
     started_total = time.perf_counter()
     model = check_model(model)
-    u0 = _positive_number("u0", u0)
-    tau = _positive_number("tau", tau, allow_infinity=True)
-    tolerance = _positive_number("tolerance", tolerance)
+    u0 = check_positive_number("u0", u0)
+    tau = check_positive_number("tau", tau, allow_infinity=True)
+    tolerance = check_positive_number("tolerance", tolerance)
     max_steps = check_positive_int("max_steps", max_steps)
     n_starts = check_positive_int("n_starts", n_starts)
     time_limit = check_time_limit(time_limit)
     if method not in ("euler", "ode"):
         raise ValueError(f"method must be 'euler' or 'ode', got {method!r}")
-    try:
-        noise = float(noise)
-    except (TypeError, ValueError):
-        raise ValueError(f"noise must be a number ≥ 0 (in units of u0), got {noise!r}") from None
-    if not (noise >= 0 and np.isfinite(noise)):
-        raise ValueError(f"noise must be a finite number ≥ 0 (in units of u0), got {noise!r}")
+    noise = check_non_negative_number("noise", noise, "in units of u0")
 
     binary = model if model.vartype is Vartype.BINARY else model.to_binary()
     n = binary.n
@@ -304,7 +289,7 @@ def tank(model, *, u0=0.02, tau=1.0, dt=None, max_steps=100_000, method="euler",
             raise ValueError(f"self_coupling must be a finite number or an array of length n = {n}, "
                              f"got shape {np.shape(self_coupling)}")
         self_coupling = coupling
-    dt = default_step(binary, u0, tau) if dt is None else _positive_number("dt", dt)
+    dt = default_step(binary, u0, tau) if dt is None else check_positive_number("dt", dt)
     if trace_every is None:
         trace_every = max(1, max_steps // _TRACE_POINTS)
     trace_every = check_positive_int("trace_every", trace_every)

@@ -12,7 +12,8 @@ from ..result import SolveResult, Status
 from ..schedules import default_beta_range
 from . import _kernels as kernels
 from . import _kernels_temper as temper_kernels
-from ._common import check_model, check_positive_int, check_time_limit, numba_threads, to_model_vartype
+from ._common import (check_beta_range, check_model, check_positive_int, check_time_limit, numba_threads,
+                      to_model_vartype)
 from .moves import cost_lattice
 
 __all__ = ["temper", "temper_beta_range"]
@@ -177,7 +178,7 @@ def temper(model, *, n_sweeps=None, n_replicas=None, n_restarts=None, beta_range
     if not isinstance(adapt, (bool, np.bool_)):
         raise ValueError(f"adapt must be True or False, got {adapt!r}")
     spin = model.to_spin()
-    beta_range = _check_beta_range(beta_range, spin)
+    beta_range = temper_beta_range(spin) if beta_range is None else check_beta_range(beta_range)
     if n_replicas is None:
         n_replicas = default_replicas(spin.n, beta_range)
     n_replicas = check_positive_int("n_replicas", n_replicas, minimum=2)
@@ -225,18 +226,6 @@ def temper(model, *, n_sweeps=None, n_replicas=None, n_restarts=None, beta_range
               "beta_range": tuple(float(b) for b in beta_range), "adaptations": run.adaptations,
               "polished": bool(polish), "spin_updates": run.spin_updates},
     )
-
-
-def _check_beta_range(beta_range, spin):
-    if beta_range is None:
-        return temper_beta_range(spin)
-    try:
-        hot, cold = (float(value) for value in beta_range)
-    except (TypeError, ValueError):
-        raise ValueError(f"beta_range must be two numbers (hot, cold), got {beta_range!r}") from None
-    if not (np.isfinite(hot) and np.isfinite(cold) and 0.0 < hot < cold):
-        raise ValueError(f"beta_range must be two finite numbers with 0 < hot < cold, got {beta_range!r}")
-    return hot, cold
 
 
 def adapt_ladder(betas, accepts, attempts):
