@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import numpy as np
+# numpy is imported where a result is built, not here: the command line imports this module for its JSON
+# helpers before it knows whether it will solve anything, and `hopopt --help` should not pay for numpy
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["SolveResult", "Solution", "Status", "STATUS_MESSAGES", "json_default", "finite_or_none"]
 
@@ -21,6 +26,7 @@ class Status:
     SWEEP_LIMIT = 5  #: deterministic dynamics hit ``max_sweeps`` before converging
     OPTIMAL = 6  #: an exact method proved the best state optimal
     TARGET_REACHED = 7  #: a state reached the target energy (e.g. the ground energy a model declares)
+    INTERRUPTED = 8  #: Ctrl-C (hopopt.control); the best state found so far is returned
 
 
 STATUS_MESSAGES = {
@@ -32,10 +38,13 @@ STATUS_MESSAGES = {
     Status.SWEEP_LIMIT: "stopped at max_sweeps before reaching a fixed point",
     Status.OPTIMAL: "proved optimal",
     Status.TARGET_REACHED: "a state reached the target energy; stopped early",
+    Status.INTERRUPTED: "interrupted; best state found so far returned",
 }
 
 
 def _frozen(array):
+    import numpy as np
+
     array = np.asarray(array)
     array.flags.writeable = False
     return array
@@ -135,6 +144,8 @@ class SolveResult:
         >>> result.optimal, result.bound, result.message
         (True, -1.0, 'proved optimal')
         """
+        import numpy as np
+
         state = np.asarray(state)
         extras = dict(info or {})
         if message:
@@ -157,9 +168,11 @@ def json_default(value):
     >>> json.dumps({"cut": np.int64(3), "sides": np.array([0, 1])}, default=json_default)
     '{"cut": 3, "sides": [0, 1]}'
     """
-    if isinstance(value, np.generic):
+    # a value can only be a numpy object once numpy is imported: no need to import it to check
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
@@ -173,7 +186,7 @@ def finite_or_none(value):
     >>> finite_or_none(float("inf")), finite_or_none(2.5), finite_or_none("text")
     (None, 2.5, 'text')
     """
-    if isinstance(value, float) and not np.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
@@ -227,6 +240,8 @@ class Solution:
     info: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
+        import numpy as np
+
         object.__setattr__(self, "solution", _frozen(np.array(self.solution)))
         object.__setattr__(self, "violations", tuple(self.violations))
 
@@ -252,6 +267,8 @@ class Solution:
         >>> answer.objective, answer.optimal, answer.method
         (3.0, True, 'held-karp')
         """
+        import numpy as np
+
         extras = {"method": method, "message": message, **(info or {})}
         return cls(kind, None, np.asarray(solution), float(objective), True, (), sense, method, float(time_s),
                    None, bool(optimal), float(bound), None, extras)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
+import time
 
 import numba
 import numpy as np
 
+from .. import control
 from ..model import EnergyModel, Vartype
+from ..result import Status
 
 _WARM = False
 
@@ -73,6 +77,44 @@ def check_time_limit(time_limit):
     if not value > 0 or not np.isfinite(value):
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     return value
+
+
+class Clock:
+    """A solver's wall clock: its own time limit joined with the command's deadline and Ctrl-C.
+
+    Solvers check :meth:`out_of_time` between kernel calls and size their chunks by :meth:`remaining`; a run under
+    ``hopopt solve --time-limit`` or ``exact`` (:mod:`hopopt.control`) then stops at the command's deadline even when
+    the solver was called with no limit of its own (an incumbent, a penalty round), and Ctrl-C stops it with
+    :attr:`Status.INTERRUPTED <hopopt.result.Status>` and the best state found so far.
+
+    Examples
+    --------
+    >>> from hopopt.solvers._common import Clock
+    >>> clock = Clock(time_limit=None)
+    >>> clock.out_of_time(), clock.remaining()
+    (False, inf)
+    """
+
+    def __init__(self, time_limit=None):
+        self.time_limit = None if time_limit is None else float(time_limit)
+        self.started = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def remaining(self) -> float:
+        """Seconds left: the smaller of this solver's limit and the command's deadline (inf without either)."""
+        own = math.inf if self.time_limit is None else self.time_limit - self.elapsed()
+        run = control.active()
+        return own if run is None else min(own, run.remaining())
+
+    def out_of_time(self) -> bool:
+        return self.remaining() <= 0.0
+
+    def stop_status(self) -> int:
+        """The status of a run this clock stopped: interrupted (Ctrl-C) or time limit."""
+        run = control.active()
+        return Status.INTERRUPTED if run is not None and run.interrupted else Status.TIME_LIMIT
 
 
 def spin_states(model: EnergyModel, states, rows: int) -> np.ndarray:

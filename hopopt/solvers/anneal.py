@@ -12,7 +12,8 @@ from scipy.optimize import OptimizeResult
 from ..result import SolveResult, Status
 from ..schedules import beta_schedule
 from . import _kernels as kernels
-from ._common import check_model, check_positive_int, check_time_limit, numba_threads, warm_up
+from .. import control
+from ._common import Clock, check_model, check_positive_int, check_time_limit, numba_threads, warm_up
 from .moves import make_engine
 
 __all__ = ["anneal"]
@@ -107,7 +108,8 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
     -1.0
     """
     model = check_model(model)
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock below also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     if acceptance not in _ACCEPTANCE:
         raise ValueError(f"acceptance must be 'metropolis' or 'glauber', got {acceptance!r}")
     explicit_betas = not isinstance(schedule, str)
@@ -143,10 +145,10 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
 
         segment = partial(_segment, n_sweeps, beta_range, schedule)
     warm_up()
-    started = time.perf_counter()
+    clock = Clock(time_limit)
     if target_energy is None:
         target_energy = model.metadata.get("ground_energy")
-    runner = _Runner(engine, callback, started, time_limit, target_energy)
+    runner = _Runner(engine, callback, clock, target_energy)
     with numba_threads(n_threads):
         if fill_time_limit:
             _fill_time_limit(runner, time_limit, beta_range, schedule, generator, n_restarts, starts)
@@ -154,7 +156,7 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
             runner.round(segment, n_sweeps, generator, n_restarts, starts)
         if polish:
             runner.polish()
-    solve_seconds = time.perf_counter() - started
+    solve_seconds = clock.elapsed()
 
     states = engine.to_model_states(runner.best_states)
     # energies recomputed from the model itself, not taken from the kernels' bookkeeping
@@ -197,8 +199,7 @@ def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restar
         runner.round(partial(_segment, sweeps, beta_range, schedule), sweeps, generator, restarts, starts)
         return (time.perf_counter() - tic) / sweeps
 
-    def remaining():
-        return time_limit - (time.perf_counter() - runner.started)
+    remaining = runner.clock.remaining
 
     sweeps = 10
     seconds_per_sweep = timed_round(sweeps)
@@ -216,14 +217,13 @@ def _fill_time_limit(runner, time_limit, beta_range, schedule, generator, restar
 class _Runner:
     """Drives an engine's kernel in chunks of sweeps, checking the clock and the callback between chunks."""
 
-    def __init__(self, engine, callback, started, time_limit, target=None):
+    def __init__(self, engine, callback, clock, target=None):
         self.engine = engine
         # in the engine's energies (the model's minus its offset), with a rounding margin
         self.target = None if target is None else \
             float(target) - engine.energy_offset + 1e-9 * max(1.0, abs(float(target)))
         self.callback = callback
-        self.started = started
-        self.time_limit = time_limit
+        self.clock = clock
         self.status = Status.COMPLETED
         self.best_states = None
         self.best_energies = None
@@ -232,9 +232,6 @@ class _Runner:
         self.sweeps_done = 0
         self.rounds = []  # sweeps run in each round
         self.spin_updates = 0
-
-    def _out_of_time(self):
-        return self.time_limit is not None and time.perf_counter() - self.started >= self.time_limit
 
     def round(self, segment, total, generator, restarts, starts):
         """One annealing schedule of ``total`` sweeps on every restart, from fresh random starts (or given ones).
@@ -255,12 +252,10 @@ class _Runner:
         rate = _ASSUMED_RATE * numba.get_num_threads()
         done = 0
         while done < total:
-            if done and self._out_of_time():
-                self.status = Status.TIME_LIMIT
+            if done and self.clock.out_of_time():
+                self.status = self.clock.stop_status()
                 break
-            seconds = _CHUNK_SECONDS
-            if self.time_limit is not None:
-                seconds = min(seconds, self.time_limit - (time.perf_counter() - self.started))
+            seconds = min(_CHUNK_SECONDS, self.clock.remaining())
             chunk = int(max(1, seconds * rate / (restarts * work)))
             chunk = min(chunk, total - done)
             betas = np.ascontiguousarray(segment(done, done + chunk), dtype=np.float64)
@@ -273,6 +268,7 @@ class _Runner:
             done += chunk
             traces.append(trace)
             used_betas.append(betas)
+            control.report(best=float(round_best.min()) + self.engine.energy_offset)
             if self.callback is not None and self._call_back(done, betas[-1], energies, round_best_states,
                                                              round_best):
                 self.status = Status.CALLBACK_STOP
