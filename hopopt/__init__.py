@@ -3,6 +3,9 @@
 Encode a problem as an :class:`EnergyModel`, solve it with Hopfield descent or annealing, decode and
 evaluate the answer, and compare it with an exact solver.
 
+The public names below are imported on first use (PEP 562), so that ``import hopopt`` and the ``hopopt``
+command's start-up do not pay for numpy, numba and scipy before a command needs them.
+
 Examples
 --------
 >>> import hopopt
@@ -12,20 +15,43 @@ Examples
 4.0
 """
 
-from .api import solve, solve_exact
-from .model import EnergyModel, Vartype
-from .constrained import ConstrainedModel
-from .problems import (QAP, QUBO, TSP, Evaluation, GraphBisection, GraphColoring, Ising, Knapsack, MaxCut, MaximumClique,
-                       MaximumIndependentSet, MaxSAT, MinimumVertexCover, NQueens, NumberPartitioning, SetCover, Sudoku)
-from .result import Solution, SolveResult, Status
-from .structured import KroneckerWeights
-from .solvers import anneal, brute_force, descend, exact_coloring, held_karp, milp, penalty_loop, synchronous, tsp_milp
-from .workflows import fewest_colors
+from importlib import import_module
 
 __version__ = "0.1.0"
+
+# public name -> the submodule (relative to this package) that defines it; imported on first access
+_LAZY_NAMES = {
+    "solve": ".api", "solve_exact": ".api",
+    "EnergyModel": ".model", "Vartype": ".model",
+    "ConstrainedModel": ".constrained",
+    **dict.fromkeys(("QAP", "QUBO", "TSP", "Evaluation", "GraphBisection", "GraphColoring", "Ising", "Knapsack",
+                     "MaxCut", "MaximumClique", "MaximumIndependentSet", "MaxSAT", "MinimumVertexCover", "NQueens",
+                     "NumberPartitioning", "SetCover", "Sudoku"), ".problems"),
+    "Solution": ".result", "SolveResult": ".result", "Status": ".result",
+    "KroneckerWeights": ".structured",
+    **dict.fromkeys(("anneal", "brute_force", "descend", "exact_coloring", "held_karp", "milp", "penalty_loop",
+                     "synchronous", "tsp_milp"), ".solvers"),
+    "fewest_colors": ".workflows",
+}
 
 __all__ = ["solve", "solve_exact", "Solution", "EnergyModel", "KroneckerWeights", "Vartype", "SolveResult", "Status",
            "anneal", "descend", "synchronous", "brute_force", "milp", "held_karp", "tsp_milp", "exact_coloring",
            "penalty_loop", "ConstrainedModel", "MaxCut", "TSP", "GraphColoring", "QAP", "QUBO", "Ising",
            "NumberPartitioning", "GraphBisection", "MaximumIndependentSet", "MinimumVertexCover", "MaximumClique",
            "Knapsack", "SetCover", "MaxSAT", "NQueens", "Sudoku", "fewest_colors", "Evaluation", "__version__"]
+
+
+def __getattr__(name):
+    """Import a public name's submodule on first access and keep the name here (PEP 562)."""
+    try:
+        module_name = _LAZY_NAMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(module_name, __name__), name)
+    # later accesses find the name in the module's namespace and no longer reach __getattr__
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
