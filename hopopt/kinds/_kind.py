@@ -156,6 +156,14 @@ class ProblemKind:
     any_model_solver : bool
         Whether every solver of energy models runs on this kind's ``to_model()`` (False where the kind's own
         search decides what model to solve, e.g. the fewest-colours search).
+    instance_bytes : callable, optional
+        ``instance_bytes(n, options) -> hopopt.resources.Estimate``: what generating ``random:n=…`` takes, before
+        it is generated; without it random specs are not estimated (the model estimate still guards them).
+    model_bytes : callable, optional
+        ``model_bytes(problem) -> Estimate``: what ``to_model()`` takes at its peak, with the model's variables,
+        non-zeros and storage; without it, a dense float64 W over ``n_variables`` (:mod:`hopopt.resources`).
+    exact_bytes : callable, optional
+        ``exact_bytes(problem) -> Estimate``: what ``exact`` takes; without it, the model and the max-cut MILP.
     """
 
     name: str
@@ -174,3 +182,6 @@ class ProblemKind:
     peers: Mapping[str, PeerSpec] = field(default_factory=dict)
     settle: Callable | None = None
     any_model_solver: bool = True
+    instance_bytes: Callable | None = None
+    model_bytes: Callable | None = None
+    exact_bytes: Callable | None = None
