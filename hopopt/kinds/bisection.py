@@ -242,11 +242,18 @@ def _dwave_sa(problem, budget):
     return _sampler_on_model(_dwave_sampler)(problem, budget)
 
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…,p=…``: a G(n, p) edge list (hopopt.resources)."""
+    from ..resources import random_graph_instance
+
+    return random_graph_instance(n, options.get("p", 0.5), "the random graph")
+
 KIND = ProblemKind(
     name="bisection", problem=GraphBisection,
     description="balanced graph bisection: equal halves, least cut weight (E = cut + A·(Σs)²)",
     read=_read, file_format="gset", random=_random, random_options={"p": 0.5}, smallest_n=2, exact=_exact,
     solvers=("anneal",), heuristic=_heuristic, plot=_plot,
+    instance_bytes=_instance_bytes,
     peers={
         "networkx-kernighan-lin": PeerSpec(_kernighan_lin,
                                            "networkx kernighan_lin_bisection from random starts, restarted to fill "

@@ -62,7 +62,25 @@ def _plot(problem, solution, ax, title):
     plotting.plot_coloring(problem.edges, solution, problem.n, title=title, ax=ax)
 
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…,p=…``: a G(n, p) edge list (hopopt.resources)."""
+    from ..resources import random_graph_instance
+
+    return random_graph_instance(n, options.get("p", 0.5), "the random graph")
+
+
+def _model_bytes(problem):
+    """Memory of one one-hot model: n·k variables, k(k − 1) pairs per node and k per edge direction. Before the
+    colours are settled, k is the greedy bound Δ + 1 (the search starts there and goes down)."""
+    from ..resources import sparse_model
+
+    n = problem.n
+    colors = problem.colors if problem.colors is not None else int(problem.degrees.max(initial=0)) + 1
+    nonzeros = n * colors * (colors - 1) + 2 * len(problem.edges) * colors
+    return sparse_model(n * colors, nonzeros, f"the colouring encoding's weights ({colors} colours)")
+
 KIND = ProblemKind(
     name="coloring", problem=GraphColoring, description="graph coloring with the fewest colours (one-hot)",
     read=_read, file_format="dimacs", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
-    solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle, any_model_solver=False)
+    solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle, any_model_solver=False,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes)

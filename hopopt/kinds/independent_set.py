@@ -299,22 +299,38 @@ def _peers(kind_name):
 _OPTIONS = {"p": 0.5, "weighted": 0}
 _SOLVERS = ("anneal", "descent", "penalty")
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…,p=…``: a G(n, p) edge list (hopopt.resources)."""
+    from ..resources import random_graph_instance
+
+    return random_graph_instance(n, options.get("p", 0.5), "the random graph")
+
+
+def _model_bytes(problem):
+    """Memory of ``to_model()``: sparse W over the conflict graph (the complement's edges for clique)."""
+    from ..resources import sparse_model
+
+    return sparse_model(problem.n, int(problem._conflict_matrix.nnz), f"the {problem._problem} encoding's weights")
+
 MIS_KIND = ProblemKind(
     name="mis", problem=MaximumIndependentSet,
     description="maximum weight independent set (E = −weight + P·edges inside)", read=_reader(MaximumIndependentSet),
     file_format="dimacs", random=_random(MaximumIndependentSet), random_options=_OPTIONS, smallest_n=1,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes,
     exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("mis"))
 
 VERTEX_COVER_KIND = ProblemKind(
     name="vertexcover", problem=MinimumVertexCover,
     description="minimum weight vertex cover (E = weight + P·uncovered edges)", read=_reader(MinimumVertexCover),
     file_format="dimacs", random=_random(MinimumVertexCover), random_options=_OPTIONS, smallest_n=1,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes,
     exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("vertexcover"))
 
 CLIQUE_KIND = ProblemKind(
     name="clique", problem=MaximumClique,
     description="maximum weight clique (independent set of the complement graph)", read=_reader(MaximumClique),
     file_format="dimacs", random=_random(MaximumClique), random_options=_OPTIONS, smallest_n=1,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes,
     exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("clique"))
 
 #: the three kinds, for the registry line in ``hopopt/kinds/__init__.py``

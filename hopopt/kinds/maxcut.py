@@ -34,9 +34,22 @@ def _plot(problem, solution, ax, title):
     plotting.plot_cut(problem, solution, title=title, ax=ax)
 
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…,p=…``: a G(n, p) edge list (hopopt.resources)."""
+    from ..resources import random_graph_instance
+
+    return random_graph_instance(n, options.get("p", 0.5), "the random graph")
+
+
+def _model_bytes(problem):
+    """Memory of ``to_model()``: sparse W with both directions of every edge."""
+    from ..resources import sparse_model
+
+    return sparse_model(problem.n, 2 * len(problem.edges), "the max-cut encoding's weights")
+
 KIND = ProblemKind(
     name="maxcut", problem=MaxCut, description="maximum cut of a weighted graph (E = -cut)", read=_read,
     file_format="gset", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
     # parallel tempering is the default: on the Gset dev set at 10 s it reached G18's best-known 992 where
     # annealing stopped at 988, and it tied annealing elsewhere (BENCHMARKS.md, issue 11)
-    solvers=("temper", "anneal", "descent"), plot=_plot)
+    solvers=("temper", "anneal", "descent"), plot=_plot, instance_bytes=_instance_bytes, model_bytes=_model_bytes)

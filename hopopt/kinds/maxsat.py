@@ -166,11 +166,19 @@ def _rc2(problem, budget):
     return Outcome(assignment, {"cost": float(answer["cost"])})
 
 
+def _model_bytes(problem):
+    """Memory of ``to_model()``: each clause couples its literals and its auxiliary variable pairwise."""
+    from ..resources import sparse_model
+
+    nonzeros = sum((len(clause) + 1) ** 2 for clause in problem.clauses)
+    return sparse_model(problem.n_variables, nonzeros, "the MAX-SAT encoding's weights")
+
 KIND = ProblemKind(
     name="maxsat", problem=MaxSAT,
     description="weighted MAX-SAT (cost = unsatisfied weight), 3+ literal clauses by Ishikawa's reduction",
     read=_read, file_format="cnf", random=_random, random_options={"k": 3, "ratio": 4.26, "planted": 0},
     smallest_n=1, exact=_exact, solvers=("anneal", "descent"), plot=_plot,
+    model_bytes=_model_bytes,
     peers={
         "dwave-sa": PeerSpec(_dwave_sa, "dwave-samplers SimulatedAnnealingSampler on hopopt's MAX-SAT BQM",
                              requires=("dimod", "dwave.samplers")),

@@ -231,15 +231,24 @@ def _random_sudoku(n, seed, givens=None):
     return Sudoku.random(n, givens, rng=seed)
 
 
+def _model_bytes(problem):
+    """Memory of ``to_model()``: every variable conflicts with at most 4(n − 1) others (its row, column,
+    diagonals or box, and its own cell's other digits)."""
+    from ..resources import sparse_model
+
+    variables = problem.n_variables
+    side = problem.n
+    return sparse_model(variables, variables * 4 * max(side - 1, 1), f"the {side}×{side} puzzle's weights")
+
 QUEENS = ProblemKind(
     name="queens", problem=NQueens,
     description="N-queens: one queen per row (one-hot), fewest attacking pairs (0 = a valid placement)",
     read=read_queens, file_format="queens", random=_random_queens, smallest_n=1, exact=_exact,
-    solvers=("anneal", "descent", "penalty"), plot=_plot_queens)
+    solvers=("anneal", "descent", "penalty"), plot=_plot_queens, model_bytes=_model_bytes)
 
 SUDOKU = ProblemKind(
     name="sudoku", problem=Sudoku,
     description="sudoku of side n = r·c: one digit per blank (one-hot), fewest repeated digits (0 = solved)",
     read=read_sudoku, file_format="sudoku", random=_random_sudoku, random_options={"givens": None},
-    smallest_n=4, exact=_exact, solvers=("anneal", "descent", "penalty"), plot=_plot_sudoku,
+    smallest_n=4, exact=_exact, model_bytes=_model_bytes, solvers=("anneal", "descent", "penalty"), plot=_plot_sudoku,
     read_solution=_read_sudoku_solution)

@@ -99,10 +99,34 @@ def _dimod_qap_dwave_sa(problem, budget):
     return Outcome(best, extra)
 
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…``: the flow and distance matrices and their temporaries."""
+    from ..resources import Estimate
+
+    return Estimate(40 * n * n + 4096, f"the random flow and distance matrices ({n:,}×{n:,})")
+
+
+def _model_bytes(problem):
+    """Memory of ``to_model()``: Kronecker factors (F ⊗ D, I ⊗ (J − I), (J − I) ⊗ I) over n² neurons."""
+    from ..resources import structured_model
+
+    n = problem.n
+    nonzeros = int(np.count_nonzero(problem.flow)) * int(np.count_nonzero(problem.distance)) + 2 * n * n * (n - 1)
+    return structured_model(n * n, nonzeros, "the QAP encoding's weights")
+
+
+def _exact_bytes(problem):
+    """Memory of branch and bound: per-depth (n + 1)·n·n linear-cost tables and the bound's workspace."""
+    from ..resources import Estimate
+
+    n = problem.n
+    return Estimate(16 * (n + 1) * n * n + 64 * n * n, f"branch and bound's per-depth {n}×{n} cost tables")
+
 KIND = ProblemKind(
     name="qap", problem=QAP, description="Koopmans–Beckmann quadratic assignment, n×n permutation encoding",
     read=_read, file_format="qaplib", random=_random, smallest_n=2, exact=_exact,
     solvers=("anneal", "descent"), plot=_plot, read_solution=_read_solution,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes, exact_bytes=_exact_bytes,
     peers={
         "scipy-faq": PeerSpec(_scipy_quadratic_assignment("faq"),
                               "scipy quadratic_assignment FAQ from random starts, restarted to fill the time"),

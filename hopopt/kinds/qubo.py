@@ -105,13 +105,33 @@ _PEERS = {
 }
 _FORMATS = "qbsolv .qubo, dimod COO text, .npy/.npz matrices or a dimod BQM file"
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…,density=…``: the coupled pairs' triplets, the CSR and the model built with it."""
+    from ..resources import sparse_model
+
+    density = float(options.get("density", 0.5))
+    return sparse_model(n, density * n * (n - 1), "the random model's couplings")
+
+
+def _model_bytes(problem):
+    """Nothing new: the model was built when the instance was read or generated."""
+    from ..resources import Estimate
+
+    model = problem.to_model()
+    if model.is_sparse:
+        return Estimate(0, "the model already built", model.n, int(model.weights.nnz), "sparse")
+    return Estimate(0, "the model already built", model.n, model.n * model.n, "dense")
+
+
 QUBO_KIND = ProblemKind(
     name="qubo", problem=QUBO, description=f"a QUBO min xᵀQx from your file ({_FORMATS}); objective = energy",
     read=_reader(QUBO), file_format="qubo", random=_random(QUBO), random_options={"density": 0.5}, smallest_n=1,
-    exact=_exact, solvers=("anneal", "descent"), read_solution=_read_solution, peers=_PEERS)
+    exact=_exact, solvers=("anneal", "descent"), read_solution=_read_solution, peers=_PEERS,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes)
 
 ISING_KIND = ProblemKind(
     name="ising", problem=Ising,
     description=f"an Ising model min hᵀs + Σ J s s from your file ({_FORMATS}); objective = energy",
     read=_reader(Ising), file_format="qubo", random=_random(Ising), random_options={"density": 0.5},
-    smallest_n=1, exact=_exact, solvers=("anneal", "descent"), read_solution=_read_solution, peers=_PEERS)
+    smallest_n=1, exact=_exact, solvers=("anneal", "descent"), read_solution=_read_solution, peers=_PEERS,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes)

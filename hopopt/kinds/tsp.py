@@ -74,7 +74,37 @@ def _plot(problem, solution, ax, title):
     plotting.plot_tour(coordinates, solution, title=f"{title}: length {problem.tour_length(solution):g}", ax=ax)
 
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…``: the coordinates' differences, their squares and the n×n distances."""
+    from ..resources import Estimate
+
+    return Estimate(48 * n * n + 4096, f"the random cities' {n:,}×{n:,} distance matrix and its temporaries")
+
+
+def _model_bytes(problem):
+    """Memory of ``to_model()``: Kronecker factors (D ⊗ cycle, I ⊗ (J − I), (J − I) ⊗ I) over n² neurons; the
+    non-zeros are those of the materialised W, which single-flip solvers need."""
+    from ..resources import structured_model
+
+    n = problem.n
+    cycle = 2 * n if n > 2 else n * (n - 1)  # non-zeros of the cycle's adjacency
+    nonzeros = int(np.count_nonzero(problem.distances)) * cycle + 2 * n * n * (n - 1)
+    return structured_model(n * n, nonzeros, "the TSP encoding's weights")
+
+
+def _exact_bytes(problem):
+    """Memory of the exact method: Held–Karp's 2^(n−1)·(n−1) table, else the subtour MILP."""
+    from ..resources import Estimate, milp_estimate
+
+    n = problem.n
+    if n <= HELD_KARP_UP_TO:
+        subsets = 2 ** max(n - 1, 0)
+        return Estimate(8 * subsets * (max(n - 1, 1) + 3),
+                        f"Held–Karp's table: {subsets:,} subsets × {n - 1} cities")
+    return milp_estimate(n * (n - 1) // 2, "the subtour MILP (HiGHS)") + Estimate(16 * n * n, "the pair index")
+
 KIND = ProblemKind(
     name="tsp", problem=TSP, description="symmetric travelling salesman, n×n permutation encoding",
     read=_read, file_format="tsplib", random=_random, smallest_n=3, exact=_exact,
-    solvers=("anneal", "penalty", "tank", "descent"), plot=_plot, read_solution=_read_solution)
+    solvers=("anneal", "penalty", "tank", "descent"), plot=_plot, read_solution=_read_solution,
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes, exact_bytes=_exact_bytes)
