@@ -8,11 +8,12 @@ import numba
 import numpy as np
 from scipy.optimize import OptimizeResult
 
+from .. import control
 from ..result import SolveResult, Status
 from ..schedules import default_beta_range
 from . import _kernels as kernels
 from . import _kernels_temper as temper_kernels
-from ._common import (check_beta_range, check_model, check_positive_int, check_time_limit, numba_threads,
+from ._common import (Clock, check_beta_range, check_model, check_positive_int, check_time_limit, numba_threads,
                       to_model_vartype)
 from .moves import cost_lattice
 
@@ -165,7 +166,8 @@ def temper(model, *, n_sweeps=None, n_replicas=None, n_restarts=None, beta_range
     True
     """
     model = check_model(model)
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock below also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     if n_sweeps is not None:
         n_sweeps = check_positive_int("n_sweeps", n_sweeps)
     if n_restarts is None:
@@ -193,13 +195,13 @@ def temper(model, *, n_sweeps=None, n_replicas=None, n_restarts=None, beta_range
     generator = np.random.default_rng(rng)
 
     _warm_up()
-    started = time.perf_counter()
+    clock = Clock(time_limit)
     run = _Run(model, spin, n_restarts, n_replicas, ladders, beta_range, generator)
     with numba_threads(n_threads):
-        status = run.sweep_until(n_sweeps, time_limit, started, callback, target_energy, adapt)
+        status = run.sweep_until(n_sweeps, clock, callback, target_energy, adapt)
         if polish:
             run.polish()
-    solve_seconds = time.perf_counter() - started
+    solve_seconds = clock.elapsed()
 
     states = to_model_vartype(model, run.best_states)
     # energies recomputed from the model itself, not taken from the kernels' bookkeeping
@@ -301,10 +303,14 @@ class _Run:
         self.adaptations = 0
         self._traces = []
 
-    def sweep_until(self, n_sweeps, time_limit, started, callback, target_energy, adapt):
-        """Run chunks of about 0.1 s until n_sweeps, the time limit, the callback or the target stops it."""
+    def sweep_until(self, n_sweeps, clock, callback, target_energy, adapt):
+        """Run chunks of about 0.1 s until n_sweeps, the clock (time limit, deadline, Ctrl-C), the callback or
+        the target stops it."""
         restarts = self.states.shape[0]
-        work = self.states.shape[1] * self.spin.n  # spin updates per sweep per restart
+        # per sweep per restart: the spin updates, plus a visit of every coupling (each chunk starts by computing
+        # every replica's fields, and flips update their neighbours'), so that on a dense model the first chunk,
+        # sized before anything was timed, is not dozens of sweeps of seconds each
+        work = self.states.shape[1] * (self.spin.n + self.csr[2].size)
         target = None if target_energy is None else \
             float(target_energy) + 1e-9 * max(1.0, abs(float(target_energy)))
         rate = _ASSUMED_RATE * numba.get_num_threads()
@@ -312,12 +318,12 @@ class _Run:
         window_attempts = self.exchange_attempts.copy()
         window_accepts = self.exchange_accepts.copy()
         while n_sweeps is None or self.sweeps_done < n_sweeps:
-            seconds = _CHUNK_SECONDS
-            if time_limit is not None:
-                left = time_limit - (time.perf_counter() - started)
-                if left <= 0 and self.sweeps_done:
-                    return Status.TIME_LIMIT
-                seconds = min(seconds, left)
+            left = clock.remaining()
+            # one sweep of every replica can take seconds on a dense model: when the command's deadline has
+            # already passed (or Ctrl-C came) during the set-up, the polished start states are the answer
+            if left <= 0 and (self.sweeps_done or control.should_stop()):
+                return clock.stop_status()
+            seconds = min(_CHUNK_SECONDS, left)
             chunk = int(max(1, seconds * rate / (restarts * max(work, 1))))
             if n_sweeps is not None:
                 chunk = min(chunk, n_sweeps - self.sweeps_done)
@@ -328,6 +334,7 @@ class _Run:
             self._chunk(chunk)
             elapsed = time.perf_counter() - tic
             rate = max(chunk * restarts * work / max(elapsed, 1e-6), 1.0)
+            control.report(best=float(self.best_energies.min()))
             if self.sweeps_done == next_adaptation:
                 attempts = self.exchange_attempts - window_attempts
                 accepts = self.exchange_accepts - window_accepts
