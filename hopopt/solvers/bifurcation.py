@@ -21,10 +21,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult
 
+from .. import control
 from ..result import SolveResult, Status
 from . import _kernels as kernels
 from . import _kernels_analog as analog_kernels
-from ._common import (check_model, check_positive_int, check_positive_number, check_time_limit, numba_threads,
+from ._common import (Clock, check_model, check_positive_int, check_positive_number, check_time_limit, numba_threads,
                       to_model_vartype, warm_up)
 
 __all__ = ["bifurcate"]
@@ -253,7 +254,8 @@ def _solve(model, couplings, dynamics, work_per_step, solver, parameters, starte
     returns ``(positions, advance)``; ``advance(batch_steps, start, stop, spins, fields, energies, best_states,
     best_energies, trace)`` runs steps ``start..stop-1`` of a batch of ``batch_steps`` steps.
     """
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock below also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     if n_threads is not None:
         n_threads = check_positive_int("n_threads", n_threads)
     if n_trajectories is None:
@@ -268,7 +270,10 @@ def _solve(model, couplings, dynamics, work_per_step, solver, parameters, starte
         target_energy = model.metadata.get("ground_energy")
     generator = np.random.default_rng(rng)
     fill_time_limit = fill_time_limit and time_limit is not None
-    runner = _Runner(model, couplings, dynamics, work_per_step, callback, started, time_limit, target_energy, polish)
+    # the clock counts from the call (``started``): the time limit covers the set-up before this point too
+    clock = Clock(time_limit)
+    clock.started = started
+    runner = _Runner(model, couplings, dynamics, work_per_step, callback, clock, target_energy, polish)
     with numba_threads(n_threads):
         seconds_per_step = None
         while True:
@@ -276,6 +281,8 @@ def _solve(model, couplings, dynamics, work_per_step, solver, parameters, starte
             if fill_time_limit and seconds_per_step is not None:
                 fitting = int(0.95 * runner._time_left() / seconds_per_step)
                 if fitting < _SHORTEST_BATCH * n_steps:
+                    if control.stop_reason() == "interrupted":  # Ctrl-C between two batches
+                        runner.status = Status.INTERRUPTED
                     break
                 steps = min(n_steps, fitting)
             tic = time.perf_counter()
@@ -284,7 +291,7 @@ def _solve(model, couplings, dynamics, work_per_step, solver, parameters, starte
                 seconds_per_step = (time.perf_counter() - tic) / done
             if not fill_time_limit or runner.status != Status.COMPLETED:
                 break
-    solve_seconds = time.perf_counter() - started
+    solve_seconds = clock.elapsed()
 
     if runner.best_states is None:  # cannot happen: the first chunk of the first batch always runs
         raise RuntimeError("no trajectory step was run")
@@ -306,14 +313,13 @@ def _solve(model, couplings, dynamics, work_per_step, solver, parameters, starte
 class _Runner:
     """Drives one batch of trajectories in ~0.1 s kernel calls; keeps each trajectory slot's best state."""
 
-    def __init__(self, model, couplings, dynamics, work_per_step, callback, started, time_limit, target, polish):
+    def __init__(self, model, couplings, dynamics, work_per_step, callback, clock, target, polish):
         self.model = model
         self.couplings = couplings
         self.dynamics = dynamics
         self.work_per_step = work_per_step
         self.callback = callback
-        self.started = started
-        self.time_limit = time_limit
+        self.clock = clock
         # in the kernels' energies (the spin model's minus its offset), with a rounding margin
         self.target = None if target is None else \
             float(target) - couplings.offset + 1e-9 * max(1.0, abs(float(target)))
@@ -329,10 +335,9 @@ class _Runner:
         self.polish_reserve = 0.0
 
     def _time_left(self):
-        """Seconds left for the dynamics: the time limit less what polishing the batch is expected to take."""
-        if self.time_limit is None:
-            return np.inf
-        return self.time_limit - self.polish_reserve - (time.perf_counter() - self.started)
+        """Seconds left for the dynamics: the clock's (time limit, the command's deadline, Ctrl-C) less what
+        polishing the batch is expected to take."""
+        return self.clock.remaining() - self.polish_reserve
 
     def batch(self, generator, trajectories, steps):
         """Run one batch of ``steps`` steps on fresh trajectories; return the number of steps run."""
@@ -353,7 +358,7 @@ class _Runner:
         done = 0
         while done < steps:
             if done and self._time_left() <= 0:
-                self.status = Status.TIME_LIMIT
+                self.status = self.clock.stop_status()
                 break
             seconds = min(_CHUNK_SECONDS, self._time_left())
             chunk = min(int(max(1, seconds * rate / work)), steps - done)
@@ -365,6 +370,7 @@ class _Runner:
                 self.polish_reserve = polish_work / rate  # at the measured speed
             done += chunk
             traces.append(trace)
+            self._report(best_energies)
             if self.callback is not None and self._call_back(done, energies, best_states, best_energies):
                 self.status = Status.CALLBACK_STOP
                 break
@@ -376,6 +382,13 @@ class _Runner:
         self.trajectories_run += trajectories
         self._merge(best_states, best_energies, np.concatenate(traces, axis=1))
         return done
+
+    def _report(self, batch_best):
+        """Tell the command's progress line the best energy so far (this batch's and earlier batches')."""
+        best = float(batch_best.min())
+        if self.best_energies is not None:
+            best = min(best, float(self.best_energies.min()))
+        control.report(best=best + self.couplings.offset)
 
     def _merge(self, augmented_states, energies, trace):
         """Gauge-fix and polish a batch's best states, then keep per slot the better of old and new."""
