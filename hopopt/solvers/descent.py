@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
+from .. import control
 from ..result import SolveResult, Status
 from . import _kernels as kernels
-from ._common import (check_model, check_positive_int, check_time_limit, spin_states, to_model_vartype,
+from ._common import (Clock, check_model, check_positive_int, check_time_limit, spin_states, to_model_vartype,
                       warm_up)
 
 __all__ = ["descend", "descend_restarts", "synchronous"]
@@ -74,11 +73,15 @@ def descend(model, initial_state=None, *, order="random", max_sweeps=1000, rng=N
     indptr, indices, data = spin_model.csr()
     warm_up()
 
-    started = time.perf_counter()
+    # no limit of its own: the clock stops the descent only at a command's deadline or Ctrl-C (hopopt.control)
+    clock = Clock()
     energy_trace = [np.array([spin_model.energy(state)])]
     flipped_all = []
-    sweeps, converged = 0, False
+    sweeps, converged, stopped = 0, False, None
     while sweeps < max_sweeps and not converged:
+        if sweeps and clock.out_of_time():
+            stopped = clock.stop_status()
+            break
         batch = min(_SWEEP_BATCH, max_sweeps - sweeps)
         if fixed_order is None:
             orders = np.stack([generator.permutation(n) for _ in range(batch)]).astype(np.int64)
@@ -92,14 +95,17 @@ def descend(model, initial_state=None, *, order="random", max_sweeps=1000, rng=N
         flipped_all.append(flipped[:flips].copy())
         energy_trace.append(energy_after[:flips].copy())
         sweeps += done
-    elapsed = time.perf_counter() - started
+        control.report(best=float(energy_trace[-1][-1]) if flips else None)
+    elapsed = clock.elapsed()
 
     energy = model.energy(to_model_vartype(model, state))
     best_state = to_model_vartype(model, state)
+    if stopped is None:
+        stopped = Status.CONVERGED if converged else Status.SWEEP_LIMIT
     return SolveResult(
         states=best_state[None, :], energies=np.array([energy]), best_state=best_state, best_energy=energy,
         trace=np.concatenate(energy_trace), betas=np.empty(0), sweeps_done=sweeps,
-        status=Status.CONVERGED if converged else Status.SWEEP_LIMIT,
+        status=stopped,
         timings={"solve": elapsed, "total": elapsed}, solver="descend",
         info={"flipped": np.concatenate(flipped_all), "order": order if isinstance(order, str) else "given"},
     )
@@ -128,23 +134,26 @@ def descend_restarts(model, *, n_restarts=10, time_limit=None, order="random", m
     """
     model = check_model(model)
     n_restarts = check_positive_int("n_restarts", n_restarts)
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     children = np.random.default_rng(rng).spawn(n_restarts)
-    started = time.perf_counter()
+    clock = Clock(time_limit)
     results = []
     for child in children:
         results.append(descend(model, order=order, max_sweeps=max_sweeps, rng=child))
-        if time_limit is not None and time.perf_counter() - started > time_limit:
+        control.report(best=min(result.best_energy for result in results))
+        if clock.out_of_time():
             break
-    elapsed = time.perf_counter() - started
+    elapsed = clock.elapsed()
     energies = np.array([result.best_energy for result in results])
     best = results[int(np.argmin(energies))]
-    finished = len(results) == n_restarts
+    # every restart ran to its end (a fixed point or max_sweeps), none cut short by the clock
+    finished = len(results) == n_restarts and results[-1].status not in (Status.TIME_LIMIT, Status.INTERRUPTED)
     return SolveResult(
         states=np.stack([result.best_state for result in results]), energies=energies,
         best_state=best.best_state, best_energy=best.best_energy, trace=best.trace, betas=np.empty(0),
         sweeps_done=max(result.sweeps_done for result in results),
-        status=Status.CONVERGED if finished else Status.TIME_LIMIT,
+        status=Status.CONVERGED if finished else clock.stop_status(),
         timings={"solve": elapsed, "total": elapsed}, solver="descend_restarts",
         info={"restarts_done": len(results)},
     )
@@ -186,10 +195,13 @@ def synchronous(model, initial_state=None, *, max_steps=1000, rng=None) -> Solve
     spin_model = model.to_spin()
     state = _start_state(model, initial_state, generator).astype(np.float64)
 
-    started = time.perf_counter()
+    clock = Clock()  # stops only at a command's deadline or Ctrl-C (hopopt.control)
     history = [state.copy()]
     status = Status.SWEEP_LIMIT
-    for _ in range(max_steps):
+    for step in range(max_steps):
+        if step and clock.out_of_time():
+            status = clock.stop_status()
+            break
         drive = spin_model.weights @ state - spin_model.thresholds
         new_state = np.where(drive > 0, 1.0, np.where(drive < 0, -1.0, state))
         if np.array_equal(new_state, state):
@@ -200,7 +212,7 @@ def synchronous(model, initial_state=None, *, max_steps=1000, rng=None) -> Solve
             status = Status.TWO_CYCLE
             break
         state = new_state
-    elapsed = time.perf_counter() - started
+    elapsed = clock.elapsed()
 
     visited = to_model_vartype(model, np.array(history, dtype=np.int8))
     energies = model.energies(visited)
