@@ -39,9 +39,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import xlogy
 
+from .. import control
 from ..model import Vartype
 from ..result import SolveResult, Status
-from ._common import (check_model, check_non_negative_number, check_positive_int, check_positive_number,
+from ._common import (Clock, check_model, check_non_negative_number, check_positive_int, check_positive_number,
                       check_time_limit)
 
 __all__ = ["tank"]
@@ -271,7 +272,8 @@ def tank(model, *, u0=0.02, tau=1.0, dt=None, max_steps=100_000, method="euler",
     tolerance = check_positive_number("tolerance", tolerance)
     max_steps = check_positive_int("max_steps", max_steps)
     n_starts = check_positive_int("n_starts", n_starts)
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock below also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     if method not in ("euler", "ode"):
         raise ValueError(f"method must be 'euler' or 'ode', got {method!r}")
     noise = check_non_negative_number("noise", noise, "in units of u0")
@@ -298,12 +300,11 @@ def tank(model, *, u0=0.02, tau=1.0, dt=None, max_steps=100_000, method="euler",
     potentials = _initial_potentials(n, n_starts, u0, initial_u, target_sum, noise, children)
     network = _Network(binary, u0, tau, self_coupling)
 
-    started = time.perf_counter()
-    deadline = None if time_limit is None else started + time_limit
+    clock = Clock(time_limit)
     integrate = _integrate_euler if method == "euler" else _integrate_ode
-    outcome = integrate(network, potentials, dt, max_steps, tolerance, trace_every, deadline,
+    outcome = integrate(network, potentials, dt, max_steps, tolerance, trace_every, clock,
                         ode_options if method == "ode" else None)
-    elapsed = time.perf_counter() - started
+    elapsed = clock.elapsed()
 
     potentials, steps, converged, timed_out, times, energy_records, lyapunov_records = outcome
     outputs = gain(potentials, u0)
@@ -318,7 +319,7 @@ def tank(model, *, u0=0.02, tau=1.0, dt=None, max_steps=100_000, method="euler",
     if np.all(converged):
         status = Status.CONVERGED
     elif timed_out:
-        status = Status.TIME_LIMIT
+        status = clock.stop_status()
     else:
         status = Status.SWEEP_LIMIT
     total = time.perf_counter() - started_total
@@ -359,7 +360,27 @@ class _Recorder:
         return np.array(self.times), np.array(self.energy_rows), np.array(self.lyapunov_rows)
 
 
-def _integrate_euler(network, potentials, dt, max_steps, tolerance, trace_every, deadline, _options):
+class _Progress:
+    """Tells a command's progress line (:func:`hopopt.control.report`) the best thresholded energy so far, at
+    most every half second: it costs a matrix product, so not every step, and nothing without a command."""
+
+    _EVERY_SECONDS = 0.5
+
+    def __init__(self):
+        self.enabled = control.active() is not None
+        self.next_report = time.perf_counter() + self._EVERY_SECONDS
+        self.best = np.inf
+
+    def step(self, network, outputs):
+        if not self.enabled or outputs.shape[0] == 0 or time.perf_counter() < self.next_report:
+            return
+        states = (outputs > 0.5).astype(np.float64)
+        self.best = min(self.best, float(network.energies(states, network.fields(states)).min()))
+        control.report(best=self.best)
+        self.next_report = time.perf_counter() + self._EVERY_SECONDS
+
+
+def _integrate_euler(network, potentials, dt, max_steps, tolerance, trace_every, clock, _options):
     """Forward Euler on all unconverged starts at once; a converged start is frozen and dropped."""
     n_starts = potentials.shape[0]
     potentials = potentials.copy()
@@ -367,6 +388,7 @@ def _integrate_euler(network, potentials, dt, max_steps, tolerance, trace_every,
     converged = np.zeros(n_starts, dtype=bool)
     active = np.arange(n_starts)
     recorder = _Recorder(network, n_starts)
+    progress = _Progress()
     timed_out = False
 
     u = potentials.copy()
@@ -394,9 +416,10 @@ def _integrate_euler(network, potentials, dt, max_steps, tolerance, trace_every,
             active, u, outputs = active[keep], u[keep], outputs[keep]
             if active.size == 0:
                 break
-        if deadline is not None and time.perf_counter() > deadline:
+        if clock.out_of_time():
             timed_out = True
             break
+        progress.step(network, outputs)
     if active.size:
         potentials[active] = u
         recorder.update(active, outputs)
@@ -404,7 +427,7 @@ def _integrate_euler(network, potentials, dt, max_steps, tolerance, trace_every,
     return (potentials, steps, converged, timed_out, *recorder.arrays())
 
 
-def _integrate_ode(network, potentials, dt, max_steps, tolerance, trace_every, deadline, options):
+def _integrate_ode(network, potentials, dt, max_steps, tolerance, trace_every, clock, options):
     """solve_ivp over intervals of ``trace_every * dt``; starts are checked and dropped between intervals."""
     from scipy.integrate import solve_ivp
 
@@ -443,7 +466,7 @@ def _integrate_ode(network, potentials, dt, max_steps, tolerance, trace_every, d
         converged[active[done]] = True
         recorder.update(active, new_outputs)
         active = active[~done]
-        if deadline is not None and time.perf_counter() > deadline:
+        if clock.out_of_time():
             timed_out = True
             break
     recorder.record(step * dt)
