@@ -14,8 +14,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..result import SolveResult
-from ._common import check_time_limit
+from .. import control
+from ..result import SolveResult, Status
+from ._common import Clock, check_time_limit
 from .anneal import anneal
 
 __all__ = ["penalty_loop"]
@@ -61,21 +62,24 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
     >>> found.info["feasible"]
     True
     """
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     if not growth > 1:
         raise ValueError(f"growth must be > 1, got {growth}")
     if not initial_penalty > 0:
         raise ValueError(f"initial_penalty must be positive, got {initial_penalty}")
     children = np.random.default_rng(rng).spawn(int(max_rounds))
-    started = time.perf_counter()
+    clock = Clock(time_limit)
     penalty = float(initial_penalty)
     history = []
+    stopped = False  # the clock (time limit, the command's deadline, Ctrl-C) ended the rounds
     for round_index, child in enumerate(children):
         share = None
+        if history and clock.out_of_time():
+            stopped = True
+            break
         if time_limit is not None:
-            remaining = time_limit - (time.perf_counter() - started)
-            if remaining <= 0 and history:
-                break
+            remaining = clock.remaining()
             # half of what is left (all of it in the last round): the first, cheapest penalty gets the most
             # time, and a raised penalty still gets a real run
             last_round = round_index == max_rounds - 1
@@ -88,8 +92,12 @@ def penalty_loop(build_model: Callable, is_feasible: Callable, initial_penalty: 
         if feasible:
             break
         penalty *= growth
-    seconds = time.perf_counter() - started
+    seconds = clock.elapsed()
     info = {**result.info, "penalty": history[-1]["penalty"], "feasible": history[-1]["feasible"],
             "penalty_rounds": history}
-    return dataclasses.replace(result, solver="penalty_loop", info=info,
+    status = result.status
+    if stopped and control.stop_reason() == "interrupted":
+        # Ctrl-C between two rounds: the last round ended on its own, the loop did not
+        status = Status.INTERRUPTED
+    return dataclasses.replace(result, solver="penalty_loop", info=info, status=status,
                                timings={**result.timings, "solve": seconds, "total": seconds})
