@@ -17,10 +17,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult
 
+from .. import control
 from ..model import Vartype
 from ..result import SolveResult, Status
 from . import _kernels_coloring as kernels
-from ._common import (check_beta_range, check_model, check_positive_int, check_time_limit, numba_threads,
+from ._common import (Clock, check_beta_range, check_model, check_positive_int, check_time_limit, numba_threads,
                       spin_states)
 
 __all__ = ["temper_coloring", "coloring_structure", "warm_up_coloring", "DEFAULT_BETA_RANGE"]
@@ -190,7 +191,8 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
     (0.0, 0)
     """
     model = check_model(model)
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock below also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     groups, offsets, neighbours, weight, constant = coloring_structure(model)
     nodes, colours = groups.shape
     if n_sweeps is not None:
@@ -226,17 +228,17 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
     swaps = np.zeros((n_ladders, max(n_replicas - 1, 1)), dtype=np.int64)
     traces = []
 
-    started = time.perf_counter()
+    clock = Clock(time_limit)
     status = Status.COMPLETED
     done = 0
     seconds_per_sweep = None
     with numba_threads(n_threads):
         while n_sweeps is None or done < n_sweeps:
-            elapsed = time.perf_counter() - started
-            if time_limit is not None and elapsed >= time_limit:
-                status = Status.TIME_LIMIT
+            left = clock.remaining()
+            if left <= 0:
+                status = clock.stop_status()
                 break
-            seconds = _CHUNK_SECONDS if time_limit is None else min(_CHUNK_SECONDS, time_limit - elapsed)
+            seconds = min(_CHUNK_SECONDS, left)
             chunk = 10 if seconds_per_sweep is None else int(max(1, seconds / seconds_per_sweep))
             if n_sweeps is not None:
                 chunk = min(chunk, n_sweeps - done)
@@ -247,6 +249,7 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
             seconds_per_sweep = max(time.perf_counter() - tic, 1e-7) / chunk
             done += chunk
             traces.append(trace)
+            control.report(best=float(best_conflicts.min()) * weight + constant)
             if np.any(best_conflicts == 0):
                 status = Status.TARGET_REACHED
                 break
@@ -254,7 +257,7 @@ def temper_coloring(model, *, n_sweeps=None, n_ladders=None, n_replicas=_DEFAULT
                                                    weight, constant):
                 status = Status.CALLBACK_STOP
                 break
-    solve_seconds = time.perf_counter() - started
+    solve_seconds = clock.elapsed()
 
     model_states = _model_states(model, groups, best_states)
     # energies recomputed from the model itself, not taken from the kernel's conflict counts
