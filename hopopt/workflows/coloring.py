@@ -8,15 +8,15 @@ layers: the encoder module imports no solver.
 from __future__ import annotations
 
 import numbers
-import time
 
 import networkx as nx
 import numba
 import numpy as np
 
+from .. import control
 from ..problems.coloring import GraphColoring, coloring_beta_range
 from ..solvers import anneal, warm_up
-from ..solvers._common import check_time_limit
+from ..solvers._common import Clock, check_time_limit
 from ..solvers.coloring_temper import temper_coloring, warm_up_coloring
 
 __all__ = ["fewest_colors", "dsatur_coloring", "MOVES"]
@@ -104,7 +104,8 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     3
     """
     problem = _as_problem(problem_or_graph)
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock below also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     if moves not in MOVES:
         raise ValueError(f"moves must be one of {', '.join(map(repr, MOVES))}, got {moves!r}")
     if sweeps is not None and (isinstance(sweeps, bool) or not isinstance(sweeps, numbers.Integral) or sweeps < 1):
@@ -115,10 +116,8 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
         warm_up_coloring()
     if moves != "conflicts":
         warm_up()
-    started = time.perf_counter()
-
-    def elapsed():
-        return time.perf_counter() - started
+    clock = Clock(time_limit)
+    elapsed = clock.elapsed
 
     best = dsatur_coloring(problem)
     best_k = int(best.max()) + 1
@@ -134,7 +133,7 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
 
     k = best_k - 1
     while k >= max(lower_bound, 1) and k >= 2:
-        if time_limit is not None and elapsed() >= time_limit:
+        if clock.out_of_time():
             break
         target = problem.with_colors(k)
         model = target.to_model()
@@ -148,9 +147,11 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
             else:
                 method, turn_seconds = moves, None
             turn += 1
-            remaining = None if time_limit is None else time_limit - elapsed()
-            if remaining is not None and remaining <= 0:
+            remaining = clock.remaining()  # read once: a second reading could be ≤ 0
+            if remaining <= 0:
                 break
+            # without a time limit of its own the search plans by sweeps, even under a command's deadline
+            remaining = None if time_limit is None else remaining
             budget = remaining
             if sweeps is None and remaining is not None:
                 if moves == "auto":
@@ -175,6 +176,8 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
             coloring = target.decode(result.best_state, repair=True, add_colors=False)
             if target.conflicts(coloring) == 0:
                 found = coloring
+            elif clock.out_of_time():
+                break  # the command's deadline or Ctrl-C stopped the run (hopopt.control)
             elif time_limit is None and (moves != "auto" or turn >= 2):
                 break  # without a time limit, one run per k ("auto": one annealing, one of the chains)
         history.append((k, found is not None, elapsed()))
