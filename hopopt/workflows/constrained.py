@@ -16,12 +16,14 @@ knapsack, set cover, ...) use it as their default solver.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
 
+from .. import control
 from ..solvers import anneal
-from ..solvers._common import check_time_limit
+from ..solvers._common import Clock, check_time_limit
 
 __all__ = ["anneal_raising_penalty"]
 
@@ -80,9 +82,10 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
     >>> model.evaluate(solution).feasible
     True
     """
-    time_limit = check_time_limit(time_limit)
+    # a command's deadline (hopopt.control) shortens the limit; the clock also stops at it without one
+    time_limit = control.time_left(check_time_limit(time_limit))
     children = np.random.default_rng(rng).spawn(int(max_rounds))
-    started = time.perf_counter()
+    clock = Clock(time_limit)
     if start_fraction is not None:
         penalty = float(start_fraction) * float(problem.local_penalty())
     elif hasattr(problem, "start_penalty"):
@@ -92,10 +95,14 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
     polish = getattr(problem, "polish", None)
     best_candidate = best_result = best_penalty = None
     rounds = []
+    stopped = False  # the command's deadline or Ctrl-C ended the rounds (hopopt.control)
     for index, child in enumerate(children):
         share = None
+        if rounds and control.should_stop():
+            stopped = True
+            break
         if time_limit is not None:
-            remaining = time_limit - (time.perf_counter() - started)
+            remaining = clock.remaining()
             if rounds and remaining < _SHORTEST_ROUND:
                 break
             # half of what is left, or all of it after a feasible round (nothing left to raise)
@@ -125,4 +132,7 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
             break
     extras = {"penalty": best_penalty, "penalty_rounds": rounds,
               "polish": "repair, then flips and swaps" if polish is not None else "repair"}
+    if stopped:
+        # the command stopped the search as a whole, whichever round found the best answer
+        best_result = dataclasses.replace(best_result, status=clock.stop_status())
     return best_candidate[0], best_result, extras

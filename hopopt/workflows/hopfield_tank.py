@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .. import control
 from ..problems.hopfield_tank import (_check_city_count, _check_distances, city_distances, decode_tank_state,
                                       hopfield_tank_tsp_model, random_cities, tour_length)
 from ..solvers.exact_tsp import held_karp
@@ -196,6 +197,8 @@ def tank_tsp_study(n_cities=10, starts=100, *, A=500.0, B=500.0, C=200.0, D=500.
     study = run(1.0)
     sweep = []
     for scale in penalty_scales or ():
+        if control.should_stop():
+            break  # the command's deadline or Ctrl-C (hopopt.control): each tank run would stop at once anyway
         point = {"scale": float(scale), "A": A * float(scale), "B": B * float(scale)}
         point.update(run(float(scale)))
         sweep.append(point)
