@@ -52,6 +52,12 @@ STRUCTURED_CSR_BYTES_PER_NONZERO = 64
 # single-flip engine's arrays and the temporaries of its flip-cost lattice check: 61 bytes per non-zero at the
 # peak, 24 held (anneal, max-cut n = 2000, p = 0.5)
 SPARSE_CSR_BYTES_PER_NONZERO = 64
+# descent and the bifurcation/amplitude integrators read int64 CSR copies only: 10.0 MB (descent) for 1.1
+# million non-zeros (max-cut n = 1500, p = 0.5), 7.6 MB (dsb, bsb, cac) for 0.45 million (n = 3000, p = 0.05)
+DESCENT_CSR_BYTES_PER_NONZERO = 16
+# solvers that integrate continuous trajectories (simulated bifurcation, chaotic amplitude control, the
+# Hopfield–Tank network): positions, momenta or errors, fields and spins per trajectory
+_TRAJECTORY_SOLVERS = ("dsb", "bsb", "cac", "tank", "bifurcation", "amplitude")
 # a dense W turned into CSR first: scipy's nonzero() index pairs and its int32 CSR, then the same set-up
 DENSE_CSR_BYTES_PER_NONZERO = 96
 # a G(n, p) graph drawn by hopopt.problems._graphs.gnp_edges (numpy, in blocks of 2^22 pairs) and kept by the
@@ -263,8 +269,9 @@ def _count(value) -> str:
 
 
 # ------------------------------------------------------------------ building blocks for the kinds' hooks
-def sparse_model(n_variables, nnz, what="the energy model") -> Estimate:
-    """An encoder that builds W sparse with ``nnz`` stored non-zeros (both triangles).
+def sparse_model(n_variables, nnz, what="the energy model", bytes_per_nonzero=SPARSE_BYTES_PER_NONZERO) -> Estimate:
+    """An encoder that builds W sparse with ``nnz`` stored non-zeros (both triangles), at
+    ``bytes_per_nonzero`` at its peak (encoders that hand over an upper triangle build W more cheaply).
 
     Examples
     --------
@@ -273,7 +280,7 @@ def sparse_model(n_variables, nnz, what="the energy model") -> Estimate:
     'sparse'
     """
     nnz = int(nnz)
-    return Estimate(SPARSE_BYTES_PER_NONZERO * nnz + 64 * int(n_variables),
+    return Estimate(int(bytes_per_nonzero) * nnz + 64 * int(n_variables),
                     f"{what}: {_count(n_variables)} variables with {_count(nnz)} non-zeros", int(n_variables),
                     nnz, "sparse")
 
@@ -391,8 +398,8 @@ def estimate_solver(solver_name, n, nnz, restarts=None, replicas=None, trajector
     Parameters
     ----------
     solver_name : str
-        ``anneal``, ``descent``, ``temper``, ``tank``, ``penalty``, a ``bifurcation`` variant or
-        ``amplitude``; any other name is treated as a single-flip solver.
+        ``anneal``, ``descent``, ``temper``, ``tank``, ``penalty``, ``dsb``/``bsb`` (simulated bifurcation) or
+        ``cac`` (chaotic amplitude control); any other name is treated as a single-flip solver.
     n, nnz : int
         Variables and stored non-zeros of W.
     restarts, replicas, trajectories : int, optional
@@ -421,6 +428,8 @@ def estimate_solver(solver_name, n, nnz, restarts=None, replicas=None, trajector
     restarts = max(int(restarts), 1)
     per_nonzero = {"dense": DENSE_CSR_BYTES_PER_NONZERO,
                    "structured": STRUCTURED_CSR_BYTES_PER_NONZERO}.get(storage, SPARSE_CSR_BYTES_PER_NONZERO)
+    if solver_name in ("descent", "dsb", "bsb", "cac") and storage == "sparse":
+        per_nonzero = DESCENT_CSR_BYTES_PER_NONZERO  # the int64 index copies only: no flip-cost lattice check
     on_factors = storage == "structured" and solver_name == "anneal" and moves in (
         "auto", "permutation", "constraint-preserving")
     csr = Estimate(0 if on_factors else per_nonzero * nnz + 16 * (n + 1),
@@ -429,9 +438,11 @@ def estimate_solver(solver_name, n, nnz, restarts=None, replicas=None, trajector
         replicas = replicas if replicas is not None else 48  # the ladder's largest default
         copies = restarts * 2 * int(replicas)  # two ladders with cluster moves on sparse models
         state = Estimate(copies * n * 18, f"tempering's replicas: {copies} states of {_count(n)} variables")
-    elif solver_name.startswith("bifurcation") or solver_name == "amplitude" or solver_name == "tank":
+    elif solver_name in _TRAJECTORY_SOLVERS:
         paths = int(trajectories) if trajectories is not None else restarts
-        dense = 8 * (n + 1) ** 2 if nnz >= 0.5 * n * n and 8 * (n + 1) ** 2 <= 2**30 else 0
+        # bifurcation keeps a dense copy of W (with the field row) when it is dense enough and small enough
+        size = n + 1
+        dense = 8 * size * size if nnz >= 0.25 * size * size and 8 * size * size <= 512 * 2**20 else 0
         state = Estimate(paths * n * 48 + dense, f"{solver_name}'s trajectories: {paths} × {_count(n)} variables"
                          + (" and a dense copy of W" if dense else ""))
     else:

@@ -196,3 +196,16 @@ def test_available_memory_is_positive_and_takes_the_smaller_limit(monkeypatch):
     assert available_memory() == 8 * 2**30
     monkeypatch.setattr(resources, "_meminfo_available", lambda: None)
     assert available_memory() > 0  # the sysconf fallback
+
+
+@pytest.mark.parametrize("solver", ["temper", "descent", "tank", "dsb", "cac"])
+def test_other_solvers_state_estimates_match_allocation(solver):
+    from hopopt.api import MODEL_SOLVERS
+
+    model = dense_random_maxcut(1200, 0.3, seed=2).to_model()
+    options = {"time_limit": 0.2, "rng": 0, "restarts": 2, "sweeps": None, "moves": "auto",
+               "acceptance": "metropolis", "colors": None, "solver": solver}
+    MODEL_SOLVERS[solver](model, options)  # compile outside the measurement
+    object.__getattribute__(model, "__dict__").pop("_csr", None)
+    measured, _ = traced_peak(lambda: MODEL_SOLVERS[solver](model, options))
+    assert_within_factor_two(estimate_solver(solver, model.n, model.weights.nnz, restarts=2), measured)

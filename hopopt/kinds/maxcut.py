@@ -42,10 +42,11 @@ def _instance_bytes(n, options):
 
 
 def _model_bytes(problem):
-    """Memory of ``to_model()``: sparse W with both directions of every edge."""
+    """Memory of ``to_model()``: sparse W with both directions of every edge, mirrored from the upper triangle
+    (measured 40.5 bytes per non-zero at the peak for n = 1000–4000, p = 0.05–0.9)."""
     from ..resources import sparse_model
 
-    return sparse_model(problem.n, 2 * len(problem.edges), "the max-cut encoding's weights")
+    return sparse_model(problem.n, 2 * len(problem.edges), "the max-cut encoding's weights", bytes_per_nonzero=44)
 
 KIND = ProblemKind(
     name="maxcut", problem=MaxCut, description="maximum cut of a weighted graph (E = -cut)", read=_read,
