@@ -138,18 +138,29 @@ def rising_penalty_anneal(problem, *, time_limit=None, rng=None, sweeps=None, re
     >>> ladder.cut_weight(sides), history[-1][2]
     (3.0, True)
     """
-    from ..solvers import anneal
+    import dataclasses
 
-    started = time.perf_counter()
+    from .. import control
+    from ..solvers import anneal
+    from ..solvers._common import Clock
+
+    # a command's deadline (hopopt.control) shortens the limit; the clock also stops at it without one
+    time_limit = control.time_left(time_limit)
+    clock = Clock(time_limit)
+    started = clock.started
     magnitudes = np.abs(problem.weights[problem.weights != 0])
     smallest = float(magnitudes.min()) if magnitudes.size else 1.0
     penalty = min(smallest / 4.0, problem.penalty_bound() / 2.0) or problem.default_penalty()
     children = np.random.default_rng(rng).spawn(_MAX_ROUNDS)
     best, best_cut, result, history, last_round = None, np.inf, None, [], False
+    stopped = False  # the command's deadline or Ctrl-C ended the rounds
     for round_index, child in enumerate(children):
         share = None
+        if best is not None and control.should_stop():
+            stopped = True
+            break
         if time_limit is not None:
-            remaining = time_limit - (time.perf_counter() - started)
+            remaining = clock.remaining()
             if remaining <= 0 and best is not None:
                 break
             final = last_round or round_index == _MAX_ROUNDS - 1
@@ -168,6 +179,9 @@ def rising_penalty_anneal(problem, *, time_limit=None, rng=None, sweeps=None, re
             last_round = True
         else:
             penalty *= 2.0
+    if stopped:
+        # the command stopped the search, whatever the last round's own anneal reported
+        result = dataclasses.replace(result, status=clock.stop_status())
     return best, result, history
 
 

@@ -45,14 +45,32 @@ def _heuristic(problem, settings):
     ``moves`` "one-hot", "single-flip" or "conflicts" runs one of them alone."""
     if settings.get("colors") is not None:
         return None
+    import time
+
+    from .. import control
+    from ..result import STATUS_MESSAGES, Status
     from ..workflows.coloring import fewest_colors
 
     asked = settings.get("moves")
     moves = asked if asked in ("one-hot", "single-flip", "conflicts") else "auto"
-    coloring, colors, history = fewest_colors(problem, time_limit=settings.get("time_limit") or 10.0,
-                                               rng=settings.get("rng"), sweeps=settings.get("sweeps"), moves=moves)
+    time_limit = settings.get("time_limit") or 10.0
+    started = time.perf_counter()
+    coloring, colors, history = fewest_colors(problem, time_limit=time_limit, rng=settings.get("rng"),
+                                               sweeps=settings.get("sweeps"), moves=moves)
+    seconds = time.perf_counter() - started
     final = problem.with_colors(colors)
-    extras = {"history": [list(entry) for entry in history], "moves": moves, "colors": int(colors)}
+    # the search returns no SolveResult, so its status is said here: it ends at a clique bound (completed), or
+    # when its time (the command's deadline included) ran out, or on Ctrl-C; a last attempt that failed means
+    # the time ran out during it
+    stop = control.stop_reason()
+    if stop == "interrupted":
+        status = Status.INTERRUPTED
+    elif stop == "time limit" or not history[-1][1] or seconds >= time_limit:
+        status = Status.TIME_LIMIT
+    else:
+        status = Status.COMPLETED
+    extras = {"history": [list(entry) for entry in history], "moves": moves, "colors": int(colors),
+              "status": STATUS_MESSAGES[status]}
     return final, np.asarray(coloring), None, extras
 
 
