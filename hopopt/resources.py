@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from .errors import InputError
 
 __all__ = ["Estimate", "available_memory", "memory_limit", "parse_memory", "format_bytes", "estimate_instance",
-           "estimate_model", "estimate_solver", "estimate_solve", "estimate_exact", "check_fits",
+           "estimate_file", "estimate_model", "estimate_solver", "estimate_solve", "estimate_exact", "check_fits",
            "sparse_model", "dense_model", "structured_model", "random_graph_instance", "milp_estimate",
            "SAFETY_FRACTION"]
 
@@ -370,6 +370,68 @@ def estimate_instance(kind_name, n, options=None) -> Estimate:
     if kind.instance_bytes is not None:
         return kind.instance_bytes(int(n), merged)
     return Estimate(0, f"no estimate for random {kind.name} instances")
+
+
+# a reader's peak per byte of text: 12–22 for Gset, DIMACS, QAPLIB and explicit TSPLIB files (tracemalloc,
+# catalogue files after the first of each format, whose peak includes imports)
+READER_BYTES_PER_FILE_BYTE = 32
+# a TSPLIB file with coordinates declares n and is read into an n×n distance matrix (berlin52: 60 n² bytes)
+READER_BYTES_PER_MATRIX_ENTRY = 64
+_DIMENSION = re.compile(rb"^\s*DIMENSION\s*:?\s*(\d+)", re.IGNORECASE | re.MULTILINE)
+_FIRST_INTEGER = re.compile(rb"^\s*(\d+)")
+_PROBLEM_LINE = re.compile(rb"^p\s+\w+\s+(\d+)\s+(\d+)", re.MULTILINE)
+
+
+def _declared_sizes(path, file_format):
+    """What the file's header declares, read from its first 64 KiB: (nodes or dimension, entries) or None."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return None
+    if file_format == "tsplib":
+        found = _DIMENSION.search(head)
+        return (int(found.group(1)), int(found.group(1)) ** 2) if found else None
+    if file_format == "qaplib":
+        found = _FIRST_INTEGER.match(head)
+        return (int(found.group(1)), 2 * int(found.group(1)) ** 2) if found else None
+    found = _PROBLEM_LINE.search(head)  # DIMACS and cnf problem lines: p edge N M, p cnf N M
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def estimate_file(kind_name, path) -> Estimate:
+    r"""What reading an instance file will take, before it is read: its size bounds the text a reader parses,
+    and a header that declares a size (TSPLIB's DIMENSION, QAPLIB's n, a DIMACS problem line) bounds the
+    arrays it is read into. Unreadable paths give an estimate of nothing (the reader then says what is wrong).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from hopopt.resources import estimate_file
+    >>> path = os.path.join(tempfile.mkdtemp(), "big.tsp")
+    >>> with open(path, "w") as handle:
+    ...     _ = handle.write("NAME: big\nTYPE: TSP\nDIMENSION: 200000\nEDGE_WEIGHT_TYPE: EUC_2D\n")
+    >>> estimate_file("tsp", path).reason
+    'the 200,000×200,000 matrix big.tsp declares'
+    """
+    name = os.path.basename(str(path))
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return Estimate(0, f"{name} could not be sized")
+    estimate = Estimate(READER_BYTES_PER_FILE_BYTE * size, f"reading {name}: {format_bytes(size)} of text")
+    declared = _declared_sizes(path, _kind(kind_name).file_format)
+    if declared is not None:
+        nodes, entries = declared
+        if _kind(kind_name).file_format in ("tsplib", "qaplib"):
+            matrix = Estimate(READER_BYTES_PER_MATRIX_ENTRY * entries,
+                              f"the {nodes:,}×{nodes:,} matrix {name} declares")
+        else:
+            matrix = Estimate(64 * nodes + 48 * entries, f"the {_count(nodes)} nodes and {_count(entries)} "
+                              f"edges or clauses {name} declares")
+        if matrix.bytes > estimate.bytes:
+            estimate = matrix
+    return estimate
 
 
 def estimate_model(problem) -> Estimate:

@@ -209,3 +209,23 @@ def test_other_solvers_state_estimates_match_allocation(solver):
     object.__getattribute__(model, "__dict__").pop("_csr", None)
     measured, _ = traced_peak(lambda: MODEL_SOLVERS[solver](model, options))
     assert_within_factor_two(estimate_solver(solver, model.n, model.weights.nnz, restarts=2), measured)
+
+
+@pytest.mark.parametrize("kind_name, name", [("maxcut", "G11"), ("tsp", "berlin52"), ("coloring", "games120")])
+def test_file_estimates_bound_what_the_readers_allocate(kind_name, name):
+    from hopopt import datasets
+
+    path = datasets.find_instance(name)
+    kind = get_kind(kind_name)
+    kind.read(path)  # the first read of a format imports its reader: not part of the reading
+    measured, _ = traced_peak(lambda: kind.read(path))
+    estimate = resources.estimate_file(kind_name, path)
+    assert measured <= estimate.bytes <= 4 * measured, (estimate, measured)
+
+
+def test_a_small_file_declaring_a_huge_matrix_is_refused(tmp_path):
+    path = tmp_path / "huge.tsp"
+    path.write_text("NAME: huge\nTYPE: TSP\nDIMENSION: 300000\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n1 0 0\n")
+    with pytest.raises(InputError, match=r"300,000×300,000 matrix huge.tsp declares"):
+        check_fits(resources.estimate_file("tsp", path), max_memory="64G", what=str(path))
+    assert resources.estimate_file("tsp", tmp_path / "missing.tsp").bytes == 0
