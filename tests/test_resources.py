@@ -229,3 +229,12 @@ def test_a_small_file_declaring_a_huge_matrix_is_refused(tmp_path):
     with pytest.raises(InputError, match=r"300,000×300,000 matrix huge.tsp declares"):
         check_fits(resources.estimate_file("tsp", path), max_memory="64G", what=str(path))
     assert resources.estimate_file("tsp", tmp_path / "missing.tsp").bytes == 0
+
+
+def test_knapsack_dynamic_programme_estimate_matches_allocation():
+    kind = get_kind("knapsack")
+    problem = kind.random(200, 4)
+    estimate = resources.estimate_exact(problem)
+    assert "dynamic programme" in estimate.reason
+    measured, _ = traced_peak(lambda: kind.exact(problem, None))
+    assert_within_factor_two(estimate, measured)

@@ -167,6 +167,19 @@ def _plot_knapsack(problem, solution, ax, title):
                            title=f"{title}: value {evaluation.objective:g}", ax=ax)
 
 
+def _knapsack_exact_bytes(problem):
+    """Memory of :func:`knapsack_exact`: the dynamic programme's n × (capacity + 1) table of choices (one byte a
+    cell) and its rows of values, or, past ``DP_MAX_CELLS``, HiGHS on n columns and one row."""
+    from ..resources import Estimate
+
+    capacity = int(math.floor(problem.capacity / problem.weight_step + 1e-9))
+    cells = problem.n * (capacity + 1)
+    if cells <= DP_MAX_CELLS:
+        return Estimate(cells + 40 * (capacity + 1), f"the dynamic programme's table: {problem.n:,} items × "
+                        f"{capacity + 1:,} capacities")
+    return Estimate(4096 * problem.n, f"the MILP (HiGHS): {problem.n:,} items and one capacity row")
+
+
 def _knapsack_model_bytes(problem):
     """Memory of ``to_model()``: the capacity row squared couples every pair of item and slack bits (the
     builder's dense quadratic, then a sparse W): measured 96 bytes per pair at the peak (1,000 items)."""
@@ -182,7 +195,7 @@ KNAPSACK = ProblemKind(
     read=_read_knapsack, file_format="knapsack", random=_random_knapsack,
     random_options={"kind": 1, "data_range": 1000}, smallest_n=1, exact=knapsack_exact,
     solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic, plot=_plot_knapsack,
-    model_bytes=_knapsack_model_bytes,
+    model_bytes=_knapsack_model_bytes, exact_bytes=_knapsack_exact_bytes,
     peers={
         "dimod-knapsack-dwave-sa": PeerSpec(_dimod_knapsack_dwave_sa,
                                             "dimod's knapsack CQM via cqm_to_bqm + dwave-samplers SA",
