@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from . import control
 from .kinds import kind_of
 from .result import Solution
 
@@ -180,10 +181,16 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
                          f"or integrates all of them); got moves={moves!r}")
     if colors is not None and kind.settle is None:
         raise ValueError(f"colors applies to coloring, not {kind.name}")
+    # under a command's deadline (hopopt.control) the solver gets what is left after reading and encoding
+    time_limit = control.time_left(time_limit)
     options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
                "acceptance": acceptance, "colors": colors, "solver": solver}
     started = time.perf_counter()
-    answer = kind.heuristic(problem, options) if kind.heuristic is not None else None
+    with control.solving():
+        answer = kind.heuristic(problem, options) if kind.heuristic is not None else None
+        if answer is None:
+            final = kind.settle(problem, options) if kind.settle is not None else problem
+            result, extras = _run_model_solver(solver, final, options)
     if answer is not None:
         final, solution, result, extras = answer
         seconds = time.perf_counter() - started
@@ -191,8 +198,6 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
             extras.update(status=result.message, sweeps=int(result.sweeps_done),
                           restarts=int(result.states.shape[0]), state_energy=float(result.best_energy))
     else:
-        final = kind.settle(problem, options) if kind.settle is not None else problem
-        result, extras = _run_model_solver(solver, final, options)
         solution = final.decode(result.best_state)
         seconds = result.time_s
         if kind.settle is not None:
@@ -227,7 +232,8 @@ def solve_exact(problem, *, time_limit=None) -> Solution:
     """
     kind = kind_of(problem)
     started = time.perf_counter()
-    exact = kind.exact(problem, time_limit)
+    with control.solving():
+        exact = kind.exact(problem, control.time_left(time_limit))
     seconds = time.perf_counter() - started
     evaluation = problem.evaluate(exact.solution)
     energy = solution_energy(problem, exact.solution) if evaluation.feasible and kind.settle is None else None

@@ -12,15 +12,16 @@ import math
 import os
 import sys
 
-import numpy as np
-
+# only light modules here (no numpy, numba, scipy): `hopopt --help` and a usage error answer at once, and each
+# command imports what it needs when it runs
+from . import control
 from .errors import InputError
 from .result import finite_or_none, json_default
-from .api import SOLVERS, solvers_of
+from .solvers import SOLVER_NAMES as SOLVERS
 from .instances import known_optimum, load_instance, problem_names
 
 MOVES = ("auto", "single-flip", "constraint-preserving")
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # exact methods get this many seconds unless --time-limit says otherwise, so `hopopt exact` always ends
 DEFAULT_EXACT_TIME_LIMIT = 60.0
 
@@ -30,6 +31,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         raise InputError(f"{self.prog}: {message}")
+
+    def format_help(self):
+        # a help text that needs heavy imports (compare's solver listing) is completed only when shown
+        for action in self._actions:
+            complete = getattr(action, "complete_help", None)
+            if complete is not None:
+                action.help += complete()
+                action.complete_help = None
+        return super().format_help()
 
 
 def _positive_float(name):
@@ -110,8 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="seconds for each heuristic run (default 10)")
     compare.add_argument("--exact-time-limit", type=_positive_float("--exact-time-limit"),
                          help="seconds for the exact method (default: --time-limit)")
-    compare.add_argument("--solvers", help="comma-separated solver and peer names (default: hopopt, exact and "
-                                           "every peer); " + _solver_listing())
+    solvers = compare.add_argument("--solvers", help="comma-separated solver and peer names (default: hopopt, "
+                                                     "exact and every peer); ")
+    # the listing imports every kind and the bench runners: only `hopopt compare --help` pays for it
+    solvers.complete_help = _solver_listing
     seeds = compare.add_mutually_exclusive_group()
     seeds.add_argument("--seed", type=_positive_int("--seed", 0, 2**63 - 1), default=0, help="one run per solver (default 0)")
     seeds.add_argument("--seeds", help="several runs per randomised solver, e.g. 0-9: adds success probability, "
@@ -167,8 +179,6 @@ def _version():
 # ---------------------------------------------------------------------------------------------- commands
 def _report(args, answer, label, **extra):
     """The CLI's JSON record (DESIGN.md, the CLI contract) of a :class:`~hopopt.result.Solution`."""
-    from .bench.statistics import relative_gap
-
     record = {
         "problem": args.problem, "instance": label, "solver": answer.solver, "seed": getattr(args, "seed", None),
         "n_variables": int(answer.problem.n_variables), "objective": answer.objective,
@@ -178,6 +188,9 @@ def _report(args, answer, label, **extra):
     }
     best_known = known_optimum(label, args.problem)
     if best_known is not None:
+        # only here: hopopt.bench.statistics imports scipy.stats (about a second), which a solve does not need
+        from .bench.statistics import relative_gap
+
         record["best_known"] = best_known
         record["gap"] = relative_gap(answer.objective, best_known, answer.sense)
     record.update(extra)
@@ -185,7 +198,7 @@ def _report(args, answer, label, **extra):
 
 
 def command_solve(args):
-    from .api import solve
+    from .api import solve, solvers_of
     from .kinds import get_kind
 
     kind = get_kind(args.problem)
@@ -241,6 +254,8 @@ def command_exact(args):
 
 
 def command_evaluate(args):
+    import numpy as np
+
     from .api import solution_energy
     from .kinds import get_kind
     from .result import Solution
@@ -423,14 +438,39 @@ COMMANDS = {"solve": command_solve, "exact": command_exact, "evaluate": command_
             "compare": command_compare, "bench": command_bench, "demo": command_demo, "memory": command_memory}
 
 
+# commands whose --time-limit bounds the whole command (compare's is per run, bench's per suite entry)
+_WHOLE_COMMAND_LIMITS = ("solve", "exact")
+
+
+def _solver_time_limit(args):
+    """The deadline the command's solvers must meet so that the whole command, output included, ends within
+    --time-limit: a small share is kept for decoding and printing, and more for drawing a picture."""
+    limit = getattr(args, "time_limit", None)
+    if args.command not in _WHOLE_COMMAND_LIMITS or limit is None:
+        return None
+    reserve = 0.03 * limit + (0.8 if getattr(args, "plot", None) else 0.05)
+    return max(0.5 * limit, limit - reserve)
+
+
 def main(argv=None) -> int:
-    """Entry point of the ``hopopt`` console script; returns the exit status."""
+    """Entry point of the ``hopopt`` console script; returns the exit status.
+
+    ``--time-limit`` of solve and exact bounds the whole command from here on (reading, encoding, solving,
+    output; :mod:`hopopt.control`); Ctrl-C while solving prints the best found so far with status
+    "interrupted" and exit status 130.
+    """
+    status = EXIT_OK
     try:
         args = build_parser().parse_args(argv)
         if args.command == "datasets":
             command_datasets(args)
             return EXIT_OK
-        record = COMMANDS[args.command](args)
+        run = control.RunControl(_solver_time_limit(args))
+        with control.activate(run), control.interrupt_handling(run):
+            record = COMMANDS[args.command](args)
+        if run.interrupted and isinstance(record, dict):
+            record["status"] = "interrupted"
+            status = EXIT_INTERRUPTED
     except InputError as error:
         print(f"hopopt: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -444,8 +484,9 @@ def main(argv=None) -> int:
               f"{getattr(args, 'instance', '')}: the instance or its model does not fit", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        # Ctrl-C before anything was found (reading, encoding), or a second Ctrl-C
         print("hopopt: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - last resort: one line, status 1, traceback on request
         if os.environ.get("HOPOPT_DEBUG"):
             raise
@@ -460,7 +501,7 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away; nothing left to say
         sys.stderr.close()
-    return EXIT_OK
+    return status
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from ..model import EnergyModel, Vartype
+from ._graphs import gnp_edges
+from ..model import EnergyModel, UpperTriangle, Vartype
 from ._base import Evaluation, _seed_label
 
 __all__ = ["MaxCut"]
@@ -65,14 +66,21 @@ class MaxCut:
         loops = edges[:, 0] == edges[:, 1]
         if np.any(loops):
             raise ValueError(f"self-loop on node {int(edges[loops][0, 0])}: a loop can never be cut")
-        # merge repeated pairs so every edge appears once as (low, high)
+        # merge repeated pairs so every edge appears once as (low, high), in row-major order
         low, high = np.minimum(edges[:, 0], edges[:, 1]), np.maximum(edges[:, 0], edges[:, 1])
-        merged = sp.coo_array((weights, (low, high)), shape=(n, n)).tocsr()
-        merged.sum_duplicates()
-        merged = merged.tocoo()
+        keys = low * int(n) + high
+        if np.all(keys[1:] > keys[:-1]) and np.all(weights != 0):
+            # already canonical (a generator's or a sorted file's edges): skip the sparse round trip, which
+            # cost most of a second on a 6-million-edge graph
+            self.edges = np.stack([low, high], axis=1)
+            self.weights = weights.copy()
+        else:
+            merged = sp.coo_array((weights, (low, high)), shape=(n, n)).tocsr()
+            merged.sum_duplicates()
+            merged = merged.tocoo()
+            self.edges = np.stack([merged.row, merged.col], axis=1).astype(np.int64)
+            self.weights = merged.data.astype(np.float64)
         self.n = int(n)
-        self.edges = np.stack([merged.row, merged.col], axis=1).astype(np.int64)
-        self.weights = merged.data.astype(np.float64)
         self.name = str(name)
 
     # ------------------------------------------------------------------ constructors
@@ -119,11 +127,12 @@ class MaxCut:
         if weights not in ("unit", "signed"):
             raise ValueError(f"weights must be 'unit' or 'signed', got {weights!r}")
         generator = np.random.default_rng(rng)
-        graph = nx.gnp_random_graph(n, p, seed=int(generator.integers(2**31)))
-        values = np.ones(graph.number_of_edges())
+        # networkx's gnp_random_graph, drawn with numpy (same edges for the same seed, seconds faster when large)
+        edges = gnp_edges(n, p, seed=int(generator.integers(2**31)))
+        values = np.ones(len(edges))
         if weights == "signed":
             values = generator.choice([-1.0, 1.0], size=values.size)
-        return cls(n, list(graph.edges()), values, name=f"random:n={n},p={p},seed={_seed_label(rng)}")
+        return cls(n, edges, values, name=f"random:n={n},p={p},seed={_seed_label(rng)}")
 
     @property
     def n_variables(self) -> int:
@@ -145,12 +154,18 @@ class MaxCut:
 
     def to_model(self) -> EnergyModel:
         """The spin model with ``E(s) = −cut(s)`` (sparse W, see the module docstring)."""
-        rows = np.concatenate([self.edges[:, 0], self.edges[:, 1]])
-        cols = np.concatenate([self.edges[:, 1], self.edges[:, 0]])
-        values = np.concatenate([self.weights, self.weights]) * -0.5
-        weights = sp.csr_array((values, (rows, cols)), shape=(self.n, self.n))
-        return EnergyModel(weights, None, -0.5 * self.total_weight, Vartype.SPIN,
-                           {"problem": "maxcut", "instance": self.name, "objective": "-energy"})
+        # kept while the instance's arrays stay the same objects: a solve and the energy of its answer (and an exact
+        # method's incumbent) then share one model, which takes seconds to build for millions of edges
+        made_from = (self.n, self.edges, self.weights, self.name)
+        cached = getattr(self, "_model", None)
+        if cached is not None and all(a is b for a, b in zip(cached[0], made_from)):
+            return cached[1]
+        # the edges are canonical (i < j, sorted, merged): the model mirrors them without a symmetry check
+        weights = UpperTriangle(self.n, self.edges[:, 0], self.edges[:, 1], -0.5 * self.weights)
+        model = EnergyModel(weights, None, -0.5 * self.total_weight, Vartype.SPIN,
+                            {"problem": "maxcut", "instance": self.name, "objective": "-energy"})
+        self._model = (made_from, model)
+        return model
 
     def decode(self, state) -> np.ndarray:
         """Sides (0/1 per node) from a spin state (+1 → side 1) or a binary state (used as is)."""

@@ -104,7 +104,7 @@ class Clock:
 
     def remaining(self) -> float:
         """Seconds left: the smaller of this solver's limit and the command's deadline (inf without either)."""
-        own = math.inf if self.time_limit is None else self.time_limit - self.elapsed()
+        own = math.inf if self.time_limit is None else max(0.0, self.time_limit - self.elapsed())
         run = control.active()
         return own if run is None else min(own, run.remaining())
 

@@ -12,12 +12,14 @@ import itertools
 import time
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
+from scipy.optimize import Bounds, LinearConstraint
 
+from .. import control
 from ..model import EnergyModel
 from ..result import Solution, SolveResult
 from . import _kernels as kernels
-from ._common import check_model, check_time_limit, spin_states, to_model_vartype, warm_up
+from ._common import Clock, check_model, check_time_limit, spin_states, to_model_vartype, warm_up
+from ._milp import run_milp
 
 __all__ = ["problem_answer", "brute_force", "milp", "solve_exact", "estimate_brute_force_seconds", "brute_force_rate",
            "BRUTE_FORCE_MAX_N"]
@@ -141,7 +143,8 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
     from .anneal import anneal
 
     model = check_model(model)
-    time_limit = check_time_limit(time_limit)
+    time_limit = control.time_left(check_time_limit(time_limit))
+    clock = Clock(time_limit)
     spin = model.to_spin()
     n = spin.n
     upper = sp.triu(sp.csr_array(spin.weights) if not spin.is_sparse else spin.weights, k=1).tocoo()
@@ -153,12 +156,13 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
     costs = np.concatenate([2.0 * upper.data, -2.0 * spin.thresholds[spin.thresholds != 0]])
     constant = spin.offset - float(upper.data.sum()) + float(spin.thresholds.sum())
 
-    started = time.perf_counter()
     start_state = None
     if isinstance(incumbent, str):
         if incumbent != "anneal":
             raise ValueError(f"incumbent must be 'anneal', None or a state, got {incumbent!r}")
-        start_state = anneal(spin, n_sweeps=1000, n_restarts=4, rng=0).best_state
+        # the incumbent may take a fifth of the time: on large models 1000 sweeps would eat the whole limit
+        share = None if time_limit is None else max(_INCUMBENT_SHARE * clock.remaining(), 1e-3)
+        start_state = anneal(spin, n_sweeps=1000, n_restarts=4, rng=0, time_limit=share).best_state
     elif incumbent is not None:
         start_state = spin_states(model, incumbent, 1)[0]
     cutoff = None
@@ -170,15 +174,24 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
     # a zero relative gap, so that "optimal" is a proof: HiGHS's default 1e-4 would accept a cut 1 below the
     # optimum on a 10⁴-weight graph
     options = {"disp": bool(verbose), "mip_rel_gap": 0.0}
-    if time_limit is not None:
-        options["time_limit"] = max(time_limit - (time.perf_counter() - started), 1e-3)
+    if np.isfinite(clock.remaining()):
+        options["time_limit"] = max(clock.remaining(), 1e-3)
     if costs.size == 0 or not np.any(costs):
         # no couplings and no thresholds: every state has the same energy, nothing to optimise
         state = to_model_vartype(model, np.ones(n, dtype=np.int8))
         energy = model.energy(state)
-        return _exact_result(state, energy, True, energy, time.perf_counter() - started, "milp", None,
+        return _exact_result(state, energy, True, energy, clock.elapsed(), "milp", None,
                            "constant energy: every state is optimal", {"formulation": "none"})
-    if size <= _TRIANGLE_MAX_N:
+    solution = None
+    if np.isfinite(clock.remaining()) and _formulation_entries(size, costs.size) > \
+            _ENTRIES_PER_SECOND * clock.remaining():
+        # building the rows and handing them to HiGHS would alone outlast the time left: keep the incumbent and
+        # the bound every pair at its best cost gives (a proof only when no pair has to give anything up)
+        formulation = "none (too large for the time left)"
+        status, bound = 1, float(np.minimum(costs, 0.0).sum())
+        message = (f"the MILP's {_formulation_entries(size, costs.size):,} constraint entries would not be built "
+                   f"in the {clock.remaining():.2f} s left; incumbent kept, bound from the pairs' best costs")
+    elif size <= _TRIANGLE_MAX_N:
         formulation = "triangle"
         solution, objective, bound, status, message = _solve_triangle(size, rows, cols, costs, cutoff, options)
         if solution is not None:
@@ -199,7 +212,7 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
         solution, objective, bound, status, message = _solve_edges(size, rows, cols, costs, cutoff, options)
         if solution is not None:
             spins = np.where(solution[:n] > 0.5, -1, 1)
-    elapsed = time.perf_counter() - started
+    elapsed = clock.elapsed()
     candidates = []
     if solution is not None:
         candidates.append(spins.astype(np.int8))
@@ -223,6 +236,20 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
     return _exact_result(state, energy, optimal, float(min(lower, energy)), elapsed, "milp", None, message,
                        {"formulation": formulation, "incumbent_energy": None if start_state is None else
                         float(spin.energy(start_state))})
+
+
+# Share of a time-limited MILP given to the incumbent anneal.
+_INCUMBENT_SHARE = 0.2
+# Constraint entries HiGHS and scipy take in per second, building and presolve-free set-up included (measured:
+# the edge formulation of G(5000, 0.5), 37.5 million entries, took about ... s on this machine).
+_ENTRIES_PER_SECOND = 5e6
+
+
+def _formulation_entries(size, pairs):
+    """Non-zeros of the MILP's constraint matrix: the triangle formulation for small models, else the edges'."""
+    if size <= _TRIANGLE_MAX_N:
+        return 12 * (size * (size - 1) * (size - 2) // 6)
+    return 6 * pairs
 
 
 # Brute force is chosen outright when it is expected to finish within this many seconds.
@@ -290,11 +317,12 @@ def solve_exact(model, *, time_limit=None) -> SolveResult:
     'brute-force'
     """
     model = check_model(model)
-    time_limit = check_time_limit(time_limit)
-    started = time.perf_counter()
+    time_limit = control.time_left(check_time_limit(time_limit))
+    clock = Clock(time_limit)
 
     def remaining():
-        return None if time_limit is None else time_limit - (time.perf_counter() - started)
+        left = clock.remaining()
+        return None if not np.isfinite(left) else left
 
     def finish(result, tried, estimate):
         portfolio = {"brute_force_estimate_s": estimate, "tried": tried, "chosen": result.method}
@@ -303,14 +331,15 @@ def solve_exact(model, *, time_limit=None) -> SolveResult:
     if model.n > BRUTE_FORCE_MAX_N:
         return finish(milp(model, time_limit=time_limit), ["milp"], None)
     estimate = estimate_brute_force_seconds(model)
-    fits = time_limit is None or estimate <= time_limit
-    if estimate <= _BRUTE_FORCE_SURE_S or (fits and _pair_density(model) >= _DENSE_PAIRS):
+    # enumeration is one kernel call that no clock can stop: it runs only when it fits the time left
+    fits = remaining() is None or estimate <= remaining()
+    if fits and (estimate <= _BRUTE_FORCE_SURE_S or _pair_density(model) >= _DENSE_PAIRS):
         return finish(brute_force(model), ["brute-force"], estimate)
     # the MILP gets a quarter of what enumeration would take: when it proves, it mostly does so quickly (sparse
     # max-cut n = 30: 0.7 s), and a failed attempt then costs at most 1.25 times the enumeration
     budget = max(_MILP_SHARE * estimate, 1.0)
-    if time_limit is not None:
-        budget = min(budget, time_limit)
+    if remaining() is not None:
+        budget = min(budget, remaining())
     first = milp(model, time_limit=max(budget, 1e-3))
     left = remaining()
     if first.optimal or not (left is None or estimate <= left):
@@ -325,7 +354,7 @@ def _pair_index(i, j, size):
 
 
 def _run(costs, constraints, integrality, bounds, options):
-    result = scipy_milp(costs, constraints=constraints, integrality=integrality, bounds=bounds, options=options)
+    result = run_milp(costs, constraints=constraints, integrality=integrality, bounds=bounds, options=options)
     bound = getattr(result, "mip_dual_bound", None)
     objective = None if result.x is None else float(result.fun)
     return result.x, objective, bound, result.status, result.message
@@ -364,30 +393,31 @@ def _solve_edges(size, rows, cols, costs, cutoff, options):
     edges = rows.size
     # variables: x_0..x_{size-1} (the last one fixed to 0), then y_e
     objective = np.concatenate([np.zeros(size), costs])
-    # a positive cost wants y = 0: force y ≥ |x_i - x_j|; a negative one wants y = 1: force y ≤ x_i + x_j and
-    # y ≤ 2 - x_i - x_j. Only the binding pair is needed for each sign.
-    entries_r, entries_c, entries_v, lower, upper = [], [], [], [], []
-    row = 0
-    for e in range(edges):
-        i, j, y = rows[e], cols[e], size + e
-        if costs[e] > 0:
-            for sign in (1.0, -1.0):  # y - sign (x_i - x_j) ≥ 0
-                entries_r += [row] * 3
-                entries_c += [y, i, j]
-                entries_v += [1.0, -sign, sign]
-                lower.append(0.0)
-                upper.append(np.inf)
-                row += 1
-        else:
-            entries_r += [row] * 3 + [row + 1] * 3
-            entries_c += [y, i, j, y, i, j]
-            entries_v += [1.0, -1.0, -1.0, 1.0, 1.0, 1.0]
-            lower += [-np.inf, -np.inf]
-            upper += [0.0, 2.0]
-            row += 2
-    matrix = sp.csr_array((entries_v, (entries_r, entries_c)), shape=(row, size + edges))
-    constraints = [LinearConstraint(matrix, lower, upper)] if row else []
+    matrix, lower, upper = _edge_rows(size, rows, cols, costs)
+    constraints = [LinearConstraint(matrix, lower, upper)] if matrix.shape[0] else []
     constraints += _cutoff_constraint(objective, cutoff)
     upper_bounds = np.ones(size + edges)
     upper_bounds[size - 1] = 0.0  # the last spin's side is fixed (the cut is the same for both sides)
     return _run(objective, constraints, np.ones(size + edges), Bounds(0, upper_bounds), options)
+
+
+def _edge_rows(size, rows, cols, costs):
+    """The edge formulation's rows, two per pair, built with array operations (millions of pairs in seconds).
+
+    A positive cost wants y = 0: force y ≥ |x_i − x_j|, as y − (x_i − x_j) ≥ 0 and y + (x_i − x_j) ≥ 0. A
+    negative one wants y = 1: force y ≤ x_i + x_j and y ≤ 2 − x_i − x_j. Only the binding pair is needed for
+    each sign. Row 2e and 2e + 1 belong to pair e; each row has three entries (y, x_i, x_j).
+    """
+    edges = rows.size
+    positive = costs > 0
+    y = size + np.arange(edges)
+    # coefficients of (y, x_i, x_j) in the pair's first and second row
+    first = np.where(positive[:, None], [1.0, -1.0, 1.0], [1.0, -1.0, -1.0])
+    second = np.where(positive[:, None], [1.0, 1.0, -1.0], [1.0, 1.0, 1.0])
+    values = np.stack([first, second], axis=1).reshape(-1)
+    columns = np.repeat(np.stack([y, rows, cols], axis=1)[:, None, :], 2, axis=1).reshape(-1)
+    indptr = np.arange(0, 6 * edges + 1, 3)
+    matrix = sp.csr_array((values, columns, indptr), shape=(2 * edges, size + edges))
+    lower = np.where(np.repeat(positive, 2), 0.0, -np.inf)
+    upper = np.where(positive[:, None], np.inf, [0.0, 2.0]).reshape(-1)
+    return matrix, lower, upper

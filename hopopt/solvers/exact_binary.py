@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
+from scipy.optimize import Bounds, LinearConstraint
 
+from .. import control
 from ._common import check_time_limit
+from ._milp import run_milp
 
 __all__ = ["BinaryProgramResult", "solve_binary_program"]
 
@@ -119,7 +121,7 @@ def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *
     """
     if sense not in ("min", "max"):
         raise ValueError(f"sense must be 'min' or 'max', got {sense!r}")
-    time_limit = check_time_limit(time_limit)
+    time_limit = control.time_left(check_time_limit(time_limit))
     started = time.perf_counter()
     linear = np.asarray(linear, dtype=np.float64).reshape(-1)
     n = linear.size
@@ -177,7 +179,7 @@ def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *
         value = constant + float(linear @ x)
         return BinaryProgramResult(x, value, value, True, False, "no constraints: solved coordinate-wise",
                                    time.perf_counter() - started)
-    result = scipy_milp(objective, constraints=milp_constraints, integrality=integrality, bounds=Bounds(0, 1),
+    result = run_milp(objective, constraints=milp_constraints, integrality=integrality, bounds=Bounds(0, 1),
                         options=options)
     elapsed = time.perf_counter() - started
     infeasible = result.status == 2

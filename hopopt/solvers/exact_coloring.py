@@ -26,6 +26,7 @@ import numpy as np
 
 from ..result import Solution
 from . import _kernels as kernels
+from .. import control
 from ._common import check_time_limit, warm_up
 from .exact import problem_answer
 
@@ -38,6 +39,11 @@ __all__ = ["exact_coloring"]
 _NODES_PER_SLICE = 50_000
 _GREEDY_STRATEGIES = ("DSATUR", "smallest_last", "largest_first")
 
+
+
+def _past(deadline):
+    """Whether the search must stop: its own deadline passed, or the command's (or Ctrl-C, hopopt.control)."""
+    return (deadline is not None and time.perf_counter() >= deadline) or control.should_stop()
 
 def _check_graph(n, edges):
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
@@ -125,7 +131,7 @@ def _search(indptr, indices, n, limit, clique, deadline):
                                          tried, used_before, state, _NODES_PER_SLICE)
         if status != kernels.COLORING_BUDGET:
             return status, colours, int(state[4])
-        if deadline is not None and time.perf_counter() >= deadline:
+        if _past(deadline):
             return status, None, int(state[4])
 
 
@@ -170,7 +176,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
     >>> result.objective, result.optimal, result.bound
     (3.0, True, 3.0)
     """
-    time_limit = check_time_limit(time_limit)
+    time_limit = control.time_left(check_time_limit(time_limit))
     n, edges = _check_graph(n, edges)
     if upper_bound is not None:
         if isinstance(upper_bound, bool) or not isinstance(upper_bound, numbers.Integral) or upper_bound < 1:
@@ -214,7 +220,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
             timed_out = True
     k = lower
     while not timed_out and k < int(best.max()) + 1:
-        if deadline is not None and time.perf_counter() >= deadline:
+        if _past(deadline):
             timed_out = True
             break
         status, colours, nodes = _search(indptr, indices, n, k, clique, deadline)

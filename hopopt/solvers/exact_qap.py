@@ -20,6 +20,7 @@ import numpy as np
 
 from ..result import Solution
 from . import _kernels_qap as kernels
+from .. import control
 from ._common import check_time_limit
 from .exact import problem_answer
 
@@ -53,6 +54,11 @@ _WARM = False
 
 
 # ---------------------------------------------------------------------------------------------- checks, helpers
+
+def _past(deadline):
+    """Whether the search must stop: its own deadline passed, or the command's (or Ctrl-C, hopopt.control)."""
+    return (deadline is not None and time.perf_counter() >= deadline) or control.should_stop()
+
 def _check_matrix(name, value):
     try:
         matrix = np.array(value, dtype=np.float64)
@@ -251,7 +257,7 @@ def _initial_incumbent(flow, distance, initial, tolerance, deadline):
     if initial is not None:
         best_perm, best_cost = initial.copy(), qap_cost(flow, distance, initial)
     for start in starts:
-        if best_perm is not None and deadline is not None and time.perf_counter() > deadline:
+        if best_perm is not None and _past(deadline):
             break
         perms = np.array([start], dtype=np.int64)
         cost = float(kernels.pairwise_descent(flow, distance, perms, tolerance)[0])
@@ -331,7 +337,7 @@ def qap_exact(flow, distance, *, time_limit=None, initial=None) -> Solution:
     >>> result.solution.tolist(), result.objective, result.optimal
     ([1, 0, 2], 14.0, True)
     """
-    time_limit = check_time_limit(time_limit)
+    time_limit = control.time_left(check_time_limit(time_limit))
     flow = _check_matrix("flow", flow)
     distance = _check_matrix("distance", distance)
     if flow.shape != distance.shape:
@@ -357,7 +363,7 @@ def qap_exact(flow, distance, *, time_limit=None, initial=None) -> Solution:
 
     finished = False
     budget = _FIRST_CHUNK_NODES
-    while deadline is None or time.perf_counter() < deadline:
+    while not _past(deadline):
         chunk_start = time.perf_counter()
         finished = search.run(budget)
         if finished:
@@ -379,7 +385,8 @@ def qap_exact(flow, distance, *, time_limit=None, initial=None) -> Solution:
             bound = float(math.ceil(bound - 1e-9))
         bound = min(bound, objective)
         optimal = bool(bound >= objective)
-        message = "time limit reached" + (" (the incumbent meets the bound)" if optimal else "")
+        message = (control.stop_reason() or "time limit reached") + \
+            (" (the incumbent meets the bound)" if optimal else "")
     return _answer(
         solution, objective, optimal, float(bound), time.perf_counter() - started, "gilmore-lawler-bnb", message,
         {"nodes": int(state[kernels.NODES]), "leaves": int(state[kernels.LEAVES]),

@@ -18,12 +18,14 @@ import time
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp as scipy_milp
+from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse.csgraph import connected_components
 
 from ..result import Solution
 from . import _kernels as kernels
-from ._common import check_time_limit, warm_up
+from .. import control
+from ._common import Clock, check_time_limit, warm_up
+from ._milp import run_milp
 from .exact import problem_answer
 
 _answer = problem_answer("tsp")
@@ -189,7 +191,7 @@ def held_karp(distances, *, time_limit=None) -> Solution:
     >>> result.solution.tolist(), result.objective, result.optimal
     ([0, 1, 2], 3.0, True)
     """
-    time_limit = check_time_limit(time_limit)
+    time_limit = control.time_left(check_time_limit(time_limit))
     distances = _check_distances(distances, symmetric=False)
     n = distances.shape[0]
     if n > HELD_KARP_MAX_N:
@@ -197,6 +199,7 @@ def held_karp(distances, *, time_limit=None) -> Solution:
                          f"cities, got n = {n}; use tsp_milp for larger instances")
     warm_up()
     started = time.perf_counter()
+    clock = Clock(time_limit)
     if n < 3:
         return _trivial(distances, "held-karp", started)
     others = n - 1
@@ -214,7 +217,7 @@ def held_karp(distances, *, time_limit=None) -> Solution:
 
     finished = 1  # subset sizes 1..finished are filled in
     for level in range(2, others + 1):
-        if time_limit is not None and time.perf_counter() - started > time_limit:
+        if clock.out_of_time():
             break
         kernels.held_karp_levels(distances, costs, masks, level_starts, level, level + 1,
                                  _HELD_KARP_PARALLEL_FROM)
@@ -230,7 +233,8 @@ def held_karp(distances, *, time_limit=None) -> Solution:
             else _nearest_neighbour(distances)
         length = _tour_length(distances, tour)
         return _answer(tour, length, False, min(bound, length), time.perf_counter() - started,
-                             "held-karp", f"time limit reached after subsets of size {finished} of {others}",
+                             "held-karp", f"{control.stop_reason() or 'time limit reached'} after subsets of size "
+                             f"{finished} of {others}",
                              {"levels_done": finished})
 
     # walk the table backwards: the last city is the best end of the full set, then each city before it is
@@ -344,7 +348,7 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
     >>> result.objective, result.optimal, result.bound, int(result.solution[0])
     (4.0, True, 4.0, 0)
     """
-    time_limit = check_time_limit(time_limit)
+    time_limit = control.time_left(check_time_limit(time_limit))
     distances = _check_distances(distances, symmetric=True)
     n = distances.shape[0]
     if initial_tour is not None:
@@ -353,8 +357,11 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
     if n < 3:
         return _trivial(distances, "milp", started)
 
+    clock = Clock(time_limit)
+
     def remaining():
-        return None if time_limit is None else time_limit - (time.perf_counter() - started)
+        left = clock.remaining()
+        return None if math.isinf(left) else left
 
     rows, cols = np.triu_indices(n, 1)
     pairs = rows.size
@@ -405,7 +412,7 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
         if left is not None and left <= 0:
             break
         options = {} if left is None else {"time_limit": max(left, 1e-3)}
-        result = scipy_milp(costs, constraints=constraints(), integrality=np.zeros(pairs), bounds=Bounds(0, 1),
+        result = run_milp(costs, constraints=constraints(), integrality=np.zeros(pairs), bounds=Bounds(0, 1),
                             options=options)
         if result.status != 0:
             break
@@ -439,7 +446,7 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
         options = {"mip_rel_gap": _MIP_GAP}
         if left is not None:
             options["time_limit"] = max(left, 1e-3)
-        result = scipy_milp(costs, constraints=constraints(), integrality=np.ones(pairs), bounds=Bounds(0, 1),
+        result = run_milp(costs, constraints=constraints(), integrality=np.ones(pairs), bounds=Bounds(0, 1),
                             options=options)
         rounds += 1
         dual = getattr(result, "mip_dual_bound", None)
@@ -465,6 +472,8 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
         add_cuts(labels, count)
     if proven(bound) and message == "time limit reached":
         message = "the best tour meets the lower bound"
+    elif message == "time limit reached" and control.stop_reason() == "interrupted":
+        message = "interrupted"
 
     if integral and np.isfinite(bound):
         bound = float(math.ceil(bound - tolerance))
