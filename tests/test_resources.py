@@ -238,3 +238,14 @@ def test_knapsack_dynamic_programme_estimate_matches_allocation():
     assert "dynamic programme" in estimate.reason
     measured, _ = traced_peak(lambda: kind.exact(problem, None))
     assert_within_factor_two(estimate, measured)
+
+
+def test_colouring_model_estimate_matches_allocation_with_dsatur_colours():
+    from hopopt.workflows.coloring import dsatur_coloring
+
+    problem = get_kind("coloring").random(400, 1, p=0.3)
+    estimate = estimate_model(problem)  # colours guessed before DSATUR runs
+    settled = problem.with_colors(int(dsatur_coloring(problem).max()) + 1)
+    measured, _ = traced_peak(settled.to_model)
+    assert_within_factor_two(estimate, measured)
+    assert_within_factor_two(estimate_model(settled), measured)

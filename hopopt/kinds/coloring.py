@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..io import read_dimacs
@@ -87,15 +89,32 @@ def _instance_bytes(n, options):
     return random_graph_instance(n, options.get("p", 0.5), "the random graph")
 
 
+def _expected_colors(problem):
+    """Colours the fewest-colours search starts near, before DSATUR has run: twice the greedy count of a random
+    graph of the same density, n·ln(1/(1 − p))/ln n, capped at Δ + 1. Measured against DSATUR: 74 for 44 on
+    G(300, 0.5), 31 for 26 on G(1000, 0.1), 13 for 17 on le450_15a (sparse structured graphs come out low,
+    where the model is small anyway)."""
+    n, edges = problem.n, len(problem.edges)
+    cap = int(problem.degrees.max(initial=0)) + 1
+    if n < 3 or edges == 0:
+        return cap
+    density = 2.0 * edges / (n * (n - 1))
+    if density >= 1.0:
+        return cap
+    return min(cap, max(2, math.ceil(2.0 * n * math.log(1.0 / (1.0 - density)) / math.log(n))))
+
+
 def _model_bytes(problem):
     """Memory of one one-hot model: n·k variables, k(k − 1) pairs per node and k per edge direction. Before the
-    colours are settled, k is the greedy bound Δ + 1 (the search starts there and goes down)."""
+    colours are chosen (``--colors`` or the search), k is :func:`_expected_colors`."""
     from ..resources import sparse_model
 
     n = problem.n
-    colors = problem.colors if problem.colors is not None else int(problem.degrees.max(initial=0)) + 1
+    # the kind reads and generates instances with k = 1 as "not chosen yet" (chosen at solve time)
+    colors = problem.colors if problem.colors is not None and problem.colors > 1 else _expected_colors(problem)
     nonzeros = n * colors * (colors - 1) + 2 * len(problem.edges) * colors
     return sparse_model(n * colors, nonzeros, f"the colouring encoding's weights ({colors} colours)")
+
 
 KIND = ProblemKind(
     name="coloring", problem=GraphColoring, description="graph coloring with the fewest colours (one-hot)",
