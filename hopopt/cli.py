@@ -15,6 +15,7 @@ import sys
 # only light modules here (no numpy, numba, scipy): `hopopt --help` and a usage error answer at once, and each
 # command imports what it needs when it runs
 from . import control
+from .progress import progress_line
 from .errors import InputError
 from .result import finite_or_none, json_default
 from .solvers import SOLVER_NAMES as SOLVERS
@@ -188,8 +189,8 @@ def _report(args, answer, label, **extra):
     }
     best_known = known_optimum(label, args.problem)
     if best_known is not None:
-        # only here: hopopt.bench.statistics imports scipy.stats (about a second), which a solve does not need
-        from .bench.statistics import relative_gap
+        # from hopopt.result, not hopopt.bench: the bench package imports scipy.stats (a second at output time)
+        from .result import relative_gap
 
         record["best_known"] = best_known
         record["gap"] = relative_gap(answer.objective, best_known, answer.sense)
@@ -466,7 +467,8 @@ def main(argv=None) -> int:
             command_datasets(args)
             return EXIT_OK
         run = control.RunControl(_solver_time_limit(args))
-        with control.activate(run), control.interrupt_handling(run):
+        shows_progress = args.command in _WHOLE_COMMAND_LIMITS and not args.json
+        with control.activate(run), control.interrupt_handling(run), progress_line(run, enabled=shows_progress):
             record = COMMANDS[args.command](args)
         if run.interrupted and isinstance(record, dict):
             record["status"] = "interrupted"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["SolveResult", "Solution", "Status", "STATUS_MESSAGES", "json_default", "finite_or_none"]
+__all__ = ["SolveResult", "Solution", "Status", "STATUS_MESSAGES", "json_default", "finite_or_none", "relative_gap"]
 
 
 class Status:
@@ -277,3 +277,39 @@ class Solution:
         proof = "" if self.optimal is None else f", optimal={self.optimal}, bound={self.bound}"
         return (f"Solution(kind={self.kind!r}, solver={self.solver!r}, objective={self.objective:g}, "
                 f"feasible={self.feasible}{proof}, time_s={self.time_s:.3g})")
+
+
+def relative_gap(objective, target, sense):
+    """How much worse than ``target`` an ``objective`` is, relative to ``|target|``.
+
+    ``(objective - target) / |target|`` when minimising, ``(target - objective) / |target|`` when
+    maximising, so a positive gap always means worse than the target and a negative one better. With
+    ``target == 0`` no relative gap exists and the absolute difference (same sign convention) is returned.
+
+    Parameters
+    ----------
+    objective, target : float or None
+    sense : {"max", "min"}
+
+    Returns
+    -------
+    float or None
+        None when ``objective`` or ``target`` is None.
+
+    Examples
+    --------
+    >>> from hopopt.result import relative_gap
+    >>> relative_gap(90.0, 100.0, "max"), relative_gap(110.0, 100.0, "min")
+    (0.1, 0.1)
+    >>> relative_gap(3.0, 0.0, "min"), relative_gap(None, 1.0, "max")
+    (3.0, None)
+    """
+    if sense not in ("max", "min"):
+        raise ValueError(f"sense must be 'max' or 'min', got {sense!r}")
+    if objective is None or target is None:
+        return None
+    objective, target = float(objective), float(target)
+    worse_by = objective - target if sense == "min" else target - objective
+    if target == 0.0:
+        return worse_by
+    return worse_by / abs(target)

@@ -30,7 +30,8 @@ import math
 import statistics as _statistics
 from numbers import Integral
 
-from scipy.stats import binomtest
+from ..result import relative_gap  # defined beside the results, so the command reads it without scipy.stats
+
 
 __all__ = [
     "clopper_pearson",
@@ -84,6 +85,8 @@ def clopper_pearson(successes, runs, confidence=0.95):
     if isinstance(successes, bool) or not isinstance(successes, Integral) or not 0 <= successes <= runs:
         raise ValueError(f"successes must be an integer between 0 and runs={runs}, got {successes!r}")
     _check_confidence(confidence)
+    from scipy.stats import binomtest  # here: importing scipy.stats takes about a second
+
     interval = binomtest(int(successes), int(runs)).proportion_ci(confidence_level=confidence, method="exact")
     return float(interval.low), float(interval.high)
 
@@ -193,41 +196,6 @@ def tts_interval(successes, runs, time_per_run, confidence=0.95, target_probabil
     tts = time_to_solution(successes / runs, time_per_run, target_probability)
     return (tts, time_to_solution(p_high, time_per_run, target_probability),
             time_to_solution(p_low, time_per_run, target_probability))
-
-
-def relative_gap(objective, target, sense):
-    """How much worse than ``target`` an ``objective`` is, relative to ``|target|``.
-
-    ``(objective - target) / |target|`` when minimising, ``(target - objective) / |target|`` when
-    maximising, so a positive gap always means worse than the target and a negative one better. With
-    ``target == 0`` no relative gap exists and the absolute difference (same sign convention) is returned.
-
-    Parameters
-    ----------
-    objective, target : float or None
-    sense : {"max", "min"}
-
-    Returns
-    -------
-    float or None
-        None when ``objective`` or ``target`` is None.
-
-    Examples
-    --------
-    >>> from hopopt.bench.statistics import relative_gap
-    >>> relative_gap(90.0, 100.0, "max"), relative_gap(110.0, 100.0, "min")
-    (0.1, 0.1)
-    >>> relative_gap(3.0, 0.0, "min"), relative_gap(None, 1.0, "max")
-    (3.0, None)
-    """
-    _check_sense(sense)
-    if objective is None or target is None:
-        return None
-    objective, target = float(objective), float(target)
-    worse_by = objective - target if sense == "min" else target - objective
-    if target == 0.0:
-        return worse_by
-    return worse_by / abs(target)
 
 
 def reaches(objective, target, sense, tolerance=1e-9):
