@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -286,6 +285,9 @@ def _sha256(path: Path) -> str:
 
 def _copy_file_url(url: str, output_file, pooch_instance=None) -> None:
     """A pooch downloader for ``file://`` addresses (local mirrors, offline tests); pooch has none built in."""
+    # urllib.request (with http.client and email) is imported only when a file is fetched, not at start-up
+    import urllib.request
+
     source = Path(urllib.request.url2pathname(urllib.parse.urlparse(url).path))
     if not source.is_file():
         raise FileNotFoundError(f"no file at {url}")
