@@ -21,8 +21,13 @@ __all__ = ["temper", "temper_beta_range"]
 
 # Target wall time of one kernel call; between calls the clock, the callback and the target are checked.
 _CHUNK_SECONDS = 0.1
-# Spin updates per second per thread assumed before the first call has been timed.
+# Spin updates plus coupling visits (the work of a sweep, see _Run.sweep_until) per second per thread assumed
+# before the first call has been timed: low, so that the first chunk is short.
 _ASSUMED_RATE = 3e7
+# The same rate as measured on the slowest models (2 loaded cores: 1.2e8 to 3e9 per thread, from sparse to dense
+# graphs; the first sweep of random:n=3000,p=0.5, 0.96 s, at 3.4e8): under a command's deadline a first sweep
+# expected to take longer than the time left at this rate is not started.
+_FIRST_SWEEP_RATE = 1.2e8
 _DEFAULT_SWEEPS = 1000
 # Acceptance tables per temperature are used only while they stay this small (memory per restart).
 _MAX_TABLE = 4096
@@ -322,6 +327,10 @@ class _Run:
             # one sweep of every replica can take seconds on a dense model: when the command's deadline has
             # already passed (or Ctrl-C came) during the set-up, the polished start states are the answer
             if left <= 0 and (self.sweeps_done or control.should_stop()):
+                return clock.stop_status()
+            if not self.sweeps_done and control.active() is not None and \
+                    restarts * work / (_FIRST_SWEEP_RATE * numba.get_num_threads()) > left:
+                # nor is a first sweep expected to end past the command's deadline: a sweep cannot be split
                 return clock.stop_status()
             seconds = min(_CHUNK_SECONDS, left)
             chunk = int(max(1, seconds * rate / (restarts * max(work, 1))))
