@@ -506,5 +506,21 @@ def main(argv=None) -> int:
     return status
 
 
+def console():
+    """The ``hopopt`` console script: :func:`main`, then exit with its status.
+
+    HiGHS threads an exact method left at the deadline or on Ctrl-C (:mod:`hopopt.solvers._milp`) would make
+    the interpreter wait for them, or abort when it shuts down under them; the output is complete by then, so
+    the process ends at once.
+    """
+    status = main()
+    milp = sys.modules.get("hopopt.solvers._milp")
+    if milp is not None and milp.abandoned_runs():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -4,24 +4,48 @@ scipy's ``milp`` takes a time limit but no callback, and HiGHS does not look at 
 (presolve, building the model); Ctrl-C reaches Python only when the call returns. HiGHS releases the GIL, so
 under an active :mod:`hopopt.control` the call runs in a daemon thread while this thread watches the deadline
 and the interrupt flag: past the deadline (with a little grace for HiGHS to stop on its own) or after Ctrl-C the
-caller gets "no answer" and keeps its incumbent. The abandoned thread ends with the process (the ``hopopt``
-command exits right after printing). Without an active control it is a plain call, as before.
+caller gets "no answer" and keeps its incumbent. The ``hopopt`` command exits right after printing without
+waiting for such a thread; in a library process the thread is waited for at exit (it has HiGHS's own time limit).
+Without an active control it is a plain call, as before.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 from scipy.optimize import milp as scipy_milp
 
 from .. import control
 
-__all__ = ["run_milp", "ABANDONED"]
+__all__ = ["run_milp", "ABANDONED", "abandoned_runs"]
 
 # HiGHS usually stops within this many seconds of its own time limit; past it the thread is left behind
 _GRACE_SECONDS = 0.25
 # how often the watching thread looks at the deadline and the interrupt flag
 _POLL_SECONDS = 0.02
+
+
+# HiGHS threads left running: C++ aborts the process ("terminate called without an active exception") when the
+# interpreter shuts down under a running one, so they are waited for at exit (each has HiGHS's own time limit),
+# and the ``hopopt`` command, which must not wait, ends with os._exit after its output (hopopt.cli.console)
+_LEFT_RUNNING = []
+
+
+def abandoned_runs():
+    """The HiGHS threads that were left behind and are still running."""
+    return [thread for thread in _LEFT_RUNNING if thread.is_alive()]
+
+
+@atexit.register
+def _wait_for_abandoned_runs():
+    for thread in abandoned_runs():
+        thread.join()
+
+
+def _leave(worker, reason):
+    _LEFT_RUNNING.append(worker)
+    return _Abandoned(reason)
 
 
 class _Abandoned:
@@ -71,11 +95,11 @@ def run_milp(costs, **keywords):
     while worker.is_alive():
         worker.join(_POLL_SECONDS)
         if run.interrupted:
-            return _Abandoned("interrupted")
+            return _leave(worker, "interrupted")
         if run.deadline is not None and run.remaining() <= 0.0 and worker.is_alive():
             worker.join(_GRACE_SECONDS)
             if worker.is_alive():
-                return _Abandoned("time limit reached")
+                return _leave(worker, "time limit reached")
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -232,7 +232,8 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
     elif bound is not None and np.isfinite(bound):
         lower = constant + bound
     else:
-        lower = -np.inf
+        # HiGHS proved nothing (left at the deadline, or no time): every pair at its best cost still bounds E
+        lower = constant + float(np.minimum(costs, 0.0).sum())
     return _exact_result(state, energy, optimal, float(min(lower, energy)), elapsed, "milp", None, message,
                        {"formulation": formulation, "incumbent_energy": None if start_state is None else
                         float(spin.energy(start_state))})
