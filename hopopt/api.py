@@ -139,7 +139,7 @@ def solution_energy(problem, solution):
 
 
 def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, sweeps=None, moves="auto",
-          acceptance="metropolis", colors=None) -> Solution:
+          acceptance="metropolis", colors=None, max_memory=None) -> Solution:
     """Solve a problem with one of hopopt's solvers and return the decoded, evaluated solution.
 
     Parameters
@@ -158,6 +158,9 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
     acceptance : {"metropolis", "glauber"}
     colors : int, optional
         Colouring only: anneal with exactly this many colours instead of searching for the fewest.
+    max_memory : int, optional
+        Bytes the model and the solver's state may take (estimated before anything is built,
+        :mod:`hopopt.resources`); default 90 % of the memory available. More is refused with an InputError.
 
     Returns
     -------
@@ -185,11 +188,20 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
     time_limit = control.time_left(time_limit)
     options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
                "acceptance": acceptance, "colors": colors, "solver": solver}
+    from .resources import check_fits, estimate_solve
+
     started = time.perf_counter()
     with control.solving():
-        answer = kind.heuristic(problem, options) if kind.heuristic is not None else None
+        if kind.heuristic is not None:
+            check_fits(estimate_solve(problem, solver, restarts=restarts, moves=moves), max_memory,
+                       what=f"{kind.name} {getattr(problem, 'name', '')}".strip())
+            answer = kind.heuristic(problem, options)
+        else:
+            answer = None
         if answer is None:
             final = kind.settle(problem, options) if kind.settle is not None else problem
+            check_fits(estimate_solve(final, solver, restarts=restarts, moves=moves), max_memory,
+                       what=f"{kind.name} {getattr(final, 'name', '')}".strip())
             result, extras = _run_model_solver(solver, final, options)
     if answer is not None:
         final, solution, result, extras = answer
@@ -214,7 +226,7 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
                     result, extras)
 
 
-def solve_exact(problem, *, time_limit=None) -> Solution:
+def solve_exact(problem, *, time_limit=None, max_memory=None) -> Solution:
     """Solve a problem with its kind's exact method: the optimum with a proof, or the best found and a bound.
 
     Parameters
@@ -222,6 +234,9 @@ def solve_exact(problem, *, time_limit=None) -> Solution:
     problem : a registered kind's instance
     time_limit : float, optional
         Seconds; when it runs out the best solution so far comes back with ``optimal=False`` and the bound.
+    max_memory : int, optional
+        Bytes the exact method may take (estimated first, :mod:`hopopt.resources`); default 90 % of the memory
+        available. More is refused with an InputError.
 
     Examples
     --------
@@ -230,7 +245,10 @@ def solve_exact(problem, *, time_limit=None) -> Solution:
     >>> answer.objective, answer.optimal
     (2.0, True)
     """
+    from .resources import check_fits, estimate_exact
+
     kind = kind_of(problem)
+    check_fits(estimate_exact(problem), max_memory, what=f"exact {kind.name} {getattr(problem, 'name', '')}".strip())
     started = time.perf_counter()
     with control.solving():
         exact = kind.exact(problem, control.time_left(time_limit))

@@ -59,6 +59,15 @@ def _positive_float(name):
 MAXIMUM_COUNT = 2**31 - 1
 
 
+def _memory_size(text):
+    from .resources import parse_memory
+
+    try:
+        return parse_memory(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive_int(name, minimum=1, maximum=MAXIMUM_COUNT):
     def parse(text):
         try:
@@ -85,8 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
         sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
+    def memory_argument(sub):
+        sub.add_argument("--max-memory", metavar="SIZE", type=_memory_size,
+                         help="refuse runs estimated to need more than SIZE, e.g. 8G or 512M (default: 90%% of the "
+                              "memory available)")
+
     solve = commands.add_parser("solve", help="solve an instance with one of hopopt's energy-descent solvers")
     instance_arguments(solve)
+    memory_argument(solve)
     solve.add_argument("--solver", choices=SOLVERS,
                        help="default: the kind's own (temper for maxcut, anneal for the others)")
     solve.add_argument("--time-limit", type=_positive_float("--time-limit"),
@@ -107,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exact = commands.add_parser("exact", help="solve exactly (brute force or MILP) with a proven bound")
     instance_arguments(exact)
+    memory_argument(exact)
     exact.add_argument("--time-limit", type=_positive_float("--time-limit"), default=DEFAULT_EXACT_TIME_LIMIT,
                        help=f"seconds for the MILP (default {DEFAULT_EXACT_TIME_LIMIT:g})")
 
@@ -117,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = commands.add_parser("compare", help="hopopt against the exact method and installed peers")
     instance_arguments(compare)
+    memory_argument(compare)
     compare.add_argument("--time-limit", type=_positive_float("--time-limit"), default=10.0,
                          help="seconds for each heuristic run (default 10)")
     compare.add_argument("--exact-time-limit", type=_positive_float("--exact-time-limit"),
@@ -141,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="process (default: a local process pool), dask-local, or dask://HOST:PORT")
     bench.add_argument("--workers", type=_positive_int("--workers"), help="worker processes (default: cores)")
     bench.add_argument("--data-dir", help="where catalogue instances are looked for (also $HOPOPT_DATA)")
+    memory_argument(bench)
     bench.add_argument("--resume", action="store_true", help="keep the runs already in OUT/runs.jsonl, run the rest")
     bench.add_argument("--json", action="store_true", help="print one JSON object on stdout (no progress bar)")
 
@@ -208,8 +226,9 @@ def command_solve(args):
     if args.solver is not None and args.solver not in solvers_of(kind):
         raise InputError(f"--solver {args.solver} does not apply to {args.problem}; choose from "
                          f"{', '.join(solvers_of(kind))}")
-    problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    answer = solve(problem, args.solver, time_limit=args.time_limit, rng=args.seed, restarts=args.restarts,
+    problem, label = load_instance(args.problem, args.instance, args.data_dir, args.max_memory)
+    answer = solve(problem, args.solver, max_memory=args.max_memory, time_limit=args.time_limit, rng=args.seed,
+                   restarts=args.restarts,
                    sweeps=args.sweeps, moves=args.moves, acceptance=args.acceptance, colors=args.colors)
     extra = {key: value for key, value in answer.info.items()}
     result = answer.result
@@ -249,8 +268,8 @@ def _plot_solution(path, kind, problem, solution, trace, title):
 def command_exact(args):
     from .api import solve_exact
 
-    problem, label = load_instance(args.problem, args.instance, args.data_dir)
-    answer = solve_exact(problem, time_limit=args.time_limit)
+    problem, label = load_instance(args.problem, args.instance, args.data_dir, args.max_memory)
+    answer = solve_exact(problem, time_limit=args.time_limit, max_memory=args.max_memory)
     return _report(args, answer, label, status=answer.info["message"])
 
 
@@ -283,7 +302,8 @@ def command_compare(args):
         names = [name.strip() for name in args.solvers.split(",") if name.strip()]
         for name in names:
             get_solver(args.problem, name)  # an unknown name is one clear line, before any instance is read
-    problem, label = load_instance(args.problem, args.instance, args.data_dir)
+    problem, label = load_instance(args.problem, args.instance, args.data_dir, args.max_memory)
+    _check_compare_memory(args, problem, names)
     seeds = expand_seeds(args.seeds) if args.seeds is not None else (args.seed,)
     table = compare(args.problem, problem, label, solvers=names, time_limit=args.time_limit,
                     exact_time_limit=args.exact_time_limit, seeds=seeds, sweeps=args.sweeps,
@@ -298,10 +318,24 @@ def command_compare(args):
     return table
 
 
+def _check_compare_memory(args, problem, names):
+    """compare runs one solver at a time: the largest of hopopt's solver and the exact method must fit."""
+    from .api import solvers_of
+    from .kinds import get_kind
+    from .resources import check_fits, estimate_exact, estimate_solve
+
+    if names is None or any(name.startswith("hopopt") for name in names):
+        check_fits(estimate_solve(problem, solvers_of(get_kind(args.problem))[0], restarts=args.restarts),
+                   args.max_memory, what=f"{args.problem} {args.instance}")
+    if names is None or "exact" in names:
+        check_fits(estimate_exact(problem), args.max_memory, what=f"exact {args.problem} {args.instance}")
+
+
 def command_bench(args):
-    from .bench.suite_runner import load_suite, run_suite
+    from .bench.suite_runner import check_suite_memory, load_suite, run_suite
 
     suite = load_suite(args.suite, args.data_dir)
+    check_suite_memory(suite, args.data_dir, parallel=args.workers or os.cpu_count() or 1, max_memory=args.max_memory)
     out = args.out or f"bench-{os.path.splitext(os.path.basename(args.suite))[0]}"
     command = "hopopt " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("hopopt") else None
     result = run_suite(suite, out, executor=args.executor, workers=args.workers, data_dir=args.data_dir,

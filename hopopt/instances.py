@@ -27,14 +27,15 @@ def problem_names():
     return tuple(KINDS)
 
 
-def load_instance(problem_name, spec, data_dir=None):
+def load_instance(problem_name, spec, data_dir=None, max_memory=None):
     """The problem object an INSTANCE argument names, and a short label for reports.
 
     INSTANCE is a file path in the kind's format (``ProblemKind.file_format``: Gset for maxcut, TSPLIB for tsp,
     DIMACS .col/.clq for coloring and the independent-set family, QAPLIB .dat for qap, qbsolv/COO/numpy/BQM files
     for qubo and ising, DIMACS cnf/wcnf for maxsat, JSON for model, ...), a catalogue name (a catalogued file
     also serves every kind that reads its format), or ``random:n=…,seed=…[,option=…]`` (options: the kind's
-    ``random_options``).
+    ``random_options``). What the instance will take is estimated first (:mod:`hopopt.resources`): one that would
+    not fit in ``max_memory`` bytes (default: 90 % of the memory available) is refused with an InputError.
 
     Examples
     --------
@@ -48,7 +49,7 @@ def load_instance(problem_name, spec, data_dir=None):
 
     kind = get_kind(problem_name)
     if spec.startswith("random:"):
-        return _random_instance(kind, spec), spec
+        return _random_instance(kind, spec, max_memory), spec
     if os.path.exists(spec):
         path = spec
     else:
@@ -62,6 +63,9 @@ def load_instance(problem_name, spec, data_dir=None):
             raise InputError(f"instance {spec!r} is a {entry.problem} instance ({entry.format} file), not a "
                              f"{kind.file_format} file for {problem_name}")
         path = datasets.find_instance(spec, data_dir)
+    from .resources import check_fits, estimate_file
+
+    check_fits(estimate_file(problem_name, path), max_memory, what=f"{problem_name} {spec}")
     try:
         return kind.read(path), str(spec)
     except InputError:
@@ -70,7 +74,7 @@ def load_instance(problem_name, spec, data_dir=None):
         raise InputError(f"{path}: {error}") from None
 
 
-def _random_instance(kind, spec):
+def _random_instance(kind, spec, max_memory=None):
     from . import datasets
 
     options = datasets.parse_random_spec(spec)
@@ -86,6 +90,10 @@ def _random_instance(kind, spec):
         raise InputError(f"instance {spec!r}: n must be an integer ≥ {kind.smallest_n}, got {n!r}")
     if "p" in options and not 0 <= options["p"] <= 1:
         raise InputError(f"instance {spec!r}: p must be in [0, 1], got {options['p']!r}")
+    from .resources import check_fits, estimate_instance
+
+    # before generating: random:n=99999999999 must be a clear refusal, not a MemoryError minutes later
+    check_fits(estimate_instance(kind.name, n, options), max_memory, what=f"{kind.name} {spec}")
     try:
         return kind.random(n, seed, **options)
     except ValueError as error:

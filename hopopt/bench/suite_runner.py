@@ -67,6 +67,48 @@ def load_suite(path, data_dir=None):
     return suite
 
 
+def check_suite_memory(suite, data_dir=None, parallel=1, max_memory=None):
+    """Refuse a suite whose largest run, times the runs that go at once, would not fit in memory.
+
+    hopopt's solvers and the exact methods are estimated from the instance (:mod:`hopopt.resources`); a peer
+    is counted as the energy model at least, since what it builds inside is its own.
+
+    Examples
+    --------
+    >>> from hopopt.bench.suite import parse_suite
+    >>> from hopopt.bench.runners import solver_names
+    >>> from hopopt.bench.suite_runner import check_suite_memory
+    >>> suite = parse_suite("[a]\\nproblem = maxcut\\ninstances = random:n=8,seed=1\\nsolvers = exact\\n",
+    ...                     problems=["maxcut"], solvers_by_problem=solver_names())
+    >>> check_suite_memory(suite).bytes < 2**30
+    True
+    """
+    from ..resources import check_fits, estimate_exact, estimate_model, estimate_solve
+
+    largest, label = None, ""
+    for block in suite.blocks:
+        for instance in block.instances:
+            problem, _ = _load(block.problem, instance, data_dir)
+            for solver in block.solvers:
+                spec = get_solver(block.problem, solver)
+                if spec.kind == "exact":
+                    estimate = estimate_exact(problem)
+                elif spec.kind == "hopopt" and solver.startswith("hopopt-"):
+                    estimate = estimate_solve(problem, solver[len("hopopt-"):], restarts=block.restarts)
+                else:
+                    estimate = estimate_model(problem)
+                if largest is None or estimate.bytes > largest.bytes:
+                    largest, label = estimate, f"[{block.name}] {solver} on {instance}"
+    if largest is None:
+        return None
+    total = largest
+    for _ in range(max(1, int(parallel)) - 1):
+        total = total + largest
+    runs = f" × {int(parallel)} runs at once" if parallel > 1 else ""
+    check_fits(total, max_memory, what=f"the suite's largest run ({label}){runs}")
+    return total
+
+
 def plan_runs(suite, data_dir=None):
     """The runs of a suite as picklable dicts, in file order (deterministic solvers once per instance).
 
