@@ -29,7 +29,9 @@ import pytest
 import hopopt
 from hopopt import cli, control
 from hopopt.api import MODEL_SOLVERS
+from hopopt.constrained import ConstrainedModel
 from hopopt.io import read_dimacs
+from hopopt.problems.bisection import GraphBisection
 from hopopt.problems.coloring import GraphColoring
 from hopopt.result import STATUS_MESSAGES, Status
 from hopopt.workflows.coloring import _renumber, dsatur_coloring
@@ -47,11 +49,16 @@ DESCENT_RESTARTS = 5000
 
 # anneal (hopopt/solvers/anneal.py) sizes its first kernel call of a round from an assumed speed that counts spin
 # updates only: on the maxcut model below that call was 1500 sweeps and 1.4 s long, on the colouring search's
-# one-hot model 428 sweeps and 1.1-1.5 s, and neither the deadline nor Ctrl-C can stop it before it returns
+# one-hot model 428 sweeps and 1.1-1.5 s, on the bisection penalty model (every pair coupled) 3.0 s, and neither
+# the deadline nor Ctrl-C can stop it before it returns
 _ANNEAL_FIRST_CHUNK = pytest.mark.xfail(reason="anneal's first kernel call of a round can overrun by a second "
                                                "(its size ignores the couplings' work)", strict=False)
-SOLVERS = tuple(pytest.param(name, marks=_ANNEAL_FIRST_CHUNK) if name in ("anneal", "coloring-search") else name
-                for name in (*MODEL_SOLVERS, "penalty", "coloring-search"))
+# the kinds' own searches: the fewest-colours search, the rising-penalty rounds of builder models (knapsack, set
+# cover, "model") and of bisection
+SEARCHES = ("coloring-search", "raising-penalty", "bisection-rounds")
+SOLVERS = tuple(pytest.param(name, marks=_ANNEAL_FIRST_CHUNK)
+                if name in ("anneal", "coloring-search", "bisection-rounds") else name
+                for name in (*MODEL_SOLVERS, "penalty", *SEARCHES))
 
 
 def slack(limit):
@@ -65,19 +72,24 @@ def problems():
     maxcut = hopopt.MaxCut.random(2000, 0.05, rng=1)  # 100 000 edges: a sweep takes milliseconds, set-up little
     tsp = hopopt.TSP.random(12, rng=1)  # penalty applies to kinds with a penalty rule, not to maxcut
     coloring = GraphColoring.random(500, 0.1, rng=1, colors=1)  # DSATUR 15 colours, clique bound 5
+    builder = ConstrainedModel.random(60, rng=1)
+    bisection = GraphBisection.random(400, 0.05, rng=1)
     small_maxcut, small_tsp = hopopt.MaxCut.random(12, 0.5, rng=0), hopopt.TSP.random(5, rng=0)
     # one-off JIT compilation (or loading numba's cache) is not part of any timing below
     for solver in MODEL_SOLVERS:
         hopopt.solve(small_maxcut, solver, sweeps=5, restarts=2, rng=0)
     hopopt.solve(small_tsp, "penalty", sweeps=5, restarts=2, rng=0)
     hopopt.solve(GraphColoring.random(20, 0.3, rng=0, colors=1), time_limit=0.2, rng=0)
-    return {"maxcut": maxcut, "tsp": tsp, "coloring": coloring}
+    hopopt.solve(ConstrainedModel.random(8, rng=0), sweeps=5, rng=0)
+    hopopt.solve(GraphBisection.random(10, 0.5, rng=0), sweeps=5, rng=0)
+    return {"maxcut": maxcut, "tsp": tsp, "coloring-search": coloring, "raising-penalty": builder,
+            "bisection-rounds": bisection}
 
 
 def _run(problems, solver):
     """hopopt.solve on the solver's instance with a huge amount of work; the answer."""
-    if solver == "coloring-search":
-        return hopopt.solve(problems["coloring"], sweeps=HUGE, rng=0)
+    if solver in SEARCHES:  # each kind's default: its own search
+        return hopopt.solve(problems[solver], sweeps=HUGE, rng=0)
     if solver == "penalty":
         return hopopt.solve(problems["tsp"], "penalty", sweeps=HUGE, rng=0)
     restarts = DESCENT_RESTARTS if solver == "descent" else None
@@ -92,11 +104,16 @@ def _check_best_state(answer, solver):
         return
     result = answer.result
     state = np.asarray(result.best_state)
-    assert state.shape == (answer.problem.n_variables,)
     assert set(np.unique(state).tolist()) <= {-1, 0, 1}
-    # the energy the solver reports is the model's energy of the state it returns (penalty: the model with the
-    # penalty the loop ended with)
-    model = answer.problem.to_model(result.info["penalty"]) if solver == "penalty" else answer.problem.to_model()
+    # the energy the solver reports is the model's energy of the state it returns (with a penalty loop: the model
+    # with the penalty of the round that returned it)
+    if solver == "penalty":
+        model = answer.problem.to_model(result.info["penalty"])
+    elif solver in SEARCHES:
+        model = answer.problem.to_model(answer.info["penalty"])
+    else:
+        model = answer.problem.to_model()
+    assert state.shape == (model.n,)
     assert result.best_energy == pytest.approx(model.energy(state), rel=1e-9, abs=1e-9)
 
 
