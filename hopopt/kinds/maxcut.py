@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..io import read_gset
+from ..io.gset import read_gset
 from ..problems.maxcut import MaxCut
-from ..solvers import solve_exact
 from ._kind import ExactAnswer, ProblemKind
 
 __all__ = ["KIND"]
@@ -22,6 +21,9 @@ def _random(n, seed, p=0.5):
 
 
 def _exact(problem, time_limit):
+    # the exact solvers import scipy.optimize: only `exact` pays for it, not a solve
+    from ..solvers import solve_exact
+
     result = solve_exact(problem.to_model(), time_limit=time_limit)
     bound = problem.objective_from_energy(result.bound) if np.isfinite(result.bound) else None
     return ExactAnswer(problem.decode(result.best_state), bool(result.optimal), bound, result.method,

@@ -7,7 +7,6 @@ from functools import partial
 
 import numba
 import numpy as np
-from scipy.optimize import OptimizeResult
 
 from ..result import SolveResult, Status
 from ..schedules import beta_schedule
@@ -297,6 +296,9 @@ class _Runner:
     def _call_back(self, done, beta, energies, best_states, best_energies):
         best = int(np.argmin(best_energies))
         offset = self.engine.energy_offset
+        # scipy.optimize (a third of a second to import) only when a callback asks for its record type
+        from scipy.optimize import OptimizeResult
+
         intermediate = OptimizeResult(sweep=done, beta=float(beta),
                                       best_energy=float(best_energies[best] + offset),
                                       best_state=self.engine.to_model_states(best_states[best:best + 1])[0],

@@ -6,7 +6,6 @@ import time
 
 import numba
 import numpy as np
-from scipy.optimize import OptimizeResult
 
 from .. import control
 from ..result import SolveResult, Status
@@ -381,6 +380,9 @@ class _Run:
     def _call_back(self, callback):
         best = int(np.argmin(self.best_energies))
         coldest = self.slots[:, 0, -1]
+        # scipy.optimize (a third of a second to import) only when a callback asks for its record type
+        from scipy.optimize import OptimizeResult
+
         intermediate = OptimizeResult(sweep=self.sweeps_done, betas=self.betas[best].copy(),
                                       best_energy=float(self.best_energies[best]),
                                       best_state=to_model_vartype(self.model, self.best_states[best:best + 1])[0],
