@@ -504,6 +504,9 @@ def main(argv=None) -> int:
         shows_progress = args.command in _WHOLE_COMMAND_LIMITS and not args.json
         with control.activate(run), control.interrupt_handling(run), progress_line(run, enabled=shows_progress):
             record = COMMANDS[args.command](args)
+        if args.command in _WHOLE_COMMAND_LIMITS:
+            # the whole command so far (reading, encoding, solving), beside time_s (the solve itself)
+            record["command_s"] = run.elapsed()
         if run.interrupted and isinstance(record, dict):
             record["status"] = "interrupted"
             status = EXIT_INTERRUPTED

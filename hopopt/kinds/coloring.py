@@ -104,6 +104,21 @@ def _expected_colors(problem):
     return min(cap, max(2, math.ceil(2.0 * n * math.log(1.0 / (1.0 - density)) / math.log(n))))
 
 
+def _exact_bytes(problem):
+    """Memory of the exact method: a DSATUR branch and bound over the graph (no MILP), whose largest table is the
+    conflict count per node and colour, at most the greedy colouring's count (≤ max degree + 1)."""
+    import numpy as np
+
+    from ..resources import Estimate
+
+    n, edges = problem.n, len(problem.edges)
+    degree = np.bincount(np.asarray(problem.edges).reshape(-1), minlength=n).max(initial=0) if edges else 0
+    # conflicts (n × colours, int64), the CSR graph both ways, and a dozen per-node arrays
+    table = 8 * n * (int(degree) + 1)
+    return Estimate(table + 16 * 2 * edges + 12 * 8 * n,
+                    f"the exact colouring search: {n:,} nodes × up to {int(degree) + 1} colours of conflict counts")
+
+
 def _model_bytes(problem):
     """Memory of one one-hot model: n·k variables, k(k − 1) pairs per node and k per edge direction. Before the
     colours are chosen (``--colors`` or the search), k is :func:`_expected_colors`."""
@@ -120,4 +135,4 @@ KIND = ProblemKind(
     name="coloring", problem=GraphColoring, description="graph coloring with the fewest colours (one-hot)",
     read=_read, file_format="dimacs", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,
     solvers=("anneal",), heuristic=_heuristic, plot=_plot, settle=_settle, any_model_solver=False,
-    instance_bytes=_instance_bytes, model_bytes=_model_bytes)
+    instance_bytes=_instance_bytes, model_bytes=_model_bytes, exact_bytes=_exact_bytes)
