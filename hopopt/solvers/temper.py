@@ -327,10 +327,12 @@ class _Run:
             # already passed (or Ctrl-C came) during the set-up, the polished start states are the answer
             if left <= 0 and (self.sweeps_done or control.should_stop()):
                 return clock.stop_status()
-            if not self.sweeps_done and control.active() is not None and \
-                    restarts * work / (_FIRST_SWEEP_RATE * numba.get_num_threads()) > left:
-                # nor is a first sweep expected to end past the command's deadline: a sweep cannot be split
-                return clock.stop_status()
+            if control.active() is not None:
+                # nor is a sweep expected to end past the command's deadline: a sweep cannot be split (the first
+                # one is judged at the slowest rate measured, later ones at this run's)
+                speed = rate if self.sweeps_done else _FIRST_SWEEP_RATE * numba.get_num_threads()
+                if restarts * work / speed > left:
+                    return clock.stop_status()
             seconds = min(_CHUNK_SECONDS, left)
             chunk = int(max(1, seconds * rate / (restarts * max(work, 1))))
             if n_sweeps is not None:
