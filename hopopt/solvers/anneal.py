@@ -47,7 +47,7 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         Sweeps per restart (one sweep = one update attempt per spin). Default 1000; with ``time_limit`` and no
         ``n_sweeps``, the schedule is stretched to fill the time limit (see Notes).
     n_restarts : int, optional
-        Independent runs. Default: one per numba thread (the machine's cores).
+        Independent runs. Default: ``n_threads`` when given, else one per numba thread (the machine's cores).
     beta_range : (float, float), optional
         Hot and cold inverse temperature; default :func:`hopopt.schedules.default_beta_range`.
     schedule : {"geometric", "linear"} or array_like
@@ -69,7 +69,8 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
     polish : bool, default True
         Finish each restart with greedy zero-temperature descent.
     rng : None, int or numpy.random.Generator
-        Seed; the same seed gives the same result whatever the number of threads.
+        Seed; the same seed and ``n_restarts`` give the same result whatever the number of threads (without
+        ``n_restarts`` the default count follows ``n_threads``).
     n_threads : int, optional
         numba threads for this call (default: all).
     target_energy : float, optional
