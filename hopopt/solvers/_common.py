@@ -14,8 +14,6 @@ from .. import control
 from ..model import EnergyModel, Vartype
 from ..result import Status
 
-_WARM = False
-
 
 def check_model(model) -> EnergyModel:
     if not isinstance(model, EnergyModel):
@@ -153,26 +151,59 @@ def numba_threads(count):
         numba.set_num_threads(previous)
 
 
-def warm_up():
-    """Compile (or load from numba's cache) every kernel once, so solve timings exclude compilation.
+# the kernel sets warm_up can load, each the kernels of one move set or solver (hopopt.solvers.moves names its
+# engines' sets); warm_up() with no name loads them all
+KERNEL_SETS = ("flips", "lattice-flips", "polish", "one-hot", "tours", "tour-candidates", "assignments",
+               "matrix-exchanges", "descent", "brute-force", "held-karp", "coloring-search")
+
+
+def warm_up(*kernel_sets):
+    """Compile (or load from numba's cache) kernels once, so solve timings exclude compilation.
+
+    Parameters
+    ----------
+    *kernel_sets : str
+        Names from :data:`KERNEL_SETS`: load only the kernels of these move sets or solvers (each solver warms
+        the ones it runs: loading a kernel from numba's cache takes 10-30 ms, the first one about half a
+        second of numba's own set-up). None: every kernel.
 
     Examples
     --------
     >>> from hopopt.solvers import warm_up
+    >>> warm_up("flips", "polish")
     >>> warm_up()
     """
-    global _WARM
-    if _WARM:
-        return
-    from . import _kernels as kernels
+    unknown = [name for name in kernel_sets if name not in KERNEL_SETS]
+    if unknown:
+        raise ValueError(f"unknown kernel set {unknown[0]!r}; expected one of {', '.join(KERNEL_SETS)}")
+    for name in kernel_sets or KERNEL_SETS:
+        if name not in _WARMED:
+            _WARM_UPS[name]()
+            _WARMED.add(name)
 
+
+_WARMED = set()
+
+
+def _tiny_spin_arrays():
+    """The CSR arrays and thresholds of a two-spin model, as the kernels receive them."""
     model = EnergyModel([[0.0, 1.0], [1.0, 0.0]], [0.5, 0.0])
     indptr, indices, data = model.csr()
-    states = np.ones((1, 2), dtype=np.int8)
+    return model, indptr, indices, data
+
+
+def _single_flip_arrays():
     # the single-flip engine's array types (hopopt.solvers.moves.SingleFlipEngine): unsigned CSR positions,
     # writable copies of the couplings and thresholds
-    positions, neighbours = indptr.astype(np.uint64), indices.astype(np.uint32)
-    couplings, thresholds = np.array(data, dtype=np.float64), np.array(model.thresholds, dtype=np.float64)
+    model, indptr, indices, data = _tiny_spin_arrays()
+    return (indptr.astype(np.uint64), indices.astype(np.uint32), np.array(data, dtype=np.float64),
+            np.array(model.thresholds, dtype=np.float64))
+
+
+def _warm_flips():
+    from . import _kernels as kernels
+
+    positions, neighbours, couplings, thresholds = _single_flip_arrays()
     for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
         # groups: both restarts alone, then both as the lanes of one block
         for groups in ([0, 1, 2], [0, 2]):
@@ -180,6 +211,13 @@ def warm_up():
             kernels.anneal_chunk(positions, neighbours, couplings, thresholds, 0.0, np.array(groups, dtype=np.int64),
                                  np.ones(1), 0, 1, acceptance, pair, np.zeros(2), pair.copy(), np.zeros(2),
                                  np.zeros(2, dtype=np.uint64), np.zeros((2, 1)))
+
+
+def _warm_lattice_flips():
+    from . import _kernels as kernels
+
+    positions, neighbours, _, _ = _single_flip_arrays()
+    for acceptance in (kernels.METROPOLIS, kernels.GLAUBER):
         for branch_free in (False, True):
             for groups in ([0, 1, 2], [0, 2]):
                 pair = np.ones((2, 2), dtype=np.int8)
@@ -188,7 +226,19 @@ def warm_up():
                                              np.array(groups, dtype=np.int64), np.ones(1), 0, 1, acceptance, pair,
                                              np.zeros(2), pair.copy(), np.zeros(2), np.zeros(2, dtype=np.uint64),
                                              np.zeros((2, 1)))
-    kernels.polish(indptr, indices, data, model.thresholds, 0.0, states, np.zeros(1))
+
+
+def _warm_polish():
+    from . import _kernels as kernels
+
+    model, indptr, indices, data = _tiny_spin_arrays()
+    kernels.polish(indptr, indices, data, model.thresholds, 0.0, np.ones((1, 2), dtype=np.int8), np.zeros(1))
+
+
+def _warm_one_hot():
+    from . import _kernels as kernels
+
+    model, indptr, indices, data = _tiny_spin_arrays()
     groups = np.array([[0, 1]], dtype=np.int64)
     couplings = np.array([[[0.0, 1.0], [1.0, 0.0]]])  # the W block of the group, as the engine builds it
     binary = np.array([[1, 0]], dtype=np.int8)
@@ -196,34 +246,91 @@ def warm_up():
                                 kernels.METROPOLIS, binary, np.zeros(1), binary.copy(), np.zeros(1),
                                 np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish_onehot(indptr, indices, data, model.thresholds, 0.0, groups, couplings, binary, np.zeros(1))
-    distances = np.ones((3, 3))
-    tours = np.array([[0, 1, 2]], dtype=np.int64)
+
+
+def _tiny_tours():
+    return np.ones((3, 3)), np.array([[0, 1, 2]], dtype=np.int64)
+
+
+def _warm_tours():
+    from . import _kernels as kernels
+
+    distances, tours = _tiny_tours()
     kernels.anneal_tour_chunk(distances, np.ones(1), 0, 1, kernels.METROPOLIS, 0.5, 3, tours, np.zeros(1),
                               tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
+    kernels.polish_tours(distances, tours, np.zeros(1))
+
+
+def _warm_tour_candidates():
+    from . import _kernels as kernels
+
+    distances, tours = _tiny_tours()
     kernels.anneal_tour_candidates_chunk(distances, np.zeros((3, 1), dtype=np.int64), np.ones(1), 0, 1,
                                          kernels.METROPOLIS, 0.5, 0.5, 3, tours, np.zeros(1), tours.copy(),
                                          np.zeros(1), np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
     kernels.polish_tours(distances, tours, np.zeros(1))
+
+
+def _warm_assignments():
+    from . import _kernels as kernels
+
+    distances, tours = _tiny_tours()
     factors = np.ones((1, 3, 3))
     for symmetric in (True, False):
         kernels.anneal_assignment_chunk(factors, factors, distances, symmetric, np.ones(1), 0, 1, kernels.METROPOLIS,
                                         3, tours, np.zeros(1), tours.copy(), np.zeros(1),
                                         np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
         kernels.polish_assignments(factors, factors, distances, symmetric, tours, np.zeros(1))
-    dense = np.ones((9, 9))
-    kernels.anneal_matrix_exchange_chunk(dense, np.ones(9), np.ones(1), 0, 1, kernels.METROPOLIS, 3, tours,
+
+
+def _warm_matrix_exchanges():
+    from . import _kernels as kernels
+
+    _, tours = _tiny_tours()
+    # W and θ read-only, as the engine (hopopt.solvers.moves.MatrixExchangeEngine) passes them
+    dense, thresholds = np.ones((9, 9)), np.ones(9)
+    dense.flags.writeable = thresholds.flags.writeable = False
+    kernels.anneal_matrix_exchange_chunk(dense, thresholds, np.ones(1), 0, 1, kernels.METROPOLIS, 3, tours,
                                          np.zeros(1), tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
                                          np.zeros((1, 1)))
-    kernels.polish_matrix_exchanges(dense, np.ones(9), tours, np.zeros(1))
+    kernels.polish_matrix_exchanges(dense, thresholds, tours, np.zeros(1))
+
+
+def _warm_descent():
+    from . import _kernels as kernels
+
+    model, indptr, indices, data = _tiny_spin_arrays()
     kernels.async_descent(indptr, indices, data, model.thresholds, 0.0, np.ones(2, dtype=np.int8),
                           np.zeros((1, 2), dtype=np.int64), 1, np.zeros(2, dtype=np.int64), np.zeros(2))
+
+
+def _warm_brute_force():
+    from . import _kernels as kernels
+
+    model, _, _, _ = _tiny_spin_arrays()
     kernels.brute_force(np.array(model.dense_weights()), model.thresholds, 0.0, 0, 1e-9)
     # models without thresholds enumerate with writable thresholds (hopopt.solvers.exact): a second signature
     kernels.brute_force(np.array(model.dense_weights()), np.array(model.thresholds), 0.0, 0, 1e-9)
+
+
+def _warm_held_karp():
+    from . import _kernels as kernels
+
     kernels.held_karp_levels(np.zeros((3, 3)), np.zeros((4, 2)), np.arange(4, dtype=np.int64),
                              np.array([0, 1, 3, 4], dtype=np.int64), 2, 3, 1)
+
+
+def _warm_coloring_search():
+    from . import _kernels as kernels
+
     empty = np.zeros(0, dtype=np.int64)
     kernels.coloring_search(np.zeros(1, dtype=np.int64), empty, empty.copy(), np.zeros((0, 1), dtype=np.int64),
                             empty.copy(), empty.copy(), empty.copy(), empty.copy(), empty.copy(),
                             np.zeros(5, dtype=np.int64), 1)
-    _WARM = True
+
+
+_WARM_UPS = {"flips": _warm_flips, "lattice-flips": _warm_lattice_flips, "polish": _warm_polish,
+             "one-hot": _warm_one_hot, "tours": _warm_tours, "tour-candidates": _warm_tour_candidates,
+             "assignments": _warm_assignments, "matrix-exchanges": _warm_matrix_exchanges,
+             "descent": _warm_descent, "brute-force": _warm_brute_force, "held-karp": _warm_held_karp,
+             "coloring-search": _warm_coloring_search}

@@ -144,7 +144,7 @@ def anneal(model, *, n_sweeps=None, n_restarts=None, beta_range=None, schedule="
         n_sweeps = n_sweeps or _DEFAULT_SWEEPS
 
         segment = partial(_segment, n_sweeps, beta_range, schedule)
-    warm_up()
+    warm_up(*engine.kernel_sets)  # only the kernels this move set runs
     clock = Clock(time_limit)
     if target_energy is None:
         target_energy = model.metadata.get("ground_energy")

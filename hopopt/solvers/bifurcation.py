@@ -230,7 +230,7 @@ def _warm_up_analog():
     global _ANALOG_WARM
     if _ANALOG_WARM:
         return
-    warm_up()
+    warm_up("polish")  # the only single-flip kernel the analog solvers call
     indptr = np.array([0, 1, 2], dtype=np.int64)
     indices = np.array([1, 0], dtype=np.int64)
     data = np.array([1.0, 1.0])

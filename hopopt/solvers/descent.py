@@ -71,7 +71,7 @@ def descend(model, initial_state=None, *, order="random", max_sweeps=1000, rng=N
     spin_model = model.to_spin()
     state = _start_state(model, initial_state, generator)
     indptr, indices, data = spin_model.csr()
-    warm_up()
+    warm_up("descent")
 
     # no limit of its own: the clock stops the descent only at a command's deadline or Ctrl-C (hopopt.control)
     clock = Clock()

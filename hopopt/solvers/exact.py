@@ -79,7 +79,7 @@ def brute_force(model) -> SolveResult:
     dense = np.array(spin.dense_weights(), dtype=np.float64, order="C")  # writable: one compiled signature
     scale = float(np.abs(dense).sum() + np.abs(spin.thresholds).sum() + abs(spin.offset))
     tolerance = 1e-9 * max(scale, 1.0)
-    warm_up()
+    warm_up("brute-force")
     started = time.perf_counter()
     symmetric = model.n >= 2 and not np.any(spin.thresholds)
     if symmetric:
@@ -267,7 +267,7 @@ _RATE = {}
 def brute_force_rate() -> float:
     """Spin-updates per second of the enumeration kernel on this machine (measured once, on n = 20)."""
     if "rate" not in _RATE:
-        warm_up()
+        warm_up("brute-force")
         generator = np.random.default_rng(0)
         upper = np.triu(generator.normal(size=(20, 20)), 1)
         sample = EnergyModel(upper + upper.T, generator.normal(size=20))

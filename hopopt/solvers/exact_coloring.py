@@ -182,7 +182,7 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
         if isinstance(upper_bound, bool) or not isinstance(upper_bound, numbers.Integral) or upper_bound < 1:
             raise ValueError(f"upper_bound must be a positive integer number of colours, got {upper_bound!r}")
         upper_bound = int(upper_bound)
-    warm_up()
+    warm_up("coloring-search")
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     if n == 0:

@@ -197,7 +197,7 @@ def held_karp(distances, *, time_limit=None) -> Solution:
     if n > HELD_KARP_MAX_N:
         raise ValueError(f"held_karp keeps a table of 2^(n-1)·(n-1) lengths and accepts n ≤ {HELD_KARP_MAX_N} "
                          f"cities, got n = {n}; use tsp_milp for larger instances")
-    warm_up()
+    warm_up("held-karp")
     started = time.perf_counter()
     clock = Clock(time_limit)
     if n < 3:

@@ -198,6 +198,11 @@ class SingleFlipEngine:
         self.width = self.spin.n  # internal state length
         self.work_per_sweep = self.spin.n
 
+    @property
+    def kernel_sets(self):
+        """What :func:`hopopt.solvers.warm_up` must load for :meth:`run` and :meth:`polish`."""
+        return ("flips" if self.lattice is None else "lattice-flips", "polish")
+
     def beta_range(self):
         return default_beta_range(self.model)
 
@@ -233,6 +238,7 @@ class OneHotEngine:
     name = "one-hot"
     dtype = np.int8
     energy_offset = 0.0
+    kernel_sets = ("one-hot",)  # what hopopt.solvers.warm_up loads for run and polish
 
     def __init__(self, model, acceptance):
         self.model = model
@@ -523,6 +529,11 @@ class TourEngine(_PermutationStates):
         smallest = max(smallest, 1e-3 * float(values.mean() or 1.0))
         return self._range_from(self._sampled_exchange_costs(reversal), smallest)
 
+    @property
+    def kernel_sets(self):
+        """What :func:`hopopt.solvers.warm_up` must load for :meth:`run` and :meth:`polish`."""
+        return ("tour-candidates",) if self.proposal_share > 0 else ("tours",)
+
     def user_states(self, states, rows):
         permutations = self._user_permutations(states, rows)
         return self._tours(permutations)
@@ -569,6 +580,7 @@ class AssignmentEngine(_PermutationStates):
     permutation encoding)."""
 
     name = "permutation"
+    kernel_sets = ("assignments",)  # what hopopt.solvers.warm_up loads for run and polish
 
     def __init__(self, model, acceptance, first, second, linear, constant):
         super().__init__(model, acceptance)
@@ -594,6 +606,12 @@ class AssignmentEngine(_PermutationStates):
         kernels.polish_assignments(self.first, self.second, self.linear, self.symmetric, states, energies)
 
 
+def _read_only(array):
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
 # the generic path keeps W dense: refuse beyond this many variables (4096² doubles = 128 MiB)
 _MATRIX_EXCHANGE_MAX_N = 4096
 
@@ -603,6 +621,7 @@ class MatrixExchangeEngine(_PermutationStates):
     structure, slower than the factor engines (O(m) field sums per move) and tested equal to them."""
 
     name = "permutation"
+    kernel_sets = ("matrix-exchanges",)  # what hopopt.solvers.warm_up loads for run and polish
 
     def __init__(self, model, acceptance):
         super().__init__(model, acceptance)
@@ -611,8 +630,10 @@ class MatrixExchangeEngine(_PermutationStates):
                               f"would take {8 * model.n ** 2 / 2**30:.1f} GiB (limit {_MATRIX_EXCHANGE_MAX_N} "
                               f"variables); build the model with KroneckerWeights")
         binary = model.to_binary()
-        self.weights = np.ascontiguousarray(binary.dense_weights(), dtype=np.float64)
-        self.thresholds = np.ascontiguousarray(binary.thresholds)
+        # read-only views whatever the model hands over (no copy of W): read-only arrays are another numba type,
+        # and warm_up loads the kernels for these
+        self.weights = _read_only(np.ascontiguousarray(binary.dense_weights(), dtype=np.float64))
+        self.thresholds = _read_only(np.ascontiguousarray(binary.thresholds, dtype=np.float64))
         self.energy_offset = float(binary.offset)
 
     def exchange_cost(self, perm, u, v):
