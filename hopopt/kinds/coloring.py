@@ -8,7 +8,6 @@ import numpy as np
 
 from ..io import read_dimacs
 from ..problems.coloring import GraphColoring
-from ..solvers.exact_coloring import exact_coloring
 from ._kind import ExactAnswer, ProblemKind
 
 __all__ = ["KIND"]
@@ -24,6 +23,7 @@ def _random(n, seed, p=0.5):
 
 
 def _exact(problem, time_limit):
+    from ..solvers.exact_coloring import exact_coloring  # scipy.optimize (HiGHS): only for a proof
     exact = exact_coloring(problem.n, problem.edges, time_limit=time_limit)
     bound = float(exact.bound) if np.isfinite(exact.bound) else None
     return ExactAnswer(np.asarray(exact.solution), bool(exact.optimal), bound, exact.method, exact.message,

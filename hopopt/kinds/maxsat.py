@@ -10,7 +10,6 @@ import scipy.sparse as sp
 
 from ..io import read_cnf
 from ..problems.maxsat import MaxSAT
-from ..solvers.exact_binary import solve_binary_program
 from ._kind import ExactAnswer, Outcome, PeerSpec, ProblemKind
 
 __all__ = ["KIND", "maxsat_exact"]
@@ -80,6 +79,7 @@ def maxsat_exact(problem, time_limit=None) -> ExactAnswer:
     if lower:
         matrix = sp.csr_array((values, (rows, cols)), shape=(len(lower), size))
         constraints.append((matrix, np.asarray(lower), np.full(len(lower), np.inf)))
+    from ..solvers.exact_binary import solve_binary_program  # scipy.optimize (HiGHS): only for a proof
     found = solve_binary_program(linear, constant=constant + float(np.sum(soft)), constraints=constraints,
                                  sense="min", time_limit=time_limit)
     if found.infeasible:

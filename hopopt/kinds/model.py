@@ -6,7 +6,6 @@ import numpy as np
 
 from ..constrained import ConstrainedModel
 from ..errors import InputError
-from ..solvers.exact_binary import solve_binary_program
 from ._kind import ExactAnswer, Outcome, PeerSpec, ProblemKind
 
 __all__ = ["KIND", "exact_answer", "raising_heuristic", "builder_cqm_peer"]
@@ -19,6 +18,7 @@ def _random(n, seed, constraints=2, density=0.3):
 def exact_answer(model, time_limit):
     """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds)."""
     linear, quadratic, constant, constraints = model.exact_program()
+    from ..solvers.exact_binary import solve_binary_program  # scipy.optimize (HiGHS): only for a proof
     found = solve_binary_program(linear, quadratic, constant, constraints, sense=model.sense,
                                  time_limit=time_limit)
     if found.infeasible:

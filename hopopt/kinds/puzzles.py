@@ -31,7 +31,6 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..io._text import _content_lines, _read_text, _shorten
 from ..problems.puzzles import NQueens, Sudoku, _parse_sudoku_string, box_shape
-from ..solvers.exact_binary import solve_binary_program
 from ._kind import ExactAnswer, ProblemKind, read_json_solution
 
 __all__ = ["QUEENS", "SUDOKU", "read_queens", "read_sudoku", "read_sudoku_puzzles", "min_clashes_program"]
@@ -200,6 +199,7 @@ def _exact(problem, time_limit):
     started = time.perf_counter()
     groups, lines = problem.conflict_lines()
     linear, constant, constraints = min_clashes_program(groups, lines, problem.n_variables)
+    from ..solvers.exact_binary import solve_binary_program  # scipy.optimize (HiGHS): only for a proof
     found = solve_binary_program(linear, None, constant, constraints, time_limit=time_limit)
     if found.x is not None:
         state = found.x[:problem.n_variables].astype(np.int8)

@@ -9,7 +9,6 @@ import numpy as np
 from ..errors import InputError
 from ..io import read_qaplib, read_qaplib_solution, solution_permutation
 from ..problems.qap import QAP
-from ..solvers.exact_qap import qap_exact
 from ._kind import ExactAnswer, Outcome, PeerSpec, ProblemKind, read_json_solution
 
 __all__ = ["KIND"]
@@ -24,6 +23,7 @@ def _random(n, seed):
 
 
 def _exact(problem, time_limit):
+    from ..solvers.exact_qap import qap_exact  # scipy.optimize (HiGHS): only for a proof
     exact = qap_exact(problem.flow, problem.distance, time_limit=time_limit)
     bound = float(exact.bound) if np.isfinite(exact.bound) else None
     return ExactAnswer(np.asarray(exact.solution), bool(exact.optimal), bound, exact.method, exact.message,

@@ -7,7 +7,6 @@ import numpy as np
 from .. import io
 from ..errors import InputError
 from ..problems.tsp import TSP
-from ..solvers.exact_tsp import held_karp, tsp_milp
 from ._kind import ExactAnswer, ProblemKind, read_json_solution
 
 __all__ = ["KIND", "HELD_KARP_UP_TO"]
@@ -25,6 +24,7 @@ def _random(n, seed):
 
 
 def _exact(problem, time_limit):
+    from ..solvers.exact_tsp import held_karp, tsp_milp  # scipy.optimize (HiGHS): only for a proof
     if problem.n <= HELD_KARP_UP_TO:
         exact = held_karp(problem.distances, time_limit=time_limit)
     else:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import numbers
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -185,6 +184,7 @@ class GraphBisection:
 
     def to_networkx(self) -> nx.Graph:
         """The instance as a weighted ``networkx.Graph`` on nodes 0..n-1."""
+        import networkx as nx  # a tenth of a second: only when a graph is asked for
         graph = nx.Graph(name=self.name)
         graph.add_nodes_from(range(self.n))
         graph.add_weighted_edges_from((int(i), int(j), float(w)) for (i, j), w in zip(self.edges, self.weights))

@@ -47,7 +47,6 @@ from __future__ import annotations
 import heapq
 import numbers
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -176,6 +175,7 @@ class GraphColoring:
         # networkx's gnp_random_graph, drawn with numpy (same edges for the same seed, seconds faster when large)
         edges = gnp_edges(n, p, seed=int(generator.integers(2**31)))
         if colors is None:
+            import networkx as nx  # a tenth of a second: only when a graph is asked for
             graph = nx.Graph()
             graph.add_nodes_from(range(n))
             graph.add_edges_from(edges.tolist())
@@ -203,6 +203,7 @@ class GraphColoring:
 
     def to_networkx(self) -> nx.Graph:
         """The graph as a ``networkx.Graph`` on nodes 0..n-1."""
+        import networkx as nx  # a tenth of a second: only when a graph is asked for
         graph = nx.Graph(name=self.name)
         graph.add_nodes_from(range(self.n))
         graph.add_edges_from((int(u), int(v)) for u, v in self.edges)

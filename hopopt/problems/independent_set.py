@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import numbers
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -224,6 +223,7 @@ class _NodeSetProblem:
 
     def to_networkx(self) -> nx.Graph:
         """The graph as a ``networkx.Graph`` on nodes 0..n-1 with the node weights as attribute ``weight``."""
+        import networkx as nx  # a tenth of a second: only when a graph is asked for
         graph = nx.Graph(name=self.name)
         graph.add_nodes_from((v, {"weight": float(w)}) for v, w in enumerate(self.weights))
         graph.add_edges_from((int(u), int(v)) for u, v in self.edges)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numbers
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -141,6 +140,7 @@ class MaxCut:
 
     def to_networkx(self):
         """The instance as a weighted ``networkx.Graph``."""
+        import networkx as nx  # a tenth of a second: only when a graph is asked for
         graph = nx.Graph(name=self.name)
         graph.add_nodes_from(range(self.n))
         graph.add_weighted_edges_from((int(i), int(j), float(w)) for (i, j), w in zip(self.edges, self.weights))

@@ -38,7 +38,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights
@@ -224,6 +223,9 @@ class QAP:
         """The assignment whose permutation matrix agrees best with ``activations`` (n×n), ties towards lower
         cost (exchanges of two facilities that keep the agreement, made while they lower the cost)."""
         activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
+        # scipy.optimize takes a third of a second to import: only for a state that is not a permutation
+        from scipy.optimize import linear_sum_assignment
+
         facilities, locations = linear_sum_assignment(-activations)
         assignment = np.empty(self.n, dtype=np.int64)
         assignment[facilities] = locations

@@ -32,7 +32,6 @@ the rule by brute force on small instances.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights, cycle_adjacency
@@ -224,6 +223,9 @@ class TSP:
         made while they shorten the tour.
         """
         activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
+        # scipy.optimize takes a third of a second to import: only for a state that is not a permutation
+        from scipy.optimize import linear_sum_assignment
+
         cities, positions = linear_sum_assignment(-activations)
         tour = np.empty(self.n, dtype=np.int64)
         tour[positions] = cities

@@ -19,7 +19,6 @@ import time
 import numba
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 
 from .. import control
 from ..result import SolveResult, Status
@@ -418,6 +417,9 @@ class _Runner:
             earlier = int(np.argmin(self.best_energies))
             energy, state = self.best_energies[earlier], self.best_states[earlier]
         offset = self.couplings.offset
+        # scipy.optimize (a third of a second to import) only when a callback asks for its record
+        from scipy.optimize import OptimizeResult
+
         intermediate = OptimizeResult(step=done, batch=len(self.batches), best_energy=float(energy + offset),
                                       best_state=to_model_vartype(self.model, state), energies=energies + offset)
         try:

@@ -15,7 +15,6 @@ import time
 import numba
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 
 from .. import control
 from ..model import Vartype
@@ -329,6 +328,9 @@ def _model_states(model, groups, colourings):
 
 def _call_back(callback, model, groups, done, best_states, best_conflicts, weight, constant):
     best = int(np.argmin(best_conflicts))
+    # scipy.optimize (a third of a second to import) only when a callback asks for its record
+    from scipy.optimize import OptimizeResult
+
     intermediate = OptimizeResult(sweep=done, best_energy=float(best_conflicts[best] * weight + constant),
                                   best_state=_model_states(model, groups, best_states[best:best + 1])[0],
                                   energies=best_conflicts * weight + constant)

@@ -12,14 +12,12 @@ import itertools
 import time
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint
 
 from .. import control
 from ..model import EnergyModel
 from ..result import Solution, SolveResult
 from . import _kernels as kernels
 from ._common import Clock, check_model, check_time_limit, spin_states, to_model_vartype, warm_up
-from ._milp import run_milp
 
 __all__ = ["problem_answer", "brute_force", "milp", "solve_exact", "estimate_brute_force_seconds", "brute_force_rate",
            "BRUTE_FORCE_MAX_N"]
@@ -355,6 +353,8 @@ def _pair_index(i, j, size):
 
 
 def _run(costs, constraints, integrality, bounds, options):
+    from ._milp import run_milp  # scipy.optimize: a third of a second, only for the MILP
+
     result = run_milp(costs, constraints=constraints, integrality=integrality, bounds=bounds, options=options)
     bound = getattr(result, "mip_dual_bound", None)
     objective = None if result.x is None else float(result.fun)
@@ -365,10 +365,14 @@ def _cutoff_constraint(objective, cutoff):
     """The row ``objective · v ≤ cutoff`` (empty list when there is no cut-off)."""
     if cutoff is None:
         return []
+    from scipy.optimize import LinearConstraint
+
     return [LinearConstraint(sp.csr_array(objective[None, :]), -np.inf, cutoff)]
 
 
 def _solve_triangle(size, rows, cols, costs, cutoff, options):
+    from scipy.optimize import Bounds, LinearConstraint
+
     pairs = size * (size - 1) // 2
     objective = np.zeros(pairs)
     np.add.at(objective, _pair_index(np.asarray(rows), np.asarray(cols), size), costs)
@@ -390,6 +394,8 @@ def _solve_triangle(size, rows, cols, costs, cutoff, options):
 
 
 def _solve_edges(size, rows, cols, costs, cutoff, options):
+    from scipy.optimize import Bounds, LinearConstraint
+
     rows, cols, costs = np.asarray(rows), np.asarray(cols), np.asarray(costs, dtype=np.float64)
     edges = rows.size
     # variables: x_0..x_{size-1} (the last one fixed to 0), then y_e

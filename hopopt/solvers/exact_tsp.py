@@ -15,17 +15,13 @@ from __future__ import annotations
 import math
 import time
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint
-from scipy.sparse.csgraph import connected_components
 
 from ..result import Solution
 from . import _kernels as kernels
 from .. import control
 from ._common import Clock, check_time_limit, warm_up
-from ._milp import run_milp
 from .exact import problem_answer
 
 _answer = problem_answer("tsp")
@@ -348,6 +344,13 @@ def tsp_milp(distances, *, time_limit=None, initial_tour=None) -> Solution:
     >>> result.objective, result.optimal, result.bound, int(result.solution[0])
     (4.0, True, 4.0, 0)
     """
+    # networkx and scipy.optimize take half a second to import: only the MILP needs them, not held_karp
+    import networkx as nx
+    from scipy.optimize import Bounds, LinearConstraint
+    from scipy.sparse.csgraph import connected_components
+
+    from ._milp import run_milp
+
     time_limit = control.time_left(check_time_limit(time_limit))
     distances = _check_distances(distances, symmetric=True)
     n = distances.shape[0]

@@ -37,7 +37,6 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import xlogy
 
 from .. import control
 from ..model import Vartype
@@ -150,6 +149,8 @@ class _Network:
         """Hopfield's 1984 function: E(V) plus the leak's integral term (zero when τ = ∞)."""
         if self.leak == 0.0:
             return energies.copy()
+        from scipy.special import xlogy  # 50 ms to import: only with a leak
+
         entropy_like = xlogy(outputs, outputs) + xlogy(1.0 - outputs, 1.0 - outputs) + np.log(2.0)
         return energies + 0.5 * self.u0 * self.leak * entropy_like.sum(axis=1)
 
