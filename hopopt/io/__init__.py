@@ -46,20 +46,26 @@ The graph readers (Gset, DIMACS) share the :class:`EdgeList` record. Everything 
 ``hopopt.io`` itself, e.g. ``from hopopt.io import read_gset``.
 """
 
-from ._graph import EdgeList
-from ._text import PathLike
-from .cnf import CNFInstance, parse_cnf, read_cnf, write_cnf
-from .dimacs import parse_dimacs, read_dimacs, write_dimacs
-from .gset import parse_gset, read_gset, write_gset
-from .numbers import NumberList, parse_numbers, read_numbers, write_numbers
-from .orlib import (KnapsackInstance, SetCoverInstance, parse_knapsack, parse_scp, read_knapsack, read_scp,
-                    write_knapsack, write_scp)
-from .qubo import (QuadraticInstance, parse_coo, parse_qbsolv, read_bqm, read_coo, read_numpy_quadratic,
-                   read_qbsolv, read_quadratic, write_coo, write_qbsolv)
-from .qaplib import (QAPInstance, QAPSolution, parse_qaplib, parse_qaplib_solution, qap_cost, read_qaplib,
-                     read_qaplib_solution, solution_permutation, write_qaplib, write_qaplib_solution)
-from .tsplib import (TourFile, TSPInstance, parse_tour, parse_tsplib, read_tour, read_tsplib, tour_length,
-                     tsplib_distances, write_tour)
+from importlib import import_module
+
+# public name -> the module under hopopt.io that defines it: each reader's module is imported on first access
+# (PEP 562), so reading a Gset file does not import the QUBO, QAPLIB and TSPLIB readers (about 0.1 s)
+_LAZY_NAMES = {
+    "EdgeList": "._graph", "PathLike": "._text",
+    **dict.fromkeys(("CNFInstance", "parse_cnf", "read_cnf", "write_cnf"), ".cnf"),
+    **dict.fromkeys(("parse_dimacs", "read_dimacs", "write_dimacs"), ".dimacs"),
+    **dict.fromkeys(("parse_gset", "read_gset", "write_gset"), ".gset"),
+    **dict.fromkeys(("NumberList", "parse_numbers", "read_numbers", "write_numbers"), ".numbers"),
+    **dict.fromkeys(("KnapsackInstance", "SetCoverInstance", "parse_knapsack", "parse_scp", "read_knapsack",
+                     "read_scp", "write_knapsack", "write_scp"), ".orlib"),
+    **dict.fromkeys(("QuadraticInstance", "parse_coo", "parse_qbsolv", "read_bqm", "read_coo",
+                     "read_numpy_quadratic", "read_qbsolv", "read_quadratic", "write_coo", "write_qbsolv"), ".qubo"),
+    **dict.fromkeys(("QAPInstance", "QAPSolution", "parse_qaplib", "parse_qaplib_solution", "qap_cost",
+                     "read_qaplib", "read_qaplib_solution", "solution_permutation", "write_qaplib",
+                     "write_qaplib_solution"), ".qaplib"),
+    **dict.fromkeys(("TourFile", "TSPInstance", "parse_tour", "parse_tsplib", "read_tour", "read_tsplib",
+                     "tour_length", "tsplib_distances", "write_tour"), ".tsplib"),
+}
 
 __all__ = [
     "EdgeList", "parse_gset", "read_gset", "write_gset",
@@ -75,3 +81,18 @@ __all__ = [
     "KnapsackInstance", "parse_knapsack", "read_knapsack", "write_knapsack",
     "SetCoverInstance", "parse_scp", "read_scp", "write_scp",
 ]
+
+
+def __getattr__(name):
+    """Import a reader's module on first access and keep the name here (PEP 562)."""
+    try:
+        module_name = _LAZY_NAMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
