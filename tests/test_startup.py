@@ -78,6 +78,141 @@ def test_tiny_solve_imports_no_other_kind():
     assert _imported_after(code, others) == []
 
 
+
+# a tiny solve and exact of each kind import neither HiGHS's scipy.optimize nor networkx unless they need them: the
+# colouring heuristic still imports networkx through hopopt.workflows (its greedy colourings), the exact colouring
+# needs it
+WITHOUT_EXACT_LIBRARIES = ("scipy.optimize", "networkx", "scipy.sparse.csgraph")
+TINY_RUNS = [("maxcut", "random:n=10,seed=1", WITHOUT_EXACT_LIBRARIES),
+             ("tsp", "random:n=6,seed=1", WITHOUT_EXACT_LIBRARIES),
+             ("coloring", "random:n=10,seed=1", ("scipy.optimize", "scipy.sparse.csgraph")),
+             ("qubo", "random:n=10,seed=1", WITHOUT_EXACT_LIBRARIES)]
+
+
+@pytest.mark.parametrize("problem, instance, absent", TINY_RUNS, ids=[problem for problem, _, _ in TINY_RUNS])
+def test_tiny_solve_and_exact_import_no_exact_solver_library_they_do_not_need(problem, instance, absent):
+    # one interpreter for both commands (a fresh one each would double the test's time)
+    code = ("import hopopt.cli\n"
+            f"for command in ('solve', 'exact'):\n"
+            f"    status = hopopt.cli.main([command, {problem!r}, {instance!r}, '--json'])\n"
+            "    assert status == 0, (command, status)")
+    assert _imported_after(code, absent) == []
+
+
+def test_reading_a_gset_file_imports_no_other_reader(tmp_path):
+    path = tmp_path / "square.txt"
+    path.write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")
+    code = f"from hopopt.io import read_gset\nassert read_gset({str(path)!r}).n == 4"
+    readers = [f"hopopt.io.{name}" for name in ("tsplib", "qubo", "qaplib", "dimacs", "cnf", "orlib", "numbers")]
+    assert _imported_after(code, readers) == []
+
+
+# ------------------------------------------------------------------------------------- kernels loaded per solver
+# The kernels each warm-up set must load, written out here (not read from hopopt) so the test can disagree.
+KERNELS_OF_SET = {
+    "flips": {"anneal_chunk", "polish"}, "lattice-flips": {"anneal_lattice_chunk", "polish"}, "polish": {"polish"},
+    "one-hot": {"anneal_onehot_chunk", "polish_onehot"}, "tours": {"anneal_tour_chunk", "polish_tours"},
+    "tour-candidates": {"anneal_tour_candidates_chunk", "polish_tours"},
+    "assignments": {"anneal_assignment_chunk", "polish_assignments"},
+    "matrix-exchanges": {"anneal_matrix_exchange_chunk", "polish_matrix_exchanges"},
+    "descent": {"async_descent"}, "brute-force": {"brute_force"}, "held-karp": {"held_karp_levels"},
+    "coloring-search": {"coloring_search"},
+}
+
+_KERNEL_LOADS = """
+import json, sys
+import numpy as np
+from hopopt import EnergyModel
+from hopopt.problems import QAP, TSP, GraphColoring, MaxCut
+from hopopt.solvers import anneal, brute_force, descend, held_karp, exact_coloring, warm_up
+from hopopt.solvers import _kernels
+from hopopt.solvers.moves import make_engine
+
+WATCHED = sorted(set().union(*KERNELS_OF_SET.values()))
+
+def loaded():
+    # kernel -> signatures compiled or loaded from numba's cache so far
+    return {name: len(getattr(_kernels, name).signatures) for name in WATCHED
+            if getattr(_kernels, name).signatures}
+
+def start_states(model):
+    return np.ones(model.n, dtype=np.int8) if model.vartype.value == "spin" else None
+
+generator = np.random.default_rng(0)
+ring = [(i, (i + 1) % 6) for i in range(6)]
+tsp = TSP.random(4, rng=0).to_model()
+plain = EnergyModel(tsp.dense_weights(), tsp.thresholds, tsp.offset, vartype=tsp.vartype,
+                    metadata={"permutation": tsp.metadata["permutation"]})
+models = [("max-cut, integer weights", MaxCut.random(10, 0.5, rng=2).to_model()),
+          ("max-cut, real weights", MaxCut(6, ring, generator.normal(size=6)).to_model()),
+          ("colouring", GraphColoring.random(8, 0.4, rng=0, colors=3).to_model()),
+          ("tsp", TSP.random(6, rng=0).to_model()), ("tsp with candidate lists", TSP.random(101, rng=0).to_model()),
+          ("qap", QAP.random(5, rng=0).to_model()), ("plain permutation matrix", plain)]
+report = []
+for label, model in models:
+    sets = make_engine(model, "auto", 0).kernel_sets
+    before = loaded()
+    warm_up(*sets)
+    warmed = loaded()
+    anneal(model, n_sweeps=20, n_restarts=2, rng=0)
+    anneal(model, n_sweeps=5, n_restarts=3, acceptance="glauber", polish=False, n_threads=1, rng=1)
+    anneal(model, n_sweeps=5, n_restarts=1, time_limit=0.05, rng=2)
+    report.append({"label": label, "sets": list(sets), "before": sorted(before), "warmed": sorted(warmed),
+                   "compiled_by_the_solve": sorted(name for name, count in loaded().items()
+                                                   if count != warmed.get(name))})
+graph = MaxCut.random(8, 0.5, rng=3)
+for label, sets, run in [("descend", ["descent"], lambda: descend(graph.to_model(), rng=0)),
+                         ("brute_force", ["brute-force"], lambda: brute_force(graph.to_model())),
+                         ("held_karp", ["held-karp"], lambda: held_karp(np.ones((5, 5)) - np.eye(5))),
+                         ("exact_coloring", ["coloring-search"], lambda: exact_coloring(5, [(i, (i + 1) % 5) for i in range(5)]))]:
+    before = loaded()
+    run()
+    report.append({"label": label, "sets": sets, "before": sorted(before), "warmed": sorted(loaded()),
+                   "compiled_by_the_solve": []})
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="module")
+def kernel_loads():
+    """What each solver run loaded, in one fresh interpreter that runs them one after another."""
+    code = f"KERNELS_OF_SET = {KERNELS_OF_SET!r}\n" + _KERNEL_LOADS
+    return {entry["label"]: entry for entry in json.loads(_run_python(code, timeout=300).strip().splitlines()[-1])}
+
+
+EXPECTED_SETS = {"max-cut, integer weights": ["lattice-flips", "polish"], "max-cut, real weights": ["flips", "polish"],
+                 "colouring": ["one-hot"], "tsp": ["tours"], "tsp with candidate lists": ["tour-candidates"],
+                 "qap": ["assignments"], "plain permutation matrix": ["matrix-exchanges"], "descend": ["descent"],
+                 "brute_force": ["brute-force"], "held_karp": ["held-karp"], "exact_coloring": ["coloring-search"]}
+
+
+@pytest.mark.parametrize("label", list(EXPECTED_SETS))
+def test_each_solver_loads_only_the_kernels_it_runs(kernel_loads, label):
+    entry = kernel_loads[label]
+    assert entry["sets"] == EXPECTED_SETS[label]
+    expected = set().union(*(KERNELS_OF_SET[name] for name in entry["sets"]))
+    # the new kernels are exactly the run's own (a max-cut anneal loads no tour, one-hot or exact kernel)
+    assert set(entry["warmed"]) - set(entry["before"]) == expected - set(entry["before"])
+    # and the warm-up loaded every signature the runs then used: time_s includes no compilation
+    assert entry["compiled_by_the_solve"] == []
+
+
+def test_a_max_cut_anneal_loads_only_the_single_flip_kernels(kernel_loads):
+    # the first run of the interpreter: nothing else had been loaded
+    first = kernel_loads["max-cut, integer weights"]
+    assert first["before"] == [] and first["warmed"] == ["anneal_lattice_chunk", "polish"]
+
+
+def test_warm_up_refuses_unknown_sets_and_without_names_loads_every_set():
+    from hopopt.solvers import _common
+
+    with pytest.raises(ValueError, match="unknown kernel set 'no-such-set'"):
+        _common.warm_up("flips", "no-such-set")
+    assert set(_common.KERNEL_SETS) == set(KERNELS_OF_SET)
+    _common.warm_up()
+    assert _common._WARMED == set(KERNELS_OF_SET)
+
+
 # ---------------------------------------------------------------------------------------- the lazy registry
 def test_lazy_names_are_the_kinds_own_names_in_registration_order():
     names = list(KINDS)
@@ -117,7 +252,7 @@ def test_kind_of_finds_every_kind_and_refuses_other_objects():
 
 
 # ---------------------------------------------------------------------------------------- the lazy packages
-@pytest.mark.parametrize("package_name", ["hopopt", "hopopt.problems", "hopopt.solvers", "hopopt.kinds"])
+@pytest.mark.parametrize("package_name", ["hopopt", "hopopt.problems", "hopopt.solvers", "hopopt.kinds", "hopopt.io"])
 def test_every_public_name_resolves_and_is_listed(package_name):
     package = sys.modules[package_name] if package_name in sys.modules else __import__(package_name, fromlist=["x"])
     for name in package.__all__:
