@@ -47,18 +47,10 @@ HUGE = 10**9
 # descent has no sweeps: restarts of about 10 ms each on the maxcut model below make a run of about a minute
 DESCENT_RESTARTS = 5000
 
-# anneal (hopopt/solvers/anneal.py) sizes its first kernel call of a round from an assumed speed that counts spin
-# updates only: on the maxcut model below that call was 1500 sweeps and 1.4 s long, on the colouring search's
-# one-hot model 428 sweeps and 1.1-1.5 s, on the bisection penalty model (every pair coupled) 3.0 s, and neither
-# the deadline nor Ctrl-C can stop it before it returns
-_ANNEAL_FIRST_CHUNK = pytest.mark.xfail(reason="anneal's first kernel call of a round can overrun by a second "
-                                               "(its size ignores the couplings' work)", strict=False)
 # the kinds' own searches: the fewest-colours search, the rising-penalty rounds of builder models (knapsack, set
 # cover, "model") and of bisection
 SEARCHES = ("coloring-search", "raising-penalty", "bisection-rounds")
-SOLVERS = tuple(pytest.param(name, marks=_ANNEAL_FIRST_CHUNK)
-                if name in ("anneal", "coloring-search", "bisection-rounds") else name
-                for name in (*MODEL_SOLVERS, "penalty", *SEARCHES))
+SOLVERS = (*MODEL_SOLVERS, "penalty", *SEARCHES)
 
 
 def slack(limit):
