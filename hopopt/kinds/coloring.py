@@ -55,7 +55,8 @@ def _heuristic(problem, settings):
 
     asked = settings.get("moves")
     moves = asked if asked in ("one-hot", "single-flip", "conflicts") else "auto"
-    time_limit = settings.get("time_limit") or 10.0
+    # fixed sweeps mean fixed work (and a result that does not depend on the machine's speed); else 10 s
+    time_limit = settings.get("time_limit") or (None if settings.get("sweeps") else 10.0)
     started = time.perf_counter()
     coloring, colors, history = fewest_colors(problem, time_limit=time_limit, rng=settings.get("rng"),
                                                sweeps=settings.get("sweeps"), moves=moves)

@@ -51,6 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._graphs import gnp_edges
+from .. import control
 from ..model import EnergyModel, Vartype
 from ._base import Evaluation, _seed_label, capped, check_edges, check_penalty, join_words
 
@@ -240,8 +241,8 @@ class GraphColoring:
         best = 2
         # high-degree nodes first: big cliques live among them, and the loop can stop once Δ+1 ≤ best
         for start in np.argsort(-self.degrees, kind="stable"):
-            if self.degrees[start] + 1 <= best:
-                break
+            if self.degrees[start] + 1 <= best or control.should_stop():
+                break  # any clique found is a bound: the command's deadline (hopopt.control) may end the search
             size, candidates = 1, set(adjacency[start])
             while candidates:
                 chosen = max(candidates, key=lambda u: (len(adjacency[u] & candidates), -u))

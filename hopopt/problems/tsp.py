@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import control
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights, cycle_adjacency
 from ._base import Evaluation, _seed_label, grid_state
@@ -220,7 +221,7 @@ class TSP:
         Maximises Σ activations[c, tour⁻¹(c)] with ``linear_sum_assignment``, the nearest permutation matrix
         to the state, so a state one swap away from a tour is repaired to that tour. Ties between equally
         near tours are then broken towards shorter ones: exchanges of two cities that keep the agreement are
-        made while they shorten the tour.
+        made while they shorten the tour, until the command's deadline or Ctrl-C (:mod:`hopopt.control`).
         """
         activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
         # scipy.optimize takes a third of a second to import: only for a state that is not a permutation
@@ -231,7 +232,7 @@ class TSP:
         tour[positions] = cities
         distances = np.ascontiguousarray(self.distances)
         improved = True
-        while improved:
+        while improved and not control.should_stop():  # the tie-breaking is polish: the deadline ends it
             improved = False
             for i in range(self.n - 1):
                 for j in range(i + 1, self.n):

@@ -123,7 +123,8 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     best_k = int(best.max()) + 1
     history = [(best_k, True, elapsed())]
     lower_bound = problem.clique_bound()
-    restarts = numba.get_num_threads()
+    # the machine's thread count, not the current one: a run must not depend on n_threads (as anneal's default)
+    restarts = int(numba.config.NUMBA_NUM_THREADS)
 
     def stop_when_proper(intermediate):
         # one-hot states have E = conflicts, so E < 1/2 means a proper coloring (also for single flips, where
