@@ -52,11 +52,11 @@ def __dir__():
     return sorted(set(globals()) | set(__all__))
 
 
-# anneal, temper and tank are both solvers and the modules defining them. Importing a submodule binds its name
-# in this package to the module (importlib's setattr on the parent); the eager imports this package had
+# anneal, temper, tank and exact_coloring are both solvers and the modules defining them. Importing a submodule
+# binds its name in this package to the module (importlib's setattr on the parent); the eager imports this package had
 # rebound the name to the function at once. This module class keeps that: the function wins, the module stays
 # reachable through sys.modules and ``from hopopt.solvers.anneal import ...``.
-_SHADOWED_MODULES = ("anneal", "temper", "tank")
+_SHADOWED_MODULES = ("anneal", "temper", "tank", "exact_coloring")
 
 
 class _SolversPackage(types.ModuleType):

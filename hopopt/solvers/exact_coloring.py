@@ -32,7 +32,7 @@ from .exact import problem_answer
 
 _answer = problem_answer("coloring")
 
-__all__ = ["exact_coloring"]
+__all__ = ["dsatur", "exact_coloring"]
 
 # branchings per kernel call between two looks at the clock: ~40 ms of search on le450_15a (1.3 million
 # branchings a second), so the time limit is kept to within about 0.05 s and the call overhead is negligible
@@ -81,6 +81,8 @@ def _greedy_clique(graph, order):
     """
     best = []
     for start in order:
+        if control.should_stop():
+            break  # any clique is a lower bound: the command's deadline ends the search with the best so far
         if graph.degree(start) + 1 <= len(best):
             continue  # cannot beat the best clique: sorted by degree, so neither can any later start
         clique = [start]
@@ -94,12 +96,70 @@ def _greedy_clique(graph, order):
     return best
 
 
-def _best_greedy(graph, n):
-    best = None
+def dsatur(indptr, neighbours, degrees) -> np.ndarray:
+    """networkx's DSATUR colouring (``greedy_color(graph, strategy="DSATUR")``), in O(n² + m).
+
+    The next node is the uncoloured one with the most distinct colours among its neighbours, then the highest
+    degree, then the lowest index, and it takes the smallest colour no neighbour has. networkx recounts every
+    coloured node's neighbours at each step (O(n·m): 16 s on a G(1000, 0.1), 7 s of a 2 s exact run on
+    G(400, 0.5)); here each node's neighbour colours are kept as they change.
+
+    Parameters
+    ----------
+    indptr, neighbours : numpy.ndarray
+        The graph in CSR form, every edge in both rows.
+    degrees : numpy.ndarray
+
+    Returns
+    -------
+    numpy.ndarray of int64: the colour of each node, as networkx numbers them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.solvers.exact_coloring import dsatur
+    >>> indptr, neighbours = np.array([0, 2, 4, 6, 8]), np.array([1, 3, 0, 2, 1, 3, 0, 2])  # a 4-cycle
+    >>> dsatur(indptr, neighbours, np.diff(indptr)).tolist()
+    [0, 1, 0, 1]
+    """
+    degrees = np.asarray(degrees, dtype=np.int64)
+    n = degrees.size
+    colours = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return colours
+    # one number orders the uncoloured nodes as networkx's max() does: saturation first, then degree; argmax
+    # returns the first maximum, the lowest index, as max() over nodes 0..n-1 does; coloured nodes get -1
+    scale = int(degrees.max()) + 1
+    priority = degrees.copy()
+    # seen[v, c]: some coloured neighbour of v has colour c (columns added as colours are)
+    seen = np.zeros((n, 8), dtype=bool)
+    for _ in range(n):
+        node = int(np.argmax(priority))
+        free = np.flatnonzero(~seen[node])
+        colour = int(free[0]) if free.size else seen.shape[1]
+        if colour >= seen.shape[1]:
+            seen = np.concatenate([seen, np.zeros_like(seen)], axis=1)
+        colours[node] = colour
+        priority[node] = -1
+        around = neighbours[indptr[node]:indptr[node + 1]]
+        fresh = around[~seen[around, colour]]  # neighbours for which this colour is new
+        seen[fresh, colour] = True
+        priority[fresh[colours[fresh] < 0]] += scale
+    return colours
+
+
+def _best_greedy(graph, n, indptr, indices):
+    """The fewest-colour greedy colouring of DSATUR, smallest-last and largest-first (the latter two only while
+    the command's deadline allows: any of them is an incumbent)."""
+    best = dsatur(indptr, indices, np.diff(indptr))
     for strategy in _GREEDY_STRATEGIES:
+        if strategy == "DSATUR":
+            continue
+        if control.should_stop():
+            break
         mapping = nx.greedy_color(graph, strategy=strategy)
         colours = np.array([mapping[vertex] for vertex in range(n)], dtype=np.int64)
-        if best is None or colours.max() < best.max():
+        if colours.max() < best.max():
             best = colours
     return best
 
@@ -189,21 +249,21 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
         return _answer(np.zeros(0, dtype=np.int64), 0, True, 0, time.perf_counter() - started,
                              "dsatur-search", "empty graph", {"clique": [], "greedy_colors": 0, "search_nodes": 0})
 
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
-    graph.add_edges_from(edges.tolist())
-    best = _best_greedy(graph, n)
-    greedy_count = int(best.max()) + 1
-    by_degree = sorted(range(n), key=lambda vertex: (-graph.degree(vertex), vertex))
-    clique = _greedy_clique(graph, by_degree)
-    lower = max(len(clique), 1)
-    # CSR adjacency with every edge in both rows, as the kernel expects
+    # CSR adjacency with every edge in both rows, as the kernel (and dsatur) expect
     heads = np.concatenate([edges[:, 0], edges[:, 1]])
     tails = np.concatenate([edges[:, 1], edges[:, 0]])
     sort = np.lexsort((tails, heads))
     indices = np.ascontiguousarray(tails[sort], dtype=np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(heads, minlength=n), out=indptr[1:])
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(edges.tolist())
+    best = _best_greedy(graph, n, indptr, indices)
+    greedy_count = int(best.max()) + 1
+    by_degree = sorted(range(n), key=lambda vertex: (-graph.degree(vertex), vertex))
+    clique = _greedy_clique(graph, by_degree)
+    lower = max(len(clique), 1)
 
     nodes_total = 0
     timed_out = False

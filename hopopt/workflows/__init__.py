@@ -6,9 +6,23 @@
 - :mod:`~hopopt.workflows.hopfield_tank`: the Hopfield–Tank (1985) TSP validity study.
 """
 
-from .coloring import dsatur_coloring, fewest_colors
-from .hopfield_tank import PAPER_SETTINGS, optimal_tour, tank_tsp_study
-from .memory import RecallResult, capacity_curve, modern_recall, recall
+import importlib
 
-__all__ = ["fewest_colors", "dsatur_coloring", "recall", "modern_recall", "capacity_curve", "RecallResult",
-           "tank_tsp_study", "optimal_tour", "PAPER_SETTINGS"]
+# imported on first use (PEP 562): a colouring solve must not import the Hopfield–Tank study and its solvers
+_PUBLIC = {"fewest_colors": "coloring", "dsatur_coloring": "coloring", "recall": "memory",
+           "modern_recall": "memory", "capacity_curve": "memory", "RecallResult": "memory",
+           "tank_tsp_study": "hopfield_tank", "optimal_tour": "hopfield_tank", "PAPER_SETTINGS": "hopfield_tank"}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

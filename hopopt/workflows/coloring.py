@@ -8,8 +8,8 @@ layers: the encoder module imports no solver.
 from __future__ import annotations
 
 import numbers
+import sys
 
-import networkx as nx
 import numba
 import numpy as np
 
@@ -115,7 +115,11 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     if moves in ("auto", "conflicts"):
         warm_up_coloring()
     if moves != "conflicts":
-        warm_up()
+        # only the kernels the anneals will run: loading all of them cost about 0.4 s of every colouring solve
+        if moves in ("auto", "one-hot"):
+            warm_up("one-hot")
+        else:
+            warm_up("flips", "lattice-flips", "polish")
     clock = Clock(time_limit)
     elapsed = clock.elapsed
 
@@ -195,8 +199,8 @@ def dsatur_coloring(problem) -> np.ndarray:
     The same colouring as ``networkx.greedy_color(graph, strategy="DSATUR")`` (tested): the next node is the
     uncoloured one with the most distinct colours among its neighbours, then the highest degree, then the lowest
     index, and it takes the smallest colour no neighbour has. networkx recounts every coloured node's neighbours
-    at each step (O(n·m): 16 s on a G(1000, 0.1), longer than most time limits); here each node's neighbour
-    colours are kept as they change (O(m) updates, and an O(n) search for the next node: O(n² + m)).
+    at each step (O(n·m): 16 s on a G(1000, 0.1), longer than most time limits);
+    :func:`hopopt.solvers.exact_coloring.dsatur` keeps each node's neighbour colours as they change (O(n² + m)).
 
     Examples
     --------
@@ -206,30 +210,11 @@ def dsatur_coloring(problem) -> np.ndarray:
     >>> dsatur_coloring(GraphColoring.from_networkx(nx.cycle_graph(4), colors=2)).tolist()
     [0, 1, 0, 1]
     """
-    n = problem.n
-    colours = np.full(n, -1, dtype=np.int64)
-    if n == 0:
+    from ..solvers.exact_coloring import dsatur
+
+    colours = dsatur(problem._neighbour_offsets, problem._neighbour_indices, problem.degrees)
+    if colours.size == 0:
         return colours
-    offsets, neighbours = problem._neighbour_offsets, problem._neighbour_indices
-    degrees = np.asarray(problem.degrees, dtype=np.int64)
-    # one number orders the uncoloured nodes as networkx's max() does: saturation first, then degree; argmax
-    # returns the first maximum, the lowest index, as max() over nodes 0..n-1 does; coloured nodes get -1
-    scale = int(degrees.max()) + 1
-    priority = degrees.copy()
-    # seen[v, c]: some coloured neighbour of v has colour c (columns added as colours are)
-    seen = np.zeros((n, 8), dtype=bool)
-    for _ in range(n):
-        node = int(np.argmax(priority))
-        free = np.flatnonzero(~seen[node])
-        colour = int(free[0]) if free.size else seen.shape[1]
-        if colour >= seen.shape[1]:
-            seen = np.concatenate([seen, np.zeros_like(seen)], axis=1)
-        colours[node] = colour
-        priority[node] = -1
-        around = neighbours[offsets[node]:offsets[node + 1]]
-        fresh = around[~seen[around, colour]]  # neighbours for which this colour is new
-        seen[fresh, colour] = True
-        priority[fresh[colours[fresh] < 0]] += scale
     return _renumber(colours)
 
 
@@ -259,7 +244,9 @@ def _drop_a_class(problem, coloring, k, generator) -> np.ndarray:
 def _as_problem(problem_or_graph) -> GraphColoring:
     if isinstance(problem_or_graph, GraphColoring):
         return problem_or_graph
-    if isinstance(problem_or_graph, nx.Graph):
+    # a networkx graph exists only if networkx was imported: a solve from a file need not import it
+    networkx = sys.modules.get("networkx")
+    if networkx is not None and isinstance(problem_or_graph, networkx.Graph):
         return GraphColoring.from_networkx(problem_or_graph, colors=1)
     if hasattr(problem_or_graph, "edges") and hasattr(problem_or_graph, "n"):
         return GraphColoring.from_edgelist(problem_or_graph, colors=1)
