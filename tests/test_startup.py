@@ -113,8 +113,8 @@ KERNELS_OF_SET = {
     "flips": {"anneal_chunk", "polish"}, "lattice-flips": {"anneal_lattice_chunk", "polish"}, "polish": {"polish"},
     "one-hot": {"anneal_onehot_chunk", "polish_onehot"}, "tours": {"anneal_tour_chunk", "polish_tours"},
     "tour-candidates": {"anneal_tour_candidates_chunk", "polish_tours"},
-    "assignments": {"anneal_assignment_chunk", "polish_assignments"},
-    "matrix-exchanges": {"anneal_matrix_exchange_chunk", "polish_matrix_exchanges"},
+    "assignments": {"anneal_assignment_chunk", "polish_assignments", "assignment_exchange_cost"},
+    "matrix-exchanges": {"anneal_matrix_exchange_chunk", "polish_matrix_exchanges", "matrix_exchange_cost"},
     "descent": {"async_descent"}, "brute-force": {"brute_force"}, "held-karp": {"held_karp_levels"},
     "coloring-search": {"coloring_search"},
 }

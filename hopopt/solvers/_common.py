@@ -281,6 +281,7 @@ def _warm_assignments():
                                         3, tours, np.zeros(1), tours.copy(), np.zeros(1),
                                         np.zeros(1, dtype=np.uint64), np.zeros((1, 1)))
         kernels.polish_assignments(factors, factors, distances, symmetric, tours, np.zeros(1))
+        kernels.assignment_exchange_cost(factors, factors, distances, tours[0], 0, 1, symmetric)
 
 
 def _warm_matrix_exchanges():
@@ -294,6 +295,7 @@ def _warm_matrix_exchanges():
                                          np.zeros(1), tours.copy(), np.zeros(1), np.zeros(1, dtype=np.uint64),
                                          np.zeros((1, 1)))
     kernels.polish_matrix_exchanges(dense, thresholds, tours, np.zeros(1))
+    kernels.matrix_exchange_cost(dense, thresholds, tours[0], 0, 1)
 
 
 def _warm_descent():

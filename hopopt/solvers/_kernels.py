@@ -955,6 +955,13 @@ def _matrix_energy(weights, thresholds, perm):
     return total
 
 
+@njit(cache=True, nogil=True)
+def assignment_exchange_cost(first, second, linear, perm, u, v, symmetric):
+    """:func:`_assignment_exchange_cost` callable from Python and cached (the engine's β range asks for it): the
+    inline helper compiled afresh in every process, most of a second of a QAP solve's deadline."""
+    return _assignment_exchange_cost(first, second, linear, perm, u, v, symmetric)
+
+
 @njit(inline="always")
 def _matrix_exchange_cost(weights, thresholds, perm, u, v):
     """ΔE of rows u, v trading columns: Σ δ_i (θ_i − h_i) − ½ Σ_{i≠j} W_ij δ_i δ_j over the four changes."""
@@ -966,6 +973,12 @@ def _matrix_exchange_cost(weights, thresholds, perm, u, v):
              + _permutation_field(weights, perm, off_u) + _permutation_field(weights, perm, off_v))
     return delta - (weights[off_u, off_v] + weights[on_u, on_v] - weights[off_u, on_u] - weights[off_u, on_v]
                     - weights[off_v, on_u] - weights[off_v, on_v])
+
+
+@njit(cache=True, nogil=True)
+def matrix_exchange_cost(weights, thresholds, perm, u, v):
+    """:func:`_matrix_exchange_cost` callable from Python and cached, as :func:`assignment_exchange_cost`."""
+    return _matrix_exchange_cost(weights, thresholds, perm, u, v)
 
 
 @njit(parallel=True, cache=True, nogil=True)

@@ -593,8 +593,8 @@ class AssignmentEngine(_PermutationStates):
 
     def exchange_cost(self, perm, u, v):
         """ΔE of rows u and v trading columns (for tests and the β range)."""
-        return float(kernels._assignment_exchange_cost(self.first, self.second, self.linear,
-                                                        np.asarray(perm, dtype=np.int64), u, v, self.symmetric))
+        return float(kernels.assignment_exchange_cost(self.first, self.second, self.linear,
+                                                       np.asarray(perm, dtype=np.int64), u, v, self.symmetric))
 
     def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
         kernels.anneal_assignment_chunk(self.first, self.second, self.linear, self.symmetric, betas, 0, betas.size,
@@ -637,8 +637,8 @@ class MatrixExchangeEngine(_PermutationStates):
         self.energy_offset = float(binary.offset)
 
     def exchange_cost(self, perm, u, v):
-        return float(kernels._matrix_exchange_cost(self.weights, self.thresholds,
-                                                    np.asarray(perm, dtype=np.int64), u, v))
+        return float(kernels.matrix_exchange_cost(self.weights, self.thresholds,
+                                                   np.asarray(perm, dtype=np.int64), u, v))
 
     def run(self, betas, states, energies, best_states, best_energies, seeds, trace):
         kernels.anneal_matrix_exchange_chunk(self.weights, self.thresholds, betas, 0, betas.size, self.acceptance,
