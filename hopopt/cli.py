@@ -483,7 +483,7 @@ def _solver_time_limit(args):
     limit = getattr(args, "time_limit", None)
     if args.command not in _WHOLE_COMMAND_LIMITS or limit is None:
         return None
-    reserve = 0.03 * limit + (0.8 if getattr(args, "plot", None) else 0.05)
+    reserve = 0.05 * limit + (0.8 if getattr(args, "plot", None) else 0.1)
     return max(0.5 * limit, limit - reserve)
 
 

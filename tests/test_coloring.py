@@ -389,3 +389,12 @@ def test_other_errors():
         fewest_colors([(0, 1)])
     with pytest.raises(ValueError, match="moves must be"):
         fewest_colors(problem, moves="permutation")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_clique_bound_matrix_and_sets_agree(seed):
+    # the boolean-matrix growth must pick the same clique as the set version it replaced (ties to the lowest node)
+    generator = np.random.default_rng(seed)
+    problem = GraphColoring.random(int(generator.integers(5, 80)), float(generator.uniform(0.1, 0.9)), rng=seed,
+                                   colors=1)
+    assert problem.clique_bound() == problem._clique_bound_with_sets()

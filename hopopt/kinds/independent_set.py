@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from ..io import read_dimacs
 from ..problems.independent_set import MaximumClique, MaximumIndependentSet, MinimumVertexCover
+from .. import control
 from ._kind import ExactAnswer, Outcome, PeerSpec, ProblemKind
 
 __all__ = ["MIS_KIND", "VERTEX_COVER_KIND", "CLIQUE_KIND", "KINDS"]
@@ -71,13 +72,19 @@ def _exact(problem, time_limit):
     """
     started = time.perf_counter()
     cover = isinstance(problem, MinimumVertexCover)
-    cliques = _clique_cover(problem.conflict_edges, problem.n)
+    # the greedy cover may take half the time (seconds on 1500 nodes); past that the rest stay pairwise rows
+    cover_until = None if time_limit is None else started + _COVER_SHARE * time_limit
+    cliques, pairs = _clique_cover(problem.conflict_edges, problem.n, cover_until)
     constraints = []
-    if cliques:
-        rows = np.concatenate([np.full(len(clique), index) for index, clique in enumerate(cliques)])
-        matrix = sp.csr_array((np.ones(rows.size), (rows, np.concatenate(cliques))), shape=(len(cliques), problem.n))
+    if cliques or len(pairs):
+        # one row per clique, then one per pair left uncovered (arrays: there can be a million of them)
+        sizes = np.array([len(clique) for clique in cliques] + [2] * len(pairs), dtype=np.int64)
+        rows = np.repeat(np.arange(sizes.size), sizes)
+        columns = np.concatenate([np.concatenate(cliques) if cliques else np.empty(0, dtype=np.int64),
+                                  np.asarray(pairs, dtype=np.int64).reshape(-1)])
+        matrix = sp.csr_array((np.ones(rows.size), (rows, columns)), shape=(sizes.size, problem.n))
         if cover:
-            constraints = [(matrix, np.array([len(clique) - 1.0 for clique in cliques]), np.inf)]
+            constraints = [(matrix, sizes - 1.0, np.inf)]
         else:
             constraints = [(matrix, -np.inf, 1.0)]
     from ..solvers.exact_binary import solve_binary_program  # scipy.optimize (HiGHS): only for a proof
@@ -99,18 +106,25 @@ def _exact(problem, time_limit):
     return ExactAnswer(solution, optimal, bound, "milp", found.message, float(elapsed), problem.encode(solution))
 
 
-def _clique_cover(pairs, n) -> list:
-    """Cliques of the graph of ``pairs`` that together contain every pair (each clique a list of nodes).
+# share of the exact method's time limit the clique cover may take
+_COVER_SHARE = 0.5
+
+
+def _clique_cover(pairs, n, until=None):
+    """Cliques of the graph of ``pairs`` that together contain every pair: a list of cliques (lists of nodes)
+    and an array of the pairs covered by no clique, each a clique of two.
 
     Greedy: from each node (largest degree first), while it has a pair not yet covered, a clique grows from
     that pair by the candidate (a common neighbour of the clique so far) with the most uncovered pairs to the
     clique, ties to the larger degree. Graphs above :data:`CLIQUE_COVER_MAX_N` nodes (whose n×n boolean
-    matrices would be large) get one clique per pair, i.e. the pairwise constraints.
+    matrices would be large) get one clique per pair, i.e. the pairwise constraints. So do the pairs still
+    uncovered at ``until`` (a ``time.perf_counter()`` reading) or at the command's deadline (:mod:`hopopt.control`):
+    the cover is then looser, never wrong.
     """
     if len(pairs) == 0:
-        return []
+        return [], np.empty((0, 2), dtype=np.int64)
     if n > CLIQUE_COVER_MAX_N:
-        return [list(pair) for pair in pairs.tolist()]
+        return [], np.asarray(pairs, dtype=np.int64)
     adjacency = np.zeros((n, n), dtype=bool)
     adjacency[pairs[:, 0], pairs[:, 1]] = True
     adjacency |= adjacency.T
@@ -118,6 +132,8 @@ def _clique_cover(pairs, n) -> list:
     degree = adjacency.sum(axis=1)
     cliques = []
     for first in np.argsort(-degree, kind="stable"):
+        if (until is not None and time.perf_counter() > until) or control.should_stop():
+            break
         while uncovered[first].any():
             row = np.flatnonzero(uncovered[first])
             second = row[np.argmax(degree[row])]
@@ -132,7 +148,7 @@ def _clique_cover(pairs, n) -> list:
                 gain += uncovered[chosen]
             uncovered[np.ix_(clique, clique)] = False
             cliques.append(clique)
-    return cliques
+    return cliques, np.argwhere(np.triu(uncovered))
 
 
 # ---------------------------------------------------------------------------------------------- plot

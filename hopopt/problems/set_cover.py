@@ -34,6 +34,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
+from .. import control
 from ..constrained import ConstrainedModel, quicksum
 from ..constrained.backed import BuilderBacked
 from ._base import MAX_VIOLATION_LINES, Evaluation, _seed_label, capped
@@ -326,6 +327,8 @@ class SetCover(BuilderBacked):
         groups = ((j,) for j in members) if size == 1 else \
             ((a, b) for index, a in enumerate(members) for b in members[index + 1:])
         for outs in groups:
+            if control.should_stop():
+                break  # the best move so far, or none: the polish is an improvement, the deadline comes first
             elements = np.concatenate([by_set.indices[by_set.indptr[j]:by_set.indptr[j + 1]] for j in outs])
             elements, times = np.unique(elements, return_counts=True)
             alone = elements[counts[elements] == times]  # covered by the leaving sets only

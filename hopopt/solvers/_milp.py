@@ -21,7 +21,7 @@ from .. import control
 __all__ = ["run_milp", "ABANDONED", "abandoned_runs"]
 
 # HiGHS usually stops within this many seconds of its own time limit; past it the thread is left behind
-_GRACE_SECONDS = 0.25
+_GRACE_SECONDS = 0.1
 # how often the watching thread looks at the deadline and the interrupt flag
 _POLL_SECONDS = 0.02
 

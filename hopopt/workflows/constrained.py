@@ -116,7 +116,8 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
         for state in result.states:
             solution = problem.decode(state)
             evaluation = problem.evaluate(solution)
-            if polish is not None and evaluation.feasible:
+            # the polish is a local search per restart (seconds on large set covers): not past the deadline
+            if polish is not None and evaluation.feasible and not control.should_stop():
                 solution = polish(solution)
                 evaluation = problem.evaluate(solution)
             candidate = (solution, bool(evaluation.feasible), float(evaluation.objective))
