@@ -129,10 +129,13 @@ def solution_energy(problem, solution):
     >>> solution_energy(TSP([[0, 1, 1], [1, 0, 1], [1, 1, 0]]), [0, 1, 2])
     3.0
     """
+    own = getattr(problem, "solution_energy", None)  # a kind that knows its energy without building the model
     encode = getattr(problem, "encode", None) or getattr(problem, "one_hot", None)
-    if encode is None:
+    if own is None and encode is None:
         return None
     try:
+        if own is not None:
+            return float(own(solution))
         return float(problem.to_model().energy(encode(solution)))
     except (ValueError, MemoryError):
         return None

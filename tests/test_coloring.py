@@ -398,3 +398,12 @@ def test_clique_bound_matrix_and_sets_agree(seed):
     problem = GraphColoring.random(int(generator.integers(5, 80)), float(generator.uniform(0.1, 0.9)), rng=seed,
                                    colors=1)
     assert problem.clique_bound() == problem._clique_bound_with_sets()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_solution_energy_without_the_model_equals_the_models(seed):
+    generator = np.random.default_rng(seed)
+    problem = GraphColoring.random(30, 0.3, rng=seed, colors=int(generator.integers(2, 6)))
+    coloring = generator.integers(0, problem.colors, size=problem.n)
+    expected = float(problem.to_model().energy(problem.one_hot(coloring)))
+    assert problem.solution_energy(coloring) == expected

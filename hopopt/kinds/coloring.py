@@ -68,7 +68,7 @@ def _heuristic(problem, settings):
     stop = control.stop_reason()
     if stop == "interrupted":
         status = Status.INTERRUPTED
-    elif stop == "time limit" or not history[-1][1] or seconds >= time_limit:
+    elif stop == "time limit" or not history[-1][1] or (time_limit is not None and seconds >= time_limit):
         status = Status.TIME_LIMIT
     else:
         status = Status.COMPLETED

@@ -524,6 +524,23 @@ class GraphColoring:
             return int(np.sum(matrix[self.edges[:, 0]] & matrix[self.edges[:, 1]]))
         return int(len(self.conflicting_edges(coloring)))
 
+    def solution_energy(self, coloring) -> float:
+        """The energy of a colouring's one-hot state in :meth:`to_model` (default penalty), without building
+        the model: B × conflicting edges, since a one-hot state pays no penalty. The command reports it after
+        the deadline, when building a 400-node model took a second.
+
+        Examples
+        --------
+        >>> from hopopt.problems.coloring import GraphColoring
+        >>> problem = GraphColoring(3, [(0, 1), (1, 2)], colors=2)
+        >>> problem.solution_energy([0, 0, 1]), float(problem.to_model().energy(problem.one_hot([0, 0, 1])))
+        (1.0, 1.0)
+        """
+        colours = self._check_coloring(coloring)
+        if colours.size and (colours.min() < 0 or colours.max() >= self.colors):
+            raise ValueError(f"a one-hot state needs colours 0..{self.colors - 1}")
+        return float(_CONFLICT_WEIGHT * self.conflicts(colours))
+
     def evaluate(self, coloring) -> Evaluation:
         """Number of colours used, feasibility and readable violations of a coloring.
 

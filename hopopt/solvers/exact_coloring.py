@@ -259,11 +259,13 @@ def exact_coloring(n, edges, *, time_limit=None, upper_bound=None) -> Solution:
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(edges.tolist())
-    best = _best_greedy(graph, n, indptr, indices)
-    greedy_count = int(best.max()) + 1
+    # the clique (the lower bound) before the other greedy strategies (a better upper bound): under a tight
+    # deadline the bound is worth more
     by_degree = sorted(range(n), key=lambda vertex: (-graph.degree(vertex), vertex))
     clique = _greedy_clique(graph, by_degree)
     lower = max(len(clique), 1)
+    best = _best_greedy(graph, n, indptr, indices)
+    greedy_count = int(best.max()) + 1
 
     nodes_total = 0
     timed_out = False
