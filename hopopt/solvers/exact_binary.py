@@ -85,6 +85,10 @@ def _quadratic_triples(quadratic, n):
     return merged.row.astype(np.int64), merged.col.astype(np.int64), merged.data.astype(np.float64), diagonal
 
 
+# constraint entries scipy and HiGHS take in per second (the edge formulation's measurement, hopopt.solvers.exact)
+_ENTRIES_PER_SECOND = 5e6
+
+
 def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *, sense="min", time_limit=None,
                          verbose=False) -> BinaryProgramResult:
     """Optimise ``constant + linear·x + Σ q_ij x_i x_j`` over ``x ∈ {0,1}ⁿ`` subject to linear constraints.
@@ -179,6 +183,15 @@ def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *
         value = constant + float(linear @ x)
         return BinaryProgramResult(x, value, value, True, False, "no constraints: solved coordinate-wise",
                                    time.perf_counter() - started)
+    entries = sum(int(constraint.A.nnz) if hasattr(constraint.A, "nnz") else int(np.size(constraint.A))
+                  for constraint in milp_constraints)
+    left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+    if left is not None and entries > _ENTRIES_PER_SECOND * left:
+        # scipy hands the rows to HiGHS holding the GIL, and HiGHS does not look at the clock while it reads
+        # them: a model that cannot even be read in the time left would hold the command past its deadline
+        return BinaryProgramResult(None, None, None, False, False,
+                                   f"the MILP's {entries:,} constraint entries would not be read in the "
+                                   f"{max(left, 0.0):.2f} s left", time.perf_counter() - started)
     result = run_milp(objective, constraints=milp_constraints, integrality=integrality, bounds=Bounds(0, 1),
                         options=options)
     elapsed = time.perf_counter() - started
