@@ -9,8 +9,8 @@ Anything else — another exception, an invalid result, a message without the pa
 
 Command line (``--targets cli``, or command names: solve exact evaluate compare bench demo memory datasets):
 every command gets ``--examples`` argument lists from :mod:`hopopt._fuzz_cli`, run in this process through
-``hopopt.cli.main``, the commands taken in turn so that a campaign stopped by ``--until`` has tried about as
-many inputs for each. A case keeps the contract when it ends with status 0 or 2, never 1, never an escaping
+``hopopt.cli.main``; the command that has had the least time so far goes next, so that a campaign stopped by
+``--until`` has given every command about the same time (the quick ones reach ``--examples`` first). A case keeps the contract when it ends with status 0 or 2, never 1, never an escaping
 exception or a traceback; status 2 is one ``hopopt: error:`` line; ``--json`` prints one JSON object; a
 ``--plot`` file is written. A case longer than its time limit plus max(10 %, 0.5 s) (plus a one-off
 allowance for numba compilation) is *slow*, counted apart. Failures and slow cases go to ``--out`` with the
@@ -136,43 +136,44 @@ def run_cli(commands, examples, seed, out, budget, until, headroom_gb, progress_
     try:
         with _fuzz_cli.offline(), _fuzz_cli.memory_limit(None if headroom_gb <= 0 else int(headroom_gb * 2**30)):
             while active:
-                for command in list(active):
-                    if until is not None and time.time() > until:
-                        stopped_by = "--until"
-                        active = []
-                        break
-                    index = counts[command]["tried"]
-                    if index >= examples or (budget is not None and seconds[command] > budget):
-                        active.remove(command)
-                        continue
-                    case = _fuzz_cli.generate(command, rngs[command], workspace)
-                    in_flight.write_text(json.dumps({"command": command, "index": index, "argv": case.argv}))
-                    allowance = _fuzz_cli.compile_allowance(case)
-                    hang_after = min(case.bound_s + _fuzz_cli.HANG_MARGIN_S + allowance, _fuzz_cli.MAX_HANG_S)
-                    # a case stuck where SIGALRM cannot reach it (inside compiled code) ends the campaign with
-                    # every thread's stack in hard-hang.txt and the case in in-flight.json
-                    faulthandler.dump_traceback_later(hang_after + 60, exit=True, file=hard_hang)
-                    verdict, run = _fuzz_cli.check(case, workspace, hang_after=hang_after - allowance,
-                                                   allowance=allowance)
-                    faulthandler.cancel_dump_traceback_later()
-                    tally = counts[command]
-                    tally["tried"] += 1
-                    seconds[command] += run.seconds
-                    longest[command] = max(longest[command], run.seconds)
-                    if verdict.kind == "failure":
-                        tally["failures"] += 1
-                        folder = _save_case(out, f"cli-{command}-{index}", case, verdict, run, workspace)
-                        print(f"FAILURE {command} #{index}: {verdict.detail[:400]}  argv {case.argv!r:.600}  "
-                              f"[{folder}]", flush=True)
-                    else:
-                        tally[f"status {verdict.status}"] += 1
-                    if verdict.slow:
-                        tally["slow"] += 1
-                        folder = _save_case(out, f"cli-slow-{command}-{index}", case, verdict, run, workspace)
-                        print(f"SLOW {command} #{index}: {verdict.detail}  argv {case.argv!r:.400}  [{folder}]",
-                              flush=True)
-                    if tally["tried"] % progress_every == 0:
-                        print(f"{command}: {dict(tally)} in {seconds[command]:.0f} s", flush=True)
+                # the command that has had the least time so far goes next: stopped by --until, every command
+                # has had about the same time, and the quick ones reach --examples and leave the rest to the slow
+                command = min(active, key=lambda name: (seconds[name], counts[name]["tried"]))
+                if until is not None and time.time() > until:
+                    stopped_by = "--until"
+                    break
+                index = counts[command]["tried"]
+                if index >= examples or (budget is not None and seconds[command] > budget):
+                    active.remove(command)
+                    continue
+                case = _fuzz_cli.generate(command, rngs[command], workspace)
+                in_flight.write_text(json.dumps({"command": command, "index": index, "argv": case.argv}))
+                allowance = _fuzz_cli.compile_allowance(case)
+                hang_after = min(case.bound_s + _fuzz_cli.HANG_MARGIN_S + allowance, _fuzz_cli.MAX_HANG_S)
+                # a case stuck where SIGALRM cannot reach it (inside compiled code) ends the campaign with
+                # every thread's stack in hard-hang.txt and the case in in-flight.json
+                faulthandler.dump_traceback_later(hang_after + 60, exit=True, file=hard_hang)
+                verdict, run = _fuzz_cli.check(case, workspace, hang_after=hang_after - allowance,
+                                               allowance=allowance)
+                faulthandler.cancel_dump_traceback_later()
+                tally = counts[command]
+                tally["tried"] += 1
+                seconds[command] += run.seconds
+                longest[command] = max(longest[command], run.seconds)
+                if verdict.kind == "failure":
+                    tally["failures"] += 1
+                    folder = _save_case(out, f"cli-{command}-{index}", case, verdict, run, workspace)
+                    print(f"FAILURE {command} #{index}: {verdict.detail[:400]}  argv {case.argv!r:.600}  "
+                          f"[{folder}]", flush=True)
+                else:
+                    tally[f"status {verdict.status}"] += 1
+                if verdict.slow:
+                    tally["slow"] += 1
+                    folder = _save_case(out, f"cli-slow-{command}-{index}", case, verdict, run, workspace)
+                    print(f"SLOW {command} #{index}: {verdict.detail}  argv {case.argv!r:.400}  [{folder}]",
+                          flush=True)
+                if tally["tried"] % progress_every == 0:
+                    print(f"{command}: {dict(tally)} in {seconds[command]:.0f} s", flush=True)
     finally:
         faulthandler.cancel_dump_traceback_later()
         hard_hang.close()
