@@ -173,7 +173,9 @@ def run_cli(commands, examples, seed, out, budget, until, headroom_gb, progress_
                     print(f"SLOW {command} #{index}: {verdict.detail}  argv {case.argv!r:.400}  [{folder}]",
                           flush=True)
                 if tally["tried"] % progress_every == 0:
-                    print(f"{command}: {dict(tally)} in {seconds[command]:.0f} s", flush=True)
+                    size = _fuzz_cli._address_space()
+                    print(f"{command}: {dict(tally)} in {seconds[command]:.0f} s (address space "
+                          f"{(size or 0) / 2**30:.1f} GiB)", flush=True)
     finally:
         faulthandler.cancel_dump_traceback_later()
         hard_hang.close()

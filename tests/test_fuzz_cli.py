@@ -337,3 +337,34 @@ def test_regression_time_limit_holds_with_huge_restarts(tmp_path, workspace):
     with _fuzz_cli.memory_limit(4 * 2**30):
         verdict, run_ = _fuzz_cli.check(case, workspace, hang_after=case.bound_s + 20.0, allowance=0.0)
     assert verdict.kind == "ok" and not verdict.slow, (verdict.detail, verdict.seconds)
+
+
+# solution files whose entries the encoders did not check (found by evaluate cases; fixed in hopopt/problems with
+# _base.integer_entries): an entry past int64 wrapped round with a RuntimeWarning on stderr (two lines) and was
+# misreported, a colour of 1e30 became "no colour" and evaluated with status 0, numpy's multi-line array repr
+# split the sudoku message, and None, text or huge integers (object arrays) raised TypeError, OverflowError or
+# AttributeError: status 1
+SOLUTION_ENTRIES = [
+    ("queens", "random:n=6,seed=1", "[2, 1e30, 3, 0, 4, 5]"),
+    ("sudoku", "random:n=4,seed=1", "[1, 1.5" + ", 0" * 14 + "]"),
+    ("sudoku", "random:n=4,seed=1", "[1, NaN" + ", 0" * 14 + "]"),
+    ("tsp", "random:n=5,seed=1", "[0, -9223372036854775809, 2, 3, 4]"),
+    ("tsp", "random:n=5,seed=1", "[0, 1e19, 2, 3, 4]"),
+    ("tsp", "random:n=5,seed=1", "[0, null, 2, 3, 4]"),
+    ("tsp", "random:n=5,seed=1", "[0, Infinity, 2, 3, 4]"),
+    ("qap", "random:n=4,seed=1", "[0, \"1\", 2, 3]"),
+    ("qap", "random:n=4,seed=1", "[0, 18446744073709551616, 2, 3]"),
+    ("qubo", "random:n=6,seed=1", "[0, -9223372036854775809, 0, 1, 0, 1]"),
+    ("ising", "random:n=6,seed=1", "[1, null, 1, -1, 1, -1]"),
+    ("coloring", "random:n=6,seed=1", "[0, 1e30, 0, 1, 0, 1]"),
+]
+
+
+@pytest.mark.parametrize("kind, instance, entries", SOLUTION_ENTRIES)
+def test_regression_solution_entries_are_one_error_line(kind, instance, entries, tmp_path, workspace):
+    path = tmp_path / "solution.json"
+    path.write_text(f'{{"solution": {entries}}}')
+    case = _fuzz_cli.Case("evaluate", ["evaluate", kind, instance, str(path), "--json"])
+    verdict, run_ = _fuzz_cli.check(case, workspace, allowance=0.0)
+    assert verdict.kind == "ok" and verdict.status == 2, (verdict.detail, run_.stderr)
+    assert "integers" in run_.stderr or "takes values" in run_.stderr, run_.stderr

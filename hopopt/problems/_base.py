@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, Sequence, runtime_checkable
 
 __all__ = ["Evaluation", "Problem", "grid_state", "check_edges", "check_penalty", "capped", "join_words",
-           "MAX_VIOLATION_LINES"]
+           "integer_entries", "MAX_VIOLATION_LINES"]
 
 #: violation lines an Evaluation lists; the rest are counted in one last line
 MAX_VIOLATION_LINES = 20
@@ -174,3 +174,61 @@ def join_words(values) -> str:
     """
     words = [str(v) for v in values]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+_INT64_LIMIT = 2**63
+
+
+def integer_entries(values, label):
+    """``values`` flattened to int64, or ValueError naming ``label`` and the first entry that is no integer.
+
+    A solution read from JSON may hold anything: floats with a fraction, NaN, inf, huge integers (numpy then
+    makes an object array), None, text, lists. Integral floats (``3.0``) are integers; booleans count as 0/1, as
+    numpy's casts have it. Entries outside the 64-bit integers are refused before the cast, which would wrap
+    them round (with a RuntimeWarning on stderr) to a value the range checks would then misreport.
+
+    Examples
+    --------
+    >>> from hopopt.problems._base import integer_entries
+    >>> integer_entries([2, 0.0, 1], "a tour").tolist()
+    [2, 0, 1]
+    >>> integer_entries([0, 1e30], "a tour")
+    Traceback (most recent call last):
+    ...
+    ValueError: a tour must hold integers within ±2**63, got 1e+30 at position 1
+    >>> integer_entries([0, None], "a tour")
+    Traceback (most recent call last):
+    ...
+    ValueError: a tour must hold integers, got None at position 1
+    """
+    import numpy as np
+
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):  # lists of different lengths, say
+        raise ValueError(f"{label} must be a flat list of integers, got {_short(values)}") from None
+    if array.dtype.kind in "bi" or (array.dtype.kind == "u" and (array.size == 0 or array.max() < _INT64_LIMIT)):
+        return array.reshape(-1).astype(np.int64)
+    flat = array.reshape(-1).tolist()
+    if isinstance(values, (list, tuple)) and len(values) == len(flat):
+        flat = list(values)  # the entries as given: numpy turns [0, "1"] into two strings
+    for position, value in enumerate(flat):
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if not -_INT64_LIMIT <= value < _INT64_LIMIT:
+                raise ValueError(f"{label} must hold integers within ±2**63, got {_short(value)} at position "
+                                 f"{position}")
+            continue
+        if isinstance(value, float) and value == value and abs(value) != float("inf") and value == int(value):
+            if not -_INT64_LIMIT <= value < _INT64_LIMIT:
+                raise ValueError(f"{label} must hold integers within ±2**63, got {value!r} at position {position}")
+            continue
+        raise ValueError(f"{label} must hold integers, got {_short(value)} at position {position}")
+    return np.array([int(value) for value in flat], dtype=np.int64)
+
+
+def _short(value, limit=40):
+    """A value for a one-line message: its repr, cut, on one line."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -53,7 +53,7 @@ import scipy.sparse as sp
 from ._graphs import gnp_edges
 from .. import control
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label, capped, check_edges, check_penalty, join_words
+from ._base import Evaluation, _seed_label, capped, check_edges, check_penalty, integer_entries, join_words
 
 __all__ = ["GraphColoring", "coloring_beta_range"]
 
@@ -626,7 +626,8 @@ class GraphColoring:
             if array.dtype == bool or not np.issubdtype(array.dtype, np.number) or not np.all(
                     np.isfinite(array)) or np.any(array != np.round(array)):
                 raise ValueError("a coloring must hold integer colours (negative for 'no colour')")
-        return array.astype(np.int64)
+        # a colour of 1e30 would wrap round to a negative int64, read as "no colour", and evaluate as feasible
+        return integer_entries(array, "a coloring")
 
     def _check_matrix(self, matrix) -> np.ndarray:
         array = np.asarray(matrix)

@@ -87,7 +87,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label, capped, check_penalty, join_words
+from ._base import Evaluation, _seed_label, _short, capped, check_penalty, join_words
 
 __all__ = ["NQueens", "Sudoku", "box_shape", "puzzle_beta_range"]
 
@@ -183,12 +183,15 @@ def _integer_vector(values, size, label) -> np.ndarray:
     """``values`` as an int64 vector of ``size`` entries; ValueError naming ``label`` otherwise."""
     try:
         array = np.asarray(values, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label} must hold integers, got {values!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{label} must hold integers, got {_short(values)}") from None
     if array.size != size:
         raise ValueError(f"{label} needs {size} entries, got {array.size}")
-    if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-        raise ValueError(f"{label} must hold integers, got {values!r}")
+    # one entry in the message (an array's repr runs over several lines); past int64 a cast would wrap round
+    bad = ~np.isfinite(array) | (array != np.round(array)) | (np.abs(array) >= 2.0**63)
+    if np.any(bad):
+        position = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{label} must hold integers, got {float(array[position])!r} at position {position}")
     return array.astype(np.int64)
 
 

@@ -41,7 +41,7 @@ import numpy as np
 
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights
-from ._base import Evaluation, _seed_label, grid_state
+from ._base import Evaluation, _seed_label, grid_state, integer_entries
 
 __all__ = ["QAP"]
 
@@ -251,10 +251,8 @@ class QAP:
         assignment = np.asarray(assignment).reshape(-1)
         if assignment.size != self.n:
             raise ValueError(f"an assignment of this instance places {self.n} facilities, got {assignment.size}")
-        if not np.issubdtype(assignment.dtype, np.integer):
-            if not np.all(np.equal(np.mod(assignment, 1), 0)):
-                raise ValueError("an assignment must list integer location numbers")
-        assignment = assignment.astype(np.int64)
+        # NaN, inf, text, None or an integer past int64 (a JSON solution may hold any): one clear ValueError
+        assignment = integer_entries(assignment, "an assignment")
         if assignment.min() < 0 or assignment.max() >= self.n:
             raise ValueError(f"an assignment must list locations 0..{self.n - 1}, got "
                              f"{int(assignment.min())}..{int(assignment.max())}")

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import EnergyModel, Vartype
-from ._base import Evaluation, _seed_label
+from ._base import Evaluation, _seed_label, _short
 
 __all__ = ["QUBO", "Ising"]
 
@@ -188,8 +188,10 @@ class _QuadraticProblem:
             raise ValueError(f"a {self.kind} solution needs one value per variable ({self.n}), got {solution.size}")
         if not np.all(np.isin(solution, self.values)):
             bad = int(np.flatnonzero(~np.isin(solution, self.values))[0])
+            value = solution[bad]  # a Python object (huge int, None, dict) where JSON gave one: no .item()
+            value = value.item() if isinstance(value, np.generic) else value
             raise ValueError(f"a {self.kind} solution takes values in {self.values}; variable "
-                             f"{self._name_of(bad)} has {solution[bad].item()!r}")
+                             f"{self._name_of(bad)} has {_short(value)}")
         return solution.astype(np.int8)
 
     def _name_of(self, position):

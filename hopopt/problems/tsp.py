@@ -36,7 +36,7 @@ import numpy as np
 from .. import control
 from ..model import EnergyModel, Vartype
 from ..structured import KroneckerWeights, cycle_adjacency
-from ._base import Evaluation, _seed_label, grid_state
+from ._base import Evaluation, _seed_label, grid_state, integer_entries
 
 __all__ = ["TSP"]
 
@@ -248,10 +248,8 @@ class TSP:
         tour = np.asarray(tour).reshape(-1)
         if tour.size != self.n:
             raise ValueError(f"a tour of this instance visits {self.n} cities, got {tour.size}")
-        if not np.issubdtype(tour.dtype, np.integer):
-            if not np.all(np.equal(np.mod(tour, 1), 0)):
-                raise ValueError("a tour must list integer city numbers")
-            tour = tour.astype(np.int64)
+        # NaN, inf, text, None or an integer past int64 (a JSON solution may hold any): one clear ValueError
+        tour = integer_entries(tour, "a tour")
         if tour.min() < 0 or tour.max() >= self.n:
             raise ValueError(f"a tour must list cities 0..{self.n - 1}, got {int(tour.min())}..{int(tour.max())}")
         return tour.astype(np.int64)
