@@ -87,6 +87,16 @@ def _huge_bench_workers(argv):
     return argv[:1] == ["bench"] and value is not None and value.isdigit() and int(value) >= 1_000_000
 
 
+def _deeply_nested_json(argv):
+    """A solution file of 50,000 nested lists: json.load raises RecursionError, which read_json_solution lets out."""
+    for token in argv:
+        if token.endswith(".json") and _fuzz_cli._is_file(token) and os.path.getsize(token) < 10**7:
+            with open(token, "rb") as handle:
+                if b"[" * 1000 in handle.read():
+                    return True
+    return False
+
+
 KNOWN_FAILURES = {
     "random seed that is a number but no integer: status 1 (TypeError from SeedSequence)": _non_integer_random_seed,
     "--plot '' draws nothing, --plot NAME without extension writes NAME.png: status 0 without the file":
@@ -96,6 +106,7 @@ KNOWN_FAILURES = {
     "a named pipe as INSTANCE hangs (read twice: memory estimate, then reader)": _named_pipe,
     "--restarts 1000000 with a small --time-limit runs far past it": _huge_restarts,
     "bench --workers 2147483647 hangs in the suite's memory check": _huge_bench_workers,
+    "a deeply nested JSON solution: RecursionError, status 1": _deeply_nested_json,
 }
 
 
@@ -303,6 +314,9 @@ REGRESSIONS = [
     (["solve", "coloring", "{tmp}/pipe", "--time-limit", "0.02", "--json"], {"fifo:pipe": _MYCIEL3}, _PIPE_REASON),
     (["bench", "{tmp}/fuzz.suite", "--out", "{tmp}/out", "--workers", "2147483647", "--json"],
      {"fuzz.suite": _SUITE}, _WORKERS_REASON),
+    (["evaluate", "setcover", "random:n=12,seed=1", "{tmp}/solution.json", "--json"],
+     {"solution.json": b"[" * 100_000 + b"]" * 100_000},
+     "a deeply nested JSON solution: RecursionError from json.load, status 1 (read_json_solution)"),
     # compare drew its progress bar on stderr before the error line (carriage returns): the judge reads stderr as a
     # terminal shows it, where the bar is overwritten; kept as a case that must pass
     (["compare", "qubo", "random:n=5,seed=1", "--time-limit", "0.02", "--solvers", "hopopt-anneal,exact",
