@@ -24,7 +24,10 @@ starting ``hopopt: error:``; status 0 under ``--json`` is one JSON object on std
 with ``--plot FILE`` wrote FILE; and the command ends within :attr:`Case.bound_s`, its time limit plus
 max(10 %, 0.5 s) (plus :data:`COMPILE_ALLOWANCE_S` the first time a command, problem and solver are met, for
 one-off numba compilation). A case over its bound that still keeps the contract is *slow*, recorded apart from
-the failures.
+the failures; one still running :data:`HANG_MARGIN_S` after its bound is stopped by SIGALRM and is a *hang*, a
+failure. Stderr is read as a terminal shows it (a progress bar redrawn with carriage returns is overwritten), and
+warnings count as the stderr lines a fresh process would print. Output paths stay inside the workspace or under
+/proc (as root, ``/nonexistent/dir/x.png`` would be created), and ``datasets fetch`` runs :func:`offline`.
 """
 
 from __future__ import annotations
