@@ -27,7 +27,7 @@ def describe(run) -> str:
     --------
     >>> from hopopt.control import RunControl
     >>> from hopopt.progress import describe
-    >>> run = RunControl(time_limit=10.0, started=0.0)
+    >>> run = RunControl()  # no deadline: elapsed time and the best energy
     >>> run.best = -42.0
     >>> describe(run).split(", ")[1:]
     ['best energy -42']
