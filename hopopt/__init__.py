@@ -15,7 +15,7 @@ Examples
 4.0
 """
 
-from importlib import import_module
+from ._lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -41,17 +41,5 @@ __all__ = ["solve", "solve_exact", "Solution", "EnergyModel", "KroneckerWeights"
            "Knapsack", "SetCover", "MaxSAT", "NQueens", "Sudoku", "fewest_colors", "Evaluation", "__version__"]
 
 
-def __getattr__(name):
-    """Import a public name's submodule on first access and keep the name here (PEP 562)."""
-    try:
-        module_name = _LAZY_NAMES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(module_name, __name__), name)
-    # later accesses find the name in the module's namespace and no longer reach __getattr__
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+# each public name's module is imported on first access (PEP 562)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY_NAMES, globals())

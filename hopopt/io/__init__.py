@@ -46,7 +46,7 @@ The graph readers (Gset, DIMACS) share the :class:`EdgeList` record. Everything 
 ``hopopt.io`` itself, e.g. ``from hopopt.io import read_gset``.
 """
 
-from importlib import import_module
+from .._lazy import lazy_names
 
 # public name -> the module under hopopt.io that defines it: each reader's module is imported on first access
 # (PEP 562), so reading a Gset file does not import the QUBO, QAPLIB and TSPLIB readers (about 0.1 s)
@@ -83,16 +83,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    """Import a reader's module on first access and keep the name here (PEP 562)."""
-    try:
-        module_name = _LAZY_NAMES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+# each public name's module is imported on first access (PEP 562)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY_NAMES, globals())

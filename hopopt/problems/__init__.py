@@ -4,7 +4,7 @@ Each encoder class is imported from its module on first access (PEP 562), so tha
 instance does not import the QAP encoder's scipy.optimize or the others' dependencies.
 """
 
-from importlib import import_module
+from .._lazy import lazy_names
 
 # public name -> the module under hopopt.problems that defines it
 _LAZY_NAMES = {
@@ -20,16 +20,5 @@ __all__ = ["Evaluation", "Problem", "MaxCut", "TSP", "GraphColoring", "QAP", "Ma
            "NumberPartitioning", "GraphBisection"]
 
 
-def __getattr__(name):
-    """Import an encoder's module on first access and keep the name here (PEP 562)."""
-    try:
-        module_name = _LAZY_NAMES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+# each encoder's module is imported on first access (PEP 562)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY_NAMES, globals())

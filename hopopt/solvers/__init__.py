@@ -18,7 +18,8 @@ Examples
 
 import sys
 import types
-from importlib import import_module
+
+from .._lazy import lazy_names
 
 # public name -> the module under hopopt.solvers that defines it
 _LAZY_NAMES = {
@@ -37,19 +38,8 @@ __all__ = ["anneal", "temper", "bifurcate", "amplitude_control", "tank", "descen
            "brute_force", "milp", "solve_exact", "held_karp", "tsp_milp", "exact_coloring", "penalty_loop", "warm_up"]
 
 
-def __getattr__(name):
-    """Import a solver's module on first access and keep the name here (PEP 562)."""
-    try:
-        module_name = _LAZY_NAMES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+# each public name's module is imported on first access (PEP 562)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY_NAMES, globals())
 
 
 # anneal, temper, tank and exact_coloring are both solvers and the modules defining them. Importing a submodule

@@ -6,23 +6,13 @@
 - :mod:`~hopopt.workflows.hopfield_tank`: the Hopfield–Tank (1985) TSP validity study.
 """
 
-import importlib
+from .._lazy import lazy_names
 
 # imported on first use (PEP 562): a colouring solve must not import the Hopfield–Tank study and its solvers
-_PUBLIC = {"fewest_colors": "coloring", "dsatur_coloring": "coloring", "recall": "memory",
-           "modern_recall": "memory", "capacity_curve": "memory", "RecallResult": "memory",
-           "tank_tsp_study": "hopfield_tank", "optimal_tour": "hopfield_tank", "PAPER_SETTINGS": "hopfield_tank"}
+_LAZY_NAMES = {"fewest_colors": ".coloring", "dsatur_coloring": ".coloring", "recall": ".memory",
+               "modern_recall": ".memory", "capacity_curve": ".memory", "RecallResult": ".memory",
+               "tank_tsp_study": ".hopfield_tank", "optimal_tour": ".hopfield_tank", "PAPER_SETTINGS": ".hopfield_tank"}
 
-__all__ = list(_PUBLIC)
+__all__ = list(_LAZY_NAMES)
 
-
-def __getattr__(name):
-    if name in _PUBLIC:
-        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY_NAMES, globals())
