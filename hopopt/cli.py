@@ -473,6 +473,22 @@ COMMANDS = {"solve": command_solve, "exact": command_exact, "evaluate": command_
             "compare": command_compare, "bench": command_bench, "demo": command_demo, "memory": command_memory}
 
 
+def _one_line(error):
+    """An error message on one line: a line break the user typed into an argument is shown as \\n."""
+    return str(error).replace("\r", "\\r").replace("\n", "\\n")
+
+
+# the picture formats --plot writes, by the file name's extension (matplotlib's own)
+PLOT_FORMATS = ("png", "pdf", "svg", "jpg", "jpeg", "webp", "eps", "ps", "tif", "tiff")
+
+
+def _check_plot_path(path):
+    extension = os.path.splitext(os.path.basename(path))[1].lstrip(".").lower()
+    if extension not in PLOT_FORMATS:
+        raise InputError(f"--plot needs a file name ending in .png, .pdf, .svg or another of "
+                         f"{', '.join(PLOT_FORMATS)}, got {path!r}")
+
+
 # commands whose --time-limit bounds the whole command (compare's is per run, bench's per suite entry)
 _WHOLE_COMMAND_LIMITS = ("solve", "exact")
 
@@ -500,6 +516,8 @@ def main(argv=None) -> int:
         if args.command == "datasets":
             command_datasets(args)
             return EXIT_OK
+        if getattr(args, "plot", None) is not None:
+            _check_plot_path(args.plot)  # before the run: a bad name must not cost the solve
         run = control.RunControl(_solver_time_limit(args))
         shows_progress = args.command in _WHOLE_COMMAND_LIMITS and not args.json
         with control.activate(run), control.interrupt_handling(run), progress_line(run, enabled=shows_progress):
@@ -511,14 +529,14 @@ def main(argv=None) -> int:
             record["status"] = "interrupted"
             status = EXIT_INTERRUPTED
     except InputError as error:
-        print(f"hopopt: error: {error}", file=sys.stderr)
+        print(f"hopopt: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     except (ValueError, OSError) as error:
         # bad values that reached the library (e.g. an impossible model): still the user's input
-        print(f"hopopt: error: {error}", file=sys.stderr)
+        print(f"hopopt: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
-        # an instance or model too large for this machine's memory (a size check before allocating is issue 12)
+        # what the estimates (hopopt.resources) did not foresee: still one line
         print(f"hopopt: error: not enough memory for {args.command} {getattr(args, 'problem', '')} "
               f"{getattr(args, 'instance', '')}: the instance or its model does not fit", file=sys.stderr)
         return EXIT_USAGE
@@ -529,7 +547,8 @@ def main(argv=None) -> int:
     except Exception as error:  # noqa: BLE001 - last resort: one line, status 1, traceback on request
         if os.environ.get("HOPOPT_DEBUG"):
             raise
-        print(f"hopopt: internal error: {type(error).__name__}: {error} (set HOPOPT_DEBUG=1 for a traceback)",
+        print(f"hopopt: internal error: {type(error).__name__}: {_one_line(error)} (set HOPOPT_DEBUG=1 for a "
+              f"traceback)",
               file=sys.stderr)
         return EXIT_INTERNAL
     try:

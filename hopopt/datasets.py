@@ -191,6 +191,14 @@ def _user_cache() -> Path:
     return Path(pooch.os_cache("hopopt"))
 
 
+def _expanded(directory) -> Path:
+    """``directory`` with ``~`` expanded; a ``~user`` that names no user is the caller's input error."""
+    try:
+        return Path(directory).expanduser()
+    except RuntimeError:
+        raise InputError(f"data directory {directory!r}: cannot expand '~' (no such user)") from None
+
+
 def data_dirs(data_dir: Optional[PathLike] = None) -> list[Path]:
     """List the directories searched for instance files, first match wins.
 
@@ -219,10 +227,10 @@ def data_dirs(data_dir: Optional[PathLike] = None) -> list[Path]:
     """
     candidates = []
     if data_dir is not None:
-        candidates.append(Path(data_dir).expanduser())
+        candidates.append(_expanded(data_dir))
     for part in os.environ.get(DATA_ENVIRONMENT_VARIABLE, "").split(os.pathsep):
         if part.strip():
-            candidates.append(Path(part.strip()).expanduser())
+            candidates.append(_expanded(part.strip()))
     candidates.append(_user_cache())
     shared = _source_checkout_instances()
     if shared is not None:
@@ -357,7 +365,7 @@ def fetch(name: str, data_dir: Optional[PathLike] = None, *, url: Optional[str] 
     hopopt.errors.InputError: G1: SHA-256 of the downloaded file is ...
     """
     entry = _require_entry(name)
-    destination = Path(data_dir).expanduser() if data_dir is not None else _user_cache()
+    destination = _expanded(data_dir) if data_dir is not None else _user_cache()
     target = destination / entry.file
     if target.is_file() and _sha256(target) == entry.sha256:
         return target

@@ -51,6 +51,9 @@ def load_instance(problem_name, spec, data_dir=None, max_memory=None):
     if spec.startswith("random:"):
         return _random_instance(kind, spec, max_memory), spec
     if os.path.exists(spec):
+        if not os.path.isfile(spec):
+            # a directory, a named pipe or a device: reading it would fail late, or wait forever for a writer
+            raise InputError(f"instance {spec!r} is not a regular file")
         path = spec
     else:
         entry = datasets.lookup(spec)
@@ -86,6 +89,8 @@ def _random_instance(kind, spec, max_memory=None):
     if "n" not in options:
         raise InputError(f"instance {spec!r}: random instances need n=…")
     n, seed = options.pop("n"), options.pop("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"instance {spec!r}: seed must be an integer ≥ 0, got {seed!r}")
     if not isinstance(n, int) or n < kind.smallest_n:
         raise InputError(f"instance {spec!r}: n must be an integer ≥ {kind.smallest_n}, got {n!r}")
     if "p" in options and not 0 <= options["p"] <= 1:

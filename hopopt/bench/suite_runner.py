@@ -83,14 +83,15 @@ def check_suite_memory(suite, data_dir=None, parallel=1, max_memory=None):
     >>> check_suite_memory(suite).bytes < 2**30
     True
     """
-    from ..resources import check_fits, estimate_exact, estimate_model, estimate_solve
+    from ..resources import Estimate, check_fits, estimate_exact, estimate_model, estimate_solve
 
-    largest, label = None, ""
+    largest, label, runs = None, "", 0
     for block in suite.blocks:
         for instance in block.instances:
             problem, _ = _load(block.problem, instance, data_dir)
             for solver in block.solvers:
                 spec = get_solver(block.problem, solver)
+                runs += 1 if spec.deterministic else len(block.seeds)
                 if spec.kind == "exact":
                     estimate = estimate_exact(problem)
                 elif spec.kind == "hopopt" and solver.startswith("hopopt-"):
@@ -101,11 +102,11 @@ def check_suite_memory(suite, data_dir=None, parallel=1, max_memory=None):
                     largest, label = estimate, f"[{block.name}] {solver} on {instance}"
     if largest is None:
         return None
-    total = largest
-    for _ in range(max(1, int(parallel)) - 1):
-        total = total + largest
-    runs = f" × {int(parallel)} runs at once" if parallel > 1 else ""
-    check_fits(total, max_memory, what=f"the suite's largest run ({label}){runs}")
+    # no more runs go at once than there are runs (a --workers of 2**31 must not count 2**31 copies)
+    at_once = max(1, min(int(parallel), runs))
+    total = Estimate(largest.bytes * at_once, largest.reason, largest.n_variables, largest.nnz, largest.storage)
+    several = f" × {at_once} runs at once" if at_once > 1 else ""
+    check_fits(total, max_memory, what=f"the suite's largest run ({label}){several}")
     return total
 
 

@@ -9,6 +9,7 @@ problem names. A new problem is an encoder module under ``hopopt/problems``, one
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -97,9 +98,13 @@ def read_json_solution(path, problem=None):
     >>> read_json_solution(path)
     [0, 1, 1]
     """
+    if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
+        raise InputError(f"solution file {path} is not a regular file")  # a pipe would wait for a writer
     try:
         with open(path, encoding="utf-8") as handle:
             content = json.load(handle)
+    except RecursionError:
+        raise InputError(f"{path}: not a solution file (JSON nested too deeply)") from None
     except FileNotFoundError:
         raise InputError(f"solution file not found: {path}") from None
     except IsADirectoryError:
