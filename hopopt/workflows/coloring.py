@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 import sys
+import time
 
 import numba
 import numpy as np
@@ -137,11 +138,16 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
             raise StopIteration
 
     k = best_k - 1
+    build_seconds = 0.0
     while k >= max(lower_bound, 1) and k >= 2:
-        if clock.out_of_time():
+        # building the next k's model cannot be stopped (a second on G(400, 0.5)): not when it would end past the
+        # time left, judged by the last build
+        if clock.out_of_time() or clock.remaining() < 2.0 * build_seconds:
             break
+        tic = time.perf_counter()
         target = problem.with_colors(k)
         model = target.to_model()
+        build_seconds = time.perf_counter() - tic
         child = generator.spawn(1)[0]
         found = None
         turn = 0
