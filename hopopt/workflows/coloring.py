@@ -131,11 +131,10 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
     # the machine's thread count, not the current one: a run must not depend on n_threads (as anneal's default)
     restarts = int(numba.config.NUMBA_NUM_THREADS)
 
-    def stop_when_proper(intermediate):
-        # one-hot states have E = conflicts, so E < 1/2 means a proper coloring (also for single flips, where
-        # the penalty rule makes any state with E < 1/2 one-hot and proper)
-        if intermediate.best_energy < 0.5:
-            raise StopIteration
+    # one-hot states have E = conflicts, so E < 1/2 means a proper coloring (also for single flips, where the
+    # penalty rule makes any state with E < 1/2 one-hot and proper): the anneals stop there (a target energy,
+    # not a callback, whose record type would import scipy.optimize inside the deadline)
+    proper_below = 0.5 - 1e-6
 
     k = best_k - 1
     build_seconds = 0.0
@@ -183,7 +182,7 @@ def fewest_colors(problem_or_graph, *, time_limit=10, rng=None, sweeps=None, mov
                                          initial_states=starts, time_limit=budget, rng=child)
             else:
                 result = anneal(model, moves=method, n_sweeps=sweeps, n_restarts=restarts, beta_range=chosen_range,
-                                initial_states=starts, time_limit=budget, callback=stop_when_proper, rng=child)
+                                initial_states=starts, time_limit=budget, target_energy=proper_below, rng=child)
             coloring = target.decode(result.best_state, repair=True, add_colors=False)
             if target.conflicts(coloring) == 0:
                 found = coloring
