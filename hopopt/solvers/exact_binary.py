@@ -85,8 +85,10 @@ def _quadratic_triples(quadratic, n):
     return merged.row.astype(np.int64), merged.col.astype(np.int64), merged.data.astype(np.float64), diagonal
 
 
-# constraint entries scipy and HiGHS take in per second (the edge formulation's measurement, hopopt.solvers.exact)
-_ENTRIES_PER_SECOND = 5e6
+# constraint entries scipy and HiGHS take in per second, counted low: scipy prepares the rows holding the GIL, and
+# a run left at the deadline while it does so still slows the command's output (bisection of G(1500, 0.5), 2.2e6
+# entries, ended 0.3 s late at 5e6 per second)
+_ENTRIES_PER_SECOND = 2e6
 
 
 def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *, sense="min", time_limit=None,
