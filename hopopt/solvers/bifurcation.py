@@ -182,8 +182,11 @@ class _Couplings:
         self.n = spin.n
         self.offset = spin.offset
         self.polish_arguments = (*spin.csr(), np.ascontiguousarray(spin.thresholds))
-        weights = spin.weights_matrix()
-        weights = sp.csr_array(weights) if not sp.issparse(weights) else weights
+        # W from the CSR arrays just made (sorted): materialising structured weights a second time cost 0.4 s of a
+        # 10⁴-variable TSP's deadline
+        indptr, indices, data = spin.csr()
+        weights = sp.csr_array((data, indices, indptr), shape=(spin.n, spin.n))
+        weights.has_sorted_indices = True
         self.has_field = bool(np.any(spin.thresholds != 0))
         if self.has_field:
             column = sp.csr_array(-np.asarray(spin.thresholds).reshape(-1, 1))
