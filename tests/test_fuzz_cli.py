@@ -373,3 +373,25 @@ def test_regression_solution_entries_are_one_error_line(kind, instance, entries,
     verdict, run_ = _fuzz_cli.check(case, workspace, allowance=0.0)
     assert verdict.kind == "ok" and verdict.status == 2, (verdict.detail, run_.stderr)
     assert "integers" in run_.stderr or "takes values" in run_.stderr, run_.stderr
+
+
+# instance files the readers or encoders let through to an internal error or a second stderr line (found by the
+# campaign; fixed in hopopt/io/cnf.py and hopopt/problems/partition.py)
+FILE_CASES = [
+    # no problem line, a literal of 10**30: the formula had 10**30 variables and MaxSAT's int64 arrays overflowed
+    (["exact", "maxsat", "{tmp}/mutated.cnf", "--time-limit", "0.01"], "mutated.cnf",
+     b"c c\nh 1 2 0\n3 1000000000000000000000000000000 0\n", "more than the readers accept"),
+    # numbers of 1e308: the partition weights overflowed to inf, numpy's RuntimeWarnings came before the error
+    (["solve", "partition", "{tmp}/mutated.txt", "--time-limit", "0.05", "--json", "--explain"], "mutated.txt",
+     b"1e308\n1\n", "too large for a float64 model"),
+]
+
+
+@pytest.mark.parametrize("argv, name, data, message", FILE_CASES)
+def test_regression_instance_files_are_one_error_line(argv, name, data, message, tmp_path, workspace):
+    (tmp_path / name).write_bytes(data)
+    argv = [token.replace("{tmp}", str(tmp_path)) for token in argv]
+    case = _fuzz_cli.Case(argv[0], argv)
+    verdict, run_ = _fuzz_cli.check(case, workspace, allowance=0.0)
+    assert verdict.kind == "ok" and verdict.status == 2, (verdict.detail, run_.stderr)
+    assert message in run_.stderr, run_.stderr

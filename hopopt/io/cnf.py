@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ._text import PathLike, _format_weight, _read_text, _shorten
+from ._text import MAX_DECLARED_SIZE, PathLike, _format_weight, _read_text, _shorten
 
 __all__ = ["CNFInstance", "parse_cnf", "read_cnf", "write_cnf"]
 
@@ -111,6 +111,11 @@ class _Clauses:
         if self.limit is not None and abs(literal) > self.limit:
             raise InputError(f"{self.name}:{line_number}: literal {literal} names variable {abs(literal)}, "
                              f"outside 1..{self.limit}")
+        if self.limit is None and abs(literal) > MAX_DECLARED_SIZE:
+            # without a problem line the largest literal is the number of variables: 10**30 overflowed int64
+            # in the encoder (status 1), and 10**8 variables is more than any formula the readers take
+            raise InputError(f"{self.name}:{line_number}: literal {literal} names variable {abs(literal)}, more "
+                             f"than the readers accept (at most {MAX_DECLARED_SIZE}); is it damaged?")
         self.largest = max(self.largest, abs(literal))
         self.literals.append(literal)
 

@@ -180,6 +180,13 @@ class NumberPartitioning:
         >>> model.offset, float(model.energy([1, -1, -1]))
         (14.0, 0.0)
         """
+        with np.errstate(over="ignore"):
+            total = float(np.sum(np.abs(self.numbers)))
+        if not math.isfinite(2.0 * total * total):
+            # numbers near 1e154 and above: the weights -2·a_i·a_j overflow to inf (with numpy's RuntimeWarnings
+            # on stderr before the model refused them); one clear error instead
+            raise ValueError(f"{self.name}: the numbers are too large for a float64 model: its energies reach "
+                             f"2·(Σ|a|)² = {2.0 * total * total:g}")
         if self.integral and not self.exact_energies:
             warnings.warn(f"{self.name}: energies reach 2·(Σ|a|)² ≥ 2^53, beyond float64's exact integers; the "
                           "model's energies and flip costs are rounded (decoded solutions are evaluated exactly)",
