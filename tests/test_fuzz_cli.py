@@ -100,7 +100,23 @@ def _deeply_nested_json(argv):
 # a non-integer random seed, --plot without a picture extension, a line break inside an argument, --data-dir ~nouser,
 # a named pipe as INSTANCE, --restarts 10**6 under a tiny --time-limit, bench --workers 2**31 and a deeply nested
 # JSON solution, were fixed and stay below as regression cases)
-KNOWN_FAILURES = {}
+def _huge_random_option(argv):
+    """random:…,density=1e308 (or ratio=1e308): the memory estimate turns inf into an int, status 1;
+    random:…,constraints=1e9: the model generator builds 10**9 rows past any time limit."""
+    for token in argv:
+        if token.lower().startswith("random"):
+            for key, value in re.findall(r"(density|ratio|constraints)\s*=\s*([^,;]*)", token):
+                try:
+                    number = float(value)
+                except ValueError:
+                    continue
+                if number == number and number >= (1e9 if key == "constraints" else 1e300):
+                    return True
+    return False
+
+
+KNOWN_FAILURES = {"huge random: option (density or ratio 1e308: status 1; constraints 1e9: hang)":
+                  _huge_random_option}
 
 
 def _known(argv) -> str | None:
@@ -310,6 +326,13 @@ REGRESSIONS = [
     (["evaluate", "setcover", "random:n=12,seed=1", "{tmp}/solution.json", "--json"],
      {"solution.json": b"[" * 100_000 + b"]" * 100_000},
      "a deeply nested JSON solution: RecursionError from json.load, status 1 (read_json_solution)"),
+    (["compare", "ising", "random:n=5,seed=1,density=1e308", "--time-limit", "0.05", "--solvers",
+      "exact,hopopt-descent", "--sweeps", "100", "--json"], {},
+     "XFAIL density=1e308: resources.sparse_model int(inf), status 1 (the range check comes after the estimate)"),
+    (["solve", "maxsat", "random:n=4,seed=1,ratio=1e308", "--time-limit", "0.05", "--json"], {},
+     "XFAIL ratio=1e308: OverflowError in the memory estimate, status 1"),
+    (["solve", "model", "random:n=4,seed=1,constraints=1e9", "--time-limit", "0.05", "--json"], {},
+     "XFAIL constraints=1e9: ConstrainedModel.random builds 10**9 rows, minutes past the 0.05 s limit"),
     # compare drew its progress bar on stderr before the error line (carriage returns): the judge reads stderr as a
     # terminal shows it, where the bar is overwritten; kept as a case that must pass
     (["compare", "qubo", "random:n=5,seed=1", "--time-limit", "0.02", "--solvers", "hopopt-anneal,exact",
@@ -320,7 +343,9 @@ REGRESSIONS = [
 # each case says what it found (all fixed; they must pass now)
 @pytest.mark.parametrize("argv, files, found", REGRESSIONS,
                          ids=[f"{index}-{argv[0]}" for index, (argv, _, _) in enumerate(REGRESSIONS)])
-def test_regression(argv, files, found, tmp_path, workspace):
+def test_regression(argv, files, found, tmp_path, workspace, request):
+    if found is not None and found.startswith("XFAIL"):  # found and not fixed yet: a fix shows as XPASS
+        request.applymarker(pytest.mark.xfail(strict=True, reason=found))
     argv = [token.replace("{tmp}", str(tmp_path)) for token in argv]
     case = _fuzz_cli.Case(argv[0], argv)
     for name, data in files.items():
