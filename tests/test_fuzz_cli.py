@@ -400,6 +400,40 @@ def test_regression_solution_entries_are_one_error_line(kind, instance, entries,
     assert "integers" in run_.stderr or "takes values" in run_.stderr, run_.stderr
 
 
+_DAMAGED_NPY = (
+    b"\x93NUMPY\x01\x00v\x00{'descr': '<i8', 'fortran_orde"
+    b"r': False, 'shape': (3, 9223372036854775"
+    b'808), }                                 '
+    b'                         \n\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00'
+    b'\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+    b'\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff\xff\xff\xff\xff'
+)
+_OVERFLOWING_QAP = (
+    b'  12\n\n  0 27 85  2  1 15 11 35 11 20 21 '
+    b'61\n 27  0 80 58 21 76 72 44 85 94 90 51\n'
+    b' 85 80  0  3 48 29 90 66 41 15 83 96\n  2'
+    b' 58  3  0 74 45 65 40 54 83 14 71\n  1 21'
+    b' 48 74  0 77 36 53 37 26 87 76\n 15 76 29'
+    b' 45 77  0 91 13 29 11 77 32\n 11 72 90 65'
+    b' 36 91  0 87 67 94 79  2\n 35 44 66 40 53'
+    b' 13 87  0 10 99 56 70\n 11 85 41 54 37 29'
+    b' 67 10  0 99 60  4\n 20 94 15 83 26 11 94'
+    b' 99 99  0 56  2\n 21 90 83 14 87 77 79 56'
+    b' 60 1e308  0 60\n 61 51 96 71 76 32  2 70'
+    b'  4  2 60  0\n\n\n  0 21 95 82 56 41  6 25 '
+    b'10  4 63  6\n 21  0 44 40 75 79  0 89 35 '
+    b' 9  1 85\n 95 44  0 84 12  0 26 91 11 35 '
+    b'82 26\n 82 40 84  0 69 56 86 45 91 59 18 '
+    b'76\n 56 75 12 69  0 39 18 57 36 61 36 21\n'
+    b' 41 79  0 56 39  0 71 11 29 82 82  6\n  6'
+    b'  0 26 86 18 71  0 71  8 77 74 30\n 25 89'
+    b' 91 45 57 11 71  0 89 76 76 40\n 10 35 11'
+    b' 91 36 29  8 89  0 93 56  1\n  4  9 35 59'
+    b' 61 82 77 76 93  0 50  4\n 63  1 82 18 36'
+    b' 82 74 76 56 50  0 36\n  6 85 26 76 21  6'
+    b' 30 40  1  4 36  0\n'
+)
+
 # instance files the readers or encoders let through to an internal error or a second stderr line (found by the
 # campaign; fixed in hopopt/io/cnf.py and hopopt/problems/partition.py)
 FILE_CASES = [
@@ -409,6 +443,12 @@ FILE_CASES = [
     # numbers of 1e308: the partition weights overflowed to inf, numpy's RuntimeWarnings came before the error
     (["solve", "partition", "{tmp}/mutated.txt", "--time-limit", "0.05", "--json", "--explain"], "mutated.txt",
      b"1e308\n1\n", "too large for a float64 model"),
+    # a damaged .npy header (a dimension of 2**63): numpy's size product warned on stderr before it raised
+    (["compare", "qubo", "{tmp}/mutated.npy", "--time-limit", "0.02", "--solvers", "hopopt-anneal", "--json"],
+     "mutated.npy", _DAMAGED_NPY, "cannot load the arrays"),
+    # a mutated nug12-like file with a huge entry: QAP's penalty bound overflowed, one RuntimeWarning per facility
+    (["solve", "qap", "{tmp}/mutated.dat", "--time-limit", "0.01", "--solver", "descent", "--json"], "mutated.dat",
+     _OVERFLOWING_QAP, "overflow float64"),
 ]
 
 

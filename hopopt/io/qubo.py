@@ -681,7 +681,9 @@ def read_numpy_quadratic(source: PathLike, vartype: str = "binary") -> Quadratic
 
 def _numpy_from_bytes(data, label, stem, vartype):
     try:
-        loaded = np.load(io.BytesIO(data), allow_pickle=False)
+        # a damaged header (negative dimensions) makes numpy's size product warn on stderr before it raises
+        with np.errstate(all="ignore"):
+            loaded = np.load(io.BytesIO(data), allow_pickle=False)
     except ValueError as error:
         raise InputError(f"{label}: cannot load the arrays without pickle ({error})") from None
     except Exception as error:  # noqa: BLE001 - numpy raises many kinds on damaged files; all are bad input
@@ -691,7 +693,8 @@ def _numpy_from_bytes(data, label, stem, vartype):
         return _from_matrix(matrix, np.zeros(matrix.shape[0]), 0.0, vartype, stem, "npy")
     with loaded:
         try:
-            arrays = {key: loaded[key] for key in loaded.files}
+            with np.errstate(all="ignore"):
+                arrays = {key: loaded[key] for key in loaded.files}
         except ValueError as error:
             raise InputError(f"{label}: cannot load the arrays without pickle ({error})") from None
         except Exception as error:  # noqa: BLE001 - a damaged member of the zip file

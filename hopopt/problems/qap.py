@@ -135,13 +135,18 @@ class QAP:
         if n == 1:
             return 0.5 * float(flow[0, 0] * distance[0, 0])
         largest = 0.0
-        for i in range(n):
-            for a in range(n):
-                others = [j for j in range(n) if j != i]
-                spots = [b for b in range(n) if b != a]
-                pair = (flow[i, others][:, None] * distance[a, spots][None, :]
-                        + flow[others, i][:, None] * distance[spots, a][None, :])
-                largest = max(largest, float(flow[i, i] * distance[a, a] + pair.max(axis=1).sum()))
+        # flows and distances near 1e154 overflow: one error below, not a RuntimeWarning per facility on stderr
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(n):
+                for a in range(n):
+                    others = [j for j in range(n) if j != i]
+                    spots = [b for b in range(n) if b != a]
+                    pair = (flow[i, others][:, None] * distance[a, spots][None, :]
+                            + flow[others, i][:, None] * distance[spots, a][None, :])
+                    largest = max(largest, float(flow[i, i] * distance[a, a] + pair.max(axis=1).sum()))
+        if not np.isfinite(largest):
+            raise ValueError(f"{self.name}: flow × distance products overflow float64; the instance cannot be "
+                             f"encoded")
         return 0.5 * largest
 
     def to_model(self, penalty=None) -> EnergyModel:
