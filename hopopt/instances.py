@@ -98,10 +98,14 @@ def _random_instance(kind, spec, max_memory=None):
     from .resources import check_fits, estimate_instance
 
     # before generating: random:n=99999999999 must be a clear refusal, not a MemoryError minutes later
-    check_fits(estimate_instance(kind.name, n, options), max_memory, what=f"{kind.name} {spec}")
+    try:
+        estimate = estimate_instance(kind.name, n, options)
+    except (OverflowError, ValueError, TypeError) as error:  # density=1e308 and the like: no size to speak of
+        raise InputError(f"instance {spec!r}: an option is out of range ({error})") from None
+    check_fits(estimate, max_memory, what=f"{kind.name} {spec}")
     try:
         return kind.random(n, seed, **options)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # ratio=1e308 overflows a count
         raise InputError(f"instance {spec!r}: {error}") from None
 
 

@@ -15,6 +15,18 @@ def _random(n, seed, constraints=2, density=0.3):
     return ConstrainedModel.random(n, rng=seed, constraints=constraints, density=density)
 
 
+def _instance_bytes(n, options):
+    """Memory of ``random:n=…,constraints=…,density=…``: the builder's expressions, a few hundred bytes per term
+    (each constraint row holds every variable; the objective a ``density`` share of the pairs)."""
+    from ..resources import Estimate
+
+    constraints = float(options.get("constraints", 2))
+    density = float(options.get("density", 0.3))
+    terms = (constraints + 2) * n + density * n * (n - 1) / 2
+    return Estimate(int(min(400 * terms, 2**80)), f"the random model's {terms:.3g} terms ({constraints:g} rows of "
+                                                  f"{n:,} variables)")
+
+
 def exact_answer(model, time_limit):
     """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds)."""
     linear, quadratic, constant, constraints = model.exact_program()
@@ -69,7 +81,7 @@ KIND = ProblemKind(
     name="model", problem=ConstrainedModel,
     description="a constrained binary model written with hopopt.constrained (JSON files)",
     read=ConstrainedModel.load, file_format="model-json", random=_random,
-    random_options={"constraints": 2, "density": 0.3}, smallest_n=1, exact=exact_answer,
+    random_options={"constraints": 2, "density": 0.3}, smallest_n=1, exact=exact_answer, instance_bytes=_instance_bytes,
     solvers=("anneal", "penalty", "descent"), heuristic=raising_heuristic,
     peers={"dimod-cqm-dwave-sa": PeerSpec(builder_cqm_peer, "dimod CQM → cqm_to_bqm (default Lagrange) + "
                                           "dwave-samplers SA, best feasible read", requires=("dimod", "dwave.samplers"))})
