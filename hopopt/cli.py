@@ -308,7 +308,7 @@ def command_compare(args):
     table = compare(args.problem, problem, label, solvers=names, time_limit=args.time_limit,
                     exact_time_limit=args.exact_time_limit, seeds=seeds, sweeps=args.sweeps,
                     restarts=args.restarts, known=known_optimum(args.instance, args.problem),
-                    progress=not args.json)
+                    progress=not args.json and sys.stderr.isatty())
     if args.plot:
         from . import plotting
         figure = plotting.plot_compare(table["rows"], title=f"{args.problem} {label}")
@@ -339,7 +339,7 @@ def command_bench(args):
     out = args.out or f"bench-{os.path.splitext(os.path.basename(args.suite))[0]}"
     command = "hopopt " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("hopopt") else None
     result = run_suite(suite, out, executor=args.executor, workers=args.workers, data_dir=args.data_dir,
-                       resume=args.resume, progress=not args.json, command=command)
+                       resume=args.resume, progress=not args.json and sys.stderr.isatty(), command=command)
     return {"suite": args.suite, "out": result["out"], "runs": result["runs"], "new_runs": result["new_runs"],
             "wall_s": result["wall_s"], "machine": result["machine"], "targets": result["targets"],
             "summary": [_finite(row) for row in result["summary"]], "files": result["files"]}
@@ -483,6 +483,8 @@ PLOT_FORMATS = ("png", "pdf", "svg", "jpg", "jpeg", "webp", "eps", "ps", "tif", 
 
 
 def _check_plot_path(path):
+    if "\x00" in path:
+        raise InputError(f"--plot: the file name contains a null byte: {path!r}")
     extension = os.path.splitext(os.path.basename(path))[1].lstrip(".").lower()
     if extension not in PLOT_FORMATS:
         raise InputError(f"--plot needs a file name ending in .png, .pdf, .svg or another of "

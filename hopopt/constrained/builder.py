@@ -66,6 +66,9 @@ _MAX_LEVELS = 2**40
 _MAX_ONE_HOT_VALUES = 4096
 _ENCODINGS = ("log", "unary", "one-hot")
 
+# the most elements one variable block may have (a model file's shape is user input)
+_MAX_BLOCK_SIZE = 10**8
+
 
 def _bounded_log_coefficients(levels: int) -> list[int]:
     """Coefficients 1, 2, …, 2^(k−1), levels − (2^k − 1) whose 0/1 combinations are exactly 0..levels."""
@@ -218,7 +221,9 @@ class ConstrainedModel:
                                           tuple(int(side) for side in shape))
         if any(side < 1 for side in shape):
             raise ValueError(f"the shape of {name!r} must have sides ≥ 1, got {shape}")
-        size = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        size = math.prod(shape) if shape else 1  # Python integers: a huge shape must not wrap round in int64
+        if size > _MAX_BLOCK_SIZE:
+            raise ValueError(f"the shape of {name!r} has {size:.3g} elements, more than {_MAX_BLOCK_SIZE:.0e}")
         bits = self._new_bits(size * bits_per_element).reshape(size, bits_per_element)
         coefficients = np.asarray(coefficients, dtype=np.float64)
         block = VariableBlock(name, kind, shape, bits, coefficients, float(offset), **extra)
