@@ -137,7 +137,6 @@ def test_progress_line_draws_on_a_terminal_and_erases_itself(monkeypatch):
     run = RunControl(time_limit=10.0)
     stream = _Terminal()
     with progress.progress_line(run, stream=stream):
-        control.report  # noqa: B018 - the solvers report through the active run; here directly
         run.best = -17.0
         time.sleep(0.3)
     text = stream.getvalue()

@@ -195,13 +195,16 @@ def _integer_tsp(seed, n):
 @SETTINGS
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 15), colors=st.integers(2, 4), restarts=st.integers(1, 10))
 def test_one_hot_anneal_same_rng_same_result(warm, seed, n, colors, restarts):
-    model = _coloring(seed, n, colors).to_model()
+    _check_anneal_moves(_coloring(seed, n, colors).to_model(), "one-hot", restarts, seed)
 
+
+def _check_anneal_moves(model, moves, restarts, seed):
+    """anneal with ``moves``: recomputed energies, and the same result on 1 and 2 threads and from a Generator."""
     def run(rng, threads):
-        return anneal(model, moves="one-hot", n_sweeps=20, n_restarts=restarts, rng=rng, n_threads=threads)
+        return anneal(model, moves=moves, n_sweeps=20, n_restarts=restarts, rng=rng, n_threads=threads)
 
     one = run(seed, 1)
-    assert one.info["moves"] == "one-hot"
+    assert one.info["moves"] == moves
     assert_energies_recomputed(model, one)
     assert_same_result(one, run(seed, 2))
     assert_same_result(one, run(np.random.default_rng(seed), 1))
@@ -211,16 +214,7 @@ def test_one_hot_anneal_same_rng_same_result(warm, seed, n, colors, restarts):
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 8), qap=st.booleans(), restarts=st.integers(1, 10))
 def test_permutation_anneal_same_rng_same_result(warm, seed, n, qap, restarts):
     problem = QAP.random(n, rng=seed) if qap else _integer_tsp(seed, n)
-    model = problem.to_model()
-
-    def run(rng, threads):
-        return anneal(model, moves="permutation", n_sweeps=20, n_restarts=restarts, rng=rng, n_threads=threads)
-
-    one = run(seed, 1)
-    assert one.info["moves"] == "permutation"
-    assert_energies_recomputed(model, one)
-    assert_same_result(one, run(seed, 2))
-    assert_same_result(one, run(np.random.default_rng(seed), 1))
+    _check_anneal_moves(problem.to_model(), "permutation", restarts, seed)
 
 
 @SETTINGS

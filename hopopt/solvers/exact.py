@@ -239,8 +239,8 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
 
 # Share of a time-limited MILP given to the incumbent anneal.
 _INCUMBENT_SHARE = 0.2
-# Constraint entries HiGHS and scipy take in per second, building and presolve-free set-up included (measured:
-# the edge formulation of G(5000, 0.5), 37.5 million entries, took about ... s on this machine).
+# Constraint entries scipy and HiGHS take in per second (rows built, handed over, presolve off), counted as a round
+# figure from the edge formulation's runs on this machine; not a measurement of any one instance.
 _ENTRIES_PER_SECOND = 5e6
 
 
