@@ -31,6 +31,7 @@ from .solutions import (SPY_THRESHOLD, plot_assignment, plot_beta_schedule, plot
                         plot_energy_traces, plot_knapsack, plot_node_set, plot_number_partition, plot_patterns,
                         plot_queens, plot_set_cover, plot_spin_raster, plot_sudoku, plot_tour, plot_weights,
                         save_animation, solution_figure)
+from .scripts import ScriptOptions, script_options
 
 __all__ = [
     "plot_node_set",
@@ -58,4 +59,6 @@ __all__ = [
     "save_animation",
     "save_figure",
     "new_figure",
+    "ScriptOptions",
+    "script_options",
 ]
