@@ -79,6 +79,8 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "min_reported_time": 1,
     "matplotlib_animations": False,
+    # a cell ending with a figure shows it in Jupyter; here the scraper shows it, so its repr is not printed
+    "ignore_repr_types": r"matplotlib\.(text|axes|figure)",
 }
 
 # the quick versions when asked (CI); the scripts read HOPOPT_FAST through hopopt.plotting.script_options
