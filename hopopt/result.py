@@ -29,6 +29,7 @@ class Status:
     INTERRUPTED = 8  #: Ctrl-C (hopopt.control); the best state found so far is returned
 
 
+#: one line per :class:`Status`, saying why a run stopped (``SolveResult.message``)
 STATUS_MESSAGES = {
     Status.COMPLETED: "all planned sweeps completed",
     Status.TIME_LIMIT: "time limit reached; best state found so far returned",

@@ -541,6 +541,7 @@ MODEL_PEERS: dict[str, ModelPeer] = {
     **_MODEL_PEERS_EXTRA,
 }
 
+#: the benchmark's solvers: problem name -> solver name -> :class:`SolverSpec` (filled below, at import)
 SOLVERS: dict[str, dict[str, SolverSpec]] = {}
 
 

@@ -262,6 +262,7 @@ def _instance_bytes(n, options):
 
     return random_graph_instance(n, options.get("p", 0.5), "the random graph")
 
+#: the kind ``bisection`` of :data:`hopopt.kinds.KINDS`: balanced graph bisection (equal halves, least cut weight)
 KIND = ProblemKind(
     name="bisection", problem=GraphBisection,
     description="balanced graph bisection: equal halves, least cut weight (E = cut + A·(Σs)²)",

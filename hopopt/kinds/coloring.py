@@ -132,6 +132,7 @@ def _model_bytes(problem):
     return sparse_model(n * colors, nonzeros, f"the colouring encoding's weights ({colors} colours)")
 
 
+#: the kind ``coloring`` of :data:`hopopt.kinds.KINDS`: graph colouring with the fewest colours
 KIND = ProblemKind(
     name="coloring", problem=GraphColoring, description="graph coloring with the fewest colours (one-hot)",
     read=_read, file_format="dimacs", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,

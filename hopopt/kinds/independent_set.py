@@ -328,6 +328,7 @@ def _model_bytes(problem):
 
     return sparse_model(problem.n, int(problem._conflict_matrix.nnz), f"the {problem._problem} encoding's weights")
 
+#: the kind ``mis`` of :data:`hopopt.kinds.KINDS`: maximum weight independent set
 MIS_KIND = ProblemKind(
     name="mis", problem=MaximumIndependentSet,
     description="maximum weight independent set (E = −weight + P·edges inside)", read=_reader(MaximumIndependentSet),
@@ -335,6 +336,7 @@ MIS_KIND = ProblemKind(
     instance_bytes=_instance_bytes, model_bytes=_model_bytes,
     exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("mis"))
 
+#: the kind ``vertexcover`` of :data:`hopopt.kinds.KINDS`: minimum weight vertex cover
 VERTEX_COVER_KIND = ProblemKind(
     name="vertexcover", problem=MinimumVertexCover,
     description="minimum weight vertex cover (E = weight + P·uncovered edges)", read=_reader(MinimumVertexCover),
@@ -342,6 +344,7 @@ VERTEX_COVER_KIND = ProblemKind(
     instance_bytes=_instance_bytes, model_bytes=_model_bytes,
     exact=_exact, solvers=_SOLVERS, plot=_plot, peers=_peers("vertexcover"))
 
+#: the kind ``clique`` of :data:`hopopt.kinds.KINDS`: maximum weight clique
 CLIQUE_KIND = ProblemKind(
     name="clique", problem=MaximumClique,
     description="maximum weight clique (independent set of the complement graph)", read=_reader(MaximumClique),

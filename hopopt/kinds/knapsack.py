@@ -189,6 +189,7 @@ def _knapsack_model_bytes(problem):
     return Estimate(96 * variables * variables, f"the knapsack encoding's weights: {variables:,} item and slack "
                     f"bits, {variables * variables:,} pairs", variables, variables * variables, "sparse")
 
+#: the kind ``knapsack`` of :data:`hopopt.kinds.KINDS`: 0/1 knapsack (most value within a weight capacity)
 KNAPSACK = ProblemKind(
     name="knapsack", problem=Knapsack,
     description="0/1 knapsack (maximise value, total weight ≤ capacity; slack in the bounded log encoding)",
@@ -257,6 +258,7 @@ def _plot_set_cover(problem, solution, ax, title):
                             title=f"{title}: cost {evaluation.objective:g}", ax=ax)
 
 
+#: the kind ``setcover`` of :data:`hopopt.kinds.KINDS`: weighted set cover (cheapest sets covering every element)
 SET_COVER = ProblemKind(
     name="setcover", problem=SetCover,
     description="weighted set cover (minimise cost, every element covered; slack per element)",

@@ -50,6 +50,7 @@ def _model_bytes(problem):
 
     return sparse_model(problem.n, 2 * len(problem.edges), "the max-cut encoding's weights", bytes_per_nonzero=44)
 
+#: the kind ``maxcut`` of :data:`hopopt.kinds.KINDS`: maximum cut of a weighted graph
 KIND = ProblemKind(
     name="maxcut", problem=MaxCut, description="maximum cut of a weighted graph (E = -cut)", read=_read,
     file_format="gset", random=_random, random_options={"p": 0.5}, smallest_n=1, exact=_exact,

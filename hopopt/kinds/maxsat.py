@@ -173,6 +173,7 @@ def _model_bytes(problem):
     nonzeros = sum((len(clause) + 1) ** 2 for clause in problem.clauses)
     return sparse_model(problem.n_variables, nonzeros, "the MAX-SAT encoding's weights")
 
+#: the kind ``maxsat`` of :data:`hopopt.kinds.KINDS`: weighted MAX-SAT (least unsatisfied weight)
 KIND = ProblemKind(
     name="maxsat", problem=MaxSAT,
     description="weighted MAX-SAT (cost = unsatisfied weight), 3+ literal clauses by Ishikawa's reduction",

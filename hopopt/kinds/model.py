@@ -77,6 +77,7 @@ def builder_cqm_peer(model, budget):
     return Outcome(best, extra)
 
 
+#: the kind ``model`` of :data:`hopopt.kinds.KINDS`: a constrained binary model (a JSON file of :mod:`hopopt.constrained`)
 KIND = ProblemKind(
     name="model", problem=ConstrainedModel,
     description="a constrained binary model written with hopopt.constrained (JSON files)",

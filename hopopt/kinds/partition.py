@@ -364,6 +364,7 @@ def _dwave_sa_peer(problem, budget):
     return _sampler_on_model(_dwave_sampler)(problem, budget)
 
 
+#: the kind ``partition`` of :data:`hopopt.kinds.KINDS`: number partitioning (two groups with sums as equal as possible)
 KIND = ProblemKind(
     name="partition", problem=NumberPartitioning,
     description="number partitioning: two groups with sums as equal as possible (E = squared difference)",

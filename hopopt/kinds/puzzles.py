@@ -240,12 +240,14 @@ def _model_bytes(problem):
     side = problem.n
     return sparse_model(variables, variables * 4 * max(side - 1, 1), f"the {side}×{side} puzzle's weights")
 
+#: the kind ``queens`` of :data:`hopopt.kinds.KINDS`: N-queens (one queen per row, fewest attacking pairs)
 QUEENS = ProblemKind(
     name="queens", problem=NQueens,
     description="N-queens: one queen per row (one-hot), fewest attacking pairs (0 = a valid placement)",
     read=read_queens, file_format="queens", random=_random_queens, smallest_n=1, exact=_exact,
     solvers=("anneal", "descent", "penalty"), plot=_plot_queens, model_bytes=_model_bytes)
 
+#: the kind ``sudoku`` of :data:`hopopt.kinds.KINDS`: Sudoku (one digit per blank, fewest repeated digits)
 SUDOKU = ProblemKind(
     name="sudoku", problem=Sudoku,
     description="sudoku of side n = r·c: one digit per blank (one-hot), fewest repeated digits (0 = solved)",

@@ -122,6 +122,7 @@ def _exact_bytes(problem):
     n = problem.n
     return Estimate(16 * (n + 1) * n * n + 64 * n * n, f"branch and bound's per-depth {n}×{n} cost tables")
 
+#: the kind ``qap`` of :data:`hopopt.kinds.KINDS`: the Koopmans–Beckmann quadratic assignment problem
 KIND = ProblemKind(
     name="qap", problem=QAP, description="Koopmans–Beckmann quadratic assignment, n×n permutation encoding",
     read=_read, file_format="qaplib", random=_random, smallest_n=2, exact=_exact,

@@ -123,12 +123,14 @@ def _model_bytes(problem):
     return Estimate(0, "the model already built", model.n, model.n * model.n, "dense")
 
 
+#: the kind ``qubo`` of :data:`hopopt.kinds.KINDS`: a QUBO, min xᵀQx over binary x, read from a file
 QUBO_KIND = ProblemKind(
     name="qubo", problem=QUBO, description=f"a QUBO min xᵀQx from your file ({_FORMATS}); objective = energy",
     read=_reader(QUBO), file_format="qubo", random=_random(QUBO), random_options={"density": 0.5}, smallest_n=1,
     exact=_exact, solvers=("anneal", "descent"), read_solution=_read_solution, peers=_PEERS,
     instance_bytes=_instance_bytes, model_bytes=_model_bytes)
 
+#: the kind ``ising`` of :data:`hopopt.kinds.KINDS`: an Ising model, min hᵀs + Σ J s s over spins, read from a file
 ISING_KIND = ProblemKind(
     name="ising", problem=Ising,
     description=f"an Ising model min hᵀs + Σ J s s from your file ({_FORMATS}); objective = energy",

@@ -11,7 +11,7 @@ from ._kind import ExactAnswer, ProblemKind, read_json_solution
 
 __all__ = ["KIND", "HELD_KARP_UP_TO"]
 
-# Held–Karp is exact and fast up to this many cities; past it the MILP with subtour cuts is used
+#: Held–Karp is exact and fast up to this many cities; past it the MILP with subtour cuts is used
 HELD_KARP_UP_TO = 16
 
 
@@ -103,6 +103,7 @@ def _exact_bytes(problem):
                         f"Held–Karp's table: {subsets:,} subsets × {n - 1} cities")
     return milp_estimate(n * (n - 1) // 2, "the subtour MILP (HiGHS)") + Estimate(16 * n * n, "the pair index")
 
+#: the kind ``tsp`` of :data:`hopopt.kinds.KINDS`: the symmetric travelling salesman problem
 KIND = ProblemKind(
     name="tsp", problem=TSP, description="symmetric travelling salesman, n×n permutation encoding",
     read=_read, file_format="tsplib", random=_random, smallest_n=3, exact=_exact,

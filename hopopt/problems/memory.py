@@ -40,6 +40,7 @@ from ..model import EnergyModel
 
 __all__ = ["RULES", "store", "corrupt", "mask", "overlaps", "classify_state", "is_spurious", "modern_update"]
 
+#: the learning rules :func:`store` accepts
 RULES = ("hebb", "storkey", "pseudo-inverse")
 
 # classify_state looks for 3-pattern mixtures only up to this many patterns (8·C(P,3) candidate states).

@@ -33,6 +33,7 @@ __all__ = ["temper_coloring", "coloring_structure", "warm_up_coloring", "DEFAULT
 # and 5 on le450_5a in 0.3-0.6 s (3 seeds each, under load, from one fixed proper colouring reduced by one
 # colour); 1 to 5 took 3.1-7.2 s and 0.7-3.7 s. The start matters on le450_5a: inside fewest_colors, from its
 # own 6-colourings, 5 colours took over 20 s in 3 of 4 runs (hence its "auto" turns with annealing).
+#: the β of the hottest and coldest rung of :func:`temper_coloring` by default, per unit of conflict weight
 DEFAULT_BETA_RANGE = (1.0, 4.5)
 _DEFAULT_REPLICAS = 8
 _DEFAULT_SWEEPS = 1000

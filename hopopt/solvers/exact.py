@@ -22,6 +22,7 @@ from ._common import Clock, check_model, check_time_limit, spin_states, to_model
 __all__ = ["problem_answer", "brute_force", "milp", "solve_exact", "estimate_brute_force_seconds", "brute_force_rate",
            "BRUTE_FORCE_MAX_N"]
 
+#: :func:`brute_force` refuses models with more spins than this (2^n states)
 BRUTE_FORCE_MAX_N = 30
 # Up to this many spins (plus one auxiliary spin for the thresholds) the MILP uses every pair of spins and
 # all triangle inequalities, a much tighter relaxation than the edge-only one; past it the constraint count

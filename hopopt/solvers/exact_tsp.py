@@ -30,6 +30,7 @@ __all__ = ["held_karp", "tsp_milp", "HELD_KARP_MAX_N"]
 
 # 2^17 subsets × 17 end cities × 8 bytes = 18 MB of table and well under a second; each further city doubles
 # the memory and more than doubles the time, while the MILP proves such sizes easily.
+#: :func:`held_karp` accepts tours of at most this many cities (its table doubles with each further city)
 HELD_KARP_MAX_N = 18
 # relative slack when comparing float lengths (a tour whose length is within it of the bound is optimal)
 # Subset sizes with fewer subsets than this are filled on one thread. Measured on the 2-core machine: with

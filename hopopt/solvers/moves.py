@@ -30,6 +30,7 @@ from ._common import spin_states, to_model_vartype
 
 __all__ = ["MOVE_SETS", "make_engine", "cost_lattice", "lattice_arrays"]
 
+#: the move sets :func:`make_engine` (and ``anneal(moves=...)``) accept
 MOVE_SETS = ("auto", "single-flip", "one-hot", "permutation", "constraint-preserving")
 
 

@@ -22,6 +22,7 @@ from ..solvers.coloring_temper import temper_coloring, warm_up_coloring
 
 __all__ = ["fewest_colors", "dsatur_coloring", "MOVES"]
 
+#: the move sets :func:`fewest_colors` accepts
 MOVES = ("auto", "conflicts", "one-hot", "single-flip")
 # The turns "auto" takes at each k with a time limit: (search, seconds), the last one given all the time left.
 # Measured during development (2 shared cores): one-hot annealing reaches 5 colours on le450_5a in 1-2 s, where

@@ -28,7 +28,7 @@ from ..solvers.tank import tank
 
 __all__ = ["optimal_tour", "tank_tsp_study", "PAPER_SETTINGS"]
 
-# Integration settings of the reproduction (see tank_tsp_study for where each comes from); read-only.
+#: Integration settings of the reproduction (see :func:`tank_tsp_study` for where each comes from); read-only.
 PAPER_SETTINGS = MappingProxyType({
     "u0": 0.02,           # Hopfield & Tank 1985
     "tau": 1.0,           # Hopfield & Tank 1985 (RC = 1)
