@@ -97,13 +97,35 @@ _ACTIVE: RunControl | None = None
 
 
 def active() -> RunControl | None:
-    """The control of the running command, or None (plain library use)."""
+    """The control of the running command, or None (plain library use).
+
+    Examples
+    --------
+    >>> from hopopt.control import RunControl, activate, active
+    >>> active() is None  # plain library use
+    True
+    >>> with activate(RunControl()) as run:
+    ...     active() is run
+    True
+    """
     return _ACTIVE
 
 
 @contextlib.contextmanager
 def activate(run: RunControl):
-    """Make ``run`` the active control for the block (restoring the previous one after)."""
+    """Make ``run`` the active control for the block (restoring the previous one after).
+
+    Examples
+    --------
+    >>> from hopopt.control import RunControl, activate, active
+    >>> outer, inner = RunControl(), RunControl(time_limit=1.0)
+    >>> with activate(outer):
+    ...     with activate(inner):
+    ...         print(active() is inner)
+    ...     print(active() is outer)
+    True
+    True
+    """
     global _ACTIVE
     previous, _ACTIVE = _ACTIVE, run
     try:
@@ -145,7 +167,21 @@ def should_stop() -> bool:
 
 
 def stop_reason():
-    """"interrupted" after Ctrl-C, "time limit" once the deadline passed, else None."""
+    """"interrupted" after Ctrl-C, "time limit" once the deadline passed, else None.
+
+    Examples
+    --------
+    >>> from hopopt.control import RunControl, activate, stop_reason
+    >>> stop_reason() is None  # no active control
+    True
+    >>> with activate(RunControl(time_limit=0.0)):
+    ...     stop_reason()
+    'time limit'
+    >>> with activate(RunControl()) as run:
+    ...     run.interrupt()
+    ...     stop_reason()
+    'interrupted'
+    """
     run = _ACTIVE
     if run is None:
         return None
@@ -155,7 +191,18 @@ def stop_reason():
 
 
 def report(best=None, bound=None):
-    """Tell the active run (for its progress line) the best value found so far and the proved bound."""
+    """Tell the active run (for its progress line) the best value found so far and the proved bound.
+
+    Examples
+    --------
+    >>> from hopopt.control import RunControl, activate, report
+    >>> with activate(RunControl()) as run:
+    ...     report(best=-12.0, bound=-15.0)
+    ...     report(best=-13.0)  # a better value later; the bound stays
+    >>> run.best, run.bound
+    (-13.0, -15.0)
+    >>> report(best=-14.0)  # without an active control nothing is told
+    """
     run = _ACTIVE
     if run is None:
         return
@@ -167,7 +214,18 @@ def report(best=None, bound=None):
 
 @contextlib.contextmanager
 def solving(run: RunControl | None = None):
-    """Mark the block as the solving phase of ``run`` (default: the active one): Ctrl-C there keeps the best."""
+    """Mark the block as the solving phase of ``run`` (default: the active one): Ctrl-C there keeps the best.
+
+    Examples
+    --------
+    >>> from hopopt.control import RunControl, activate, solving
+    >>> with activate(RunControl()) as run:
+    ...     with solving():
+    ...         print(run.solving)
+    ...     print(run.solving)
+    True
+    False
+    """
     run = run if run is not None else _ACTIVE
     if run is None:
         yield
@@ -185,6 +243,19 @@ def interrupt_handling(run: RunControl):
     and return their best state; a second one, or one before anything was found, raises KeyboardInterrupt.
 
     Only the main thread can install signal handlers; elsewhere the block runs with Python's default handling.
+
+    Examples
+    --------
+    The handler is installed for the block and the previous one restored after it:
+
+    >>> import signal
+    >>> from hopopt.control import RunControl, interrupt_handling
+    >>> before = signal.getsignal(signal.SIGINT)
+    >>> with interrupt_handling(RunControl()) as run:
+    ...     run.interrupted
+    False
+    >>> signal.getsignal(signal.SIGINT) is before
+    True
     """
     if threading.current_thread() is not threading.main_thread():
         yield run

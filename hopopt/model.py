@@ -32,7 +32,17 @@ _SYMMETRY_RTOL = 1e-9
 
 
 class Vartype(str, enum.Enum):
-    """Which values the variables take: ``SPIN`` (−1/+1) or ``BINARY`` (0/1)."""
+    """Which values the variables take: ``SPIN`` (−1/+1) or ``BINARY`` (0/1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt import EnergyModel, Vartype
+    >>> Vartype("binary") is Vartype.BINARY, Vartype.SPIN.value
+    (True, 'spin')
+    >>> EnergyModel(np.zeros((2, 2))).vartype
+    <Vartype.SPIN: 'spin'>
+    """
 
     SPIN = "spin"
     BINARY = "binary"

@@ -51,6 +51,19 @@ def progress_line(run, *, enabled=True, stream=None):
 
     The line appears after two seconds, is redrawn every half second and is erased when the block ends, so the
     command's own output starts on a clean line.
+
+    Examples
+    --------
+    Nothing is drawn on a stream that is not a terminal (a pipe, a log, here a string buffer):
+
+    >>> import io
+    >>> from hopopt.control import RunControl
+    >>> from hopopt.progress import progress_line
+    >>> stream = io.StringIO()
+    >>> with progress_line(RunControl(time_limit=10.0), stream=stream):
+    ...     pass
+    >>> stream.getvalue()
+    ''
     """
     stream = sys.stderr if stream is None else stream
     isatty = getattr(stream, "isatty", None)

@@ -16,7 +16,16 @@ __all__ = ["SolveResult", "Solution", "Status", "STATUS_MESSAGES", "json_default
 
 
 class Status:
-    """Why a solver stopped (integer codes, as in scipy's ``OptimizeResult.status``)."""
+    """Why a solver stopped (integer codes, as in scipy's ``OptimizeResult.status``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt import EnergyModel, Status, descend
+    >>> result = descend(EnergyModel(np.array([[0.0, 1.0], [1.0, 0.0]])), rng=0)
+    >>> result.status == Status.CONVERGED, result.message
+    (True, 'reached a fixed point: no update changes the state')
+    """
 
     COMPLETED = 0  #: every planned sweep ran
     TIME_LIMIT = 1  #: the time limit ran out; the best state so far is returned
@@ -82,6 +91,17 @@ class SolveResult:
         Exact methods: True when no state has lower energy (proved); None for heuristics.
     bound : float or None
         Exact methods: a proven lower bound on the energy (equal to ``best_energy`` when optimal).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt import EnergyModel, anneal
+    >>> model = EnergyModel(np.array([[0.0, 1.0], [1.0, 0.0]]))  # E = −s₀s₁: the two spins agree
+    >>> result = anneal(model, n_sweeps=50, rng=0)
+    >>> result.best_energy, result.solver, result.sweeps_done, result.message
+    (-1.0, 'anneal', 50, 'all planned sweeps completed')
+    >>> bool(result.best_state[0] == result.best_state[1]), result.energies.shape == (len(result.states),)
+    (True, True)
     """
 
     states: np.ndarray
@@ -223,6 +243,17 @@ class Solution:
         The solver's own result (states, energies, traces, timings), when a model solver ran.
     info : dict
         Solver-specific extras (moves, colours tried, method, status message, ...).
+
+    Examples
+    --------
+    >>> import hopopt
+    >>> problem = hopopt.MaxCut.from_edges(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    >>> exact = hopopt.solve_exact(problem)
+    >>> exact.kind, exact.objective, exact.feasible, exact.optimal, exact.sense
+    ('maxcut', 4.0, True, True, 'max')
+    >>> heuristic = hopopt.solve(problem, time_limit=0.2, rng=0)
+    >>> heuristic.objective, heuristic.optimal
+    (4.0, None)
     """
 
     kind: str

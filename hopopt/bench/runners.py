@@ -76,6 +76,18 @@ class SolverSpec:
     max_n : int or None
         Largest instance it is run on. Set for peers that take no time limit and whose run time explodes
         with size, so that a compare or suite cannot hang on them; larger instances give a "skipped" row.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.bench import Budget, get_solver
+    >>> spec = get_solver("maxcut", "hopopt-descent")
+    >>> spec.name, spec.problem, spec.kind
+    ('hopopt-descent', 'maxcut', 'hopopt')
+    >>> problem = MaxCut.from_edges(3, [(0, 1), (1, 2)])
+    >>> outcome = spec.run(problem, Budget(time_limit=1.0, seed=0))
+    >>> problem.evaluate(outcome.solution).feasible
+    True
     """
 
     name: str
@@ -512,7 +524,15 @@ _CIM = ("torch", "cim_optimizer")
 @dataclass(frozen=True)
 class ModelPeer:
     """A peer that samples a bare EnergyModel: ``sample_model(model, budget) -> (states, extra)``, states in
-    the model's vartype (one row per read, agent or run), ``extra`` a dict for the run record."""
+    the model's vartype (one row per read, agent or run), ``extra`` a dict for the run record.
+
+    Examples
+    --------
+    >>> from hopopt.bench.runners import MODEL_PEERS
+    >>> peer = MODEL_PEERS["dwave-sa"]
+    >>> peer.description, peer.requires
+    ('dwave-samplers SimulatedAnnealingSampler', ('dimod', 'dwave.samplers'))
+    """
 
     sample_model: Callable
     description: str
@@ -628,7 +648,19 @@ def solver_names(problem=None):
 
 
 def get_solver(problem, name) -> SolverSpec:
-    """The solver ``name`` for ``problem``; an unknown name is an InputError listing the known ones."""
+    """The solver ``name`` for ``problem``; an unknown name is an InputError listing the known ones.
+
+    Examples
+    --------
+    >>> from hopopt.bench import get_solver
+    >>> spec = get_solver("maxcut", "exact")
+    >>> spec.kind, spec.deterministic
+    ('exact', True)
+    >>> get_solver("maxcut", "no-such-solver")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    hopopt.errors.InputError: unknown solver 'no-such-solver' for maxcut; choose from hopopt-temper, ...
+    """
     from ..errors import InputError
 
     if problem not in SOLVERS:

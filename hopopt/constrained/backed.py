@@ -14,6 +14,19 @@ class BuilderBacked:
 
     A subclass sets ``self.constrained`` and ``kind_name``, and defines ``_check(solution)`` (its own
     validation of a solution vector, which is the builder's solution vector) and ``default_penalty()``.
+
+    Examples
+    --------
+    :class:`~hopopt.Knapsack` is one: its capacity is a constraint of the builder model it holds, and the
+    energy's binaries are its items plus the slack binaries of that inequality.
+
+    >>> from hopopt import Knapsack
+    >>> from hopopt.constrained.backed import BuilderBacked
+    >>> problem = Knapsack([6, 5, 4], [3, 2, 2], capacity=4)
+    >>> isinstance(problem, BuilderBacked), problem.constrained.n_variables, problem.n_variables
+    (True, 3, 6)
+    >>> problem.explain(problem.encode([0, 1, 1])).terms
+    {'objective': -9.0, 'penalty: capacity': 0.0}
     """
 
     kind_name = "model"

@@ -127,6 +127,18 @@ class VariableBlock:
     """One declared variable or array: its kind, shape and the internal binaries that write it.
 
     ``value = offset + bits @ coefficients`` element by element (spin: offset −1, coefficient 2).
+
+    Examples
+    --------
+    An integer in 0..5 is written by three binaries with weights 1, 2, 2 (the bounded log encoding):
+
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel()
+    >>> x = model.binary("x", 3)
+    >>> k = model.integer("k", 0, 5)
+    >>> block = model.blocks[1]
+    >>> block.name, block.kind, block.bits.tolist(), block.coefficients.tolist(), block.offset
+    ('k', 'integer', [[3, 4, 5]], [1.0, 2.0, 2.0], 0.0)
     """
 
     name: str
@@ -146,7 +158,22 @@ class VariableBlock:
 
 @dataclass(frozen=True, eq=False)
 class Constraint:
-    """A named linear constraint ``expression (==|<=|>=) 0`` over the internal binaries."""
+    """A named linear constraint ``expression (==|<=|>=) 0`` over the internal binaries.
+
+    Examples
+    --------
+    :meth:`ConstrainedModel.add` returns it:
+
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel()
+    >>> x = model.binary("x", 3)
+    >>> constraint = model.add(x.sum() <= 2, name="at most two")
+    >>> constraint.name, constraint.sense, constraint.describe()
+    ('at most two', '<=', "constraint 'at most two'")
+    >>> coefficients, right_hand_side = constraint.row(3)
+    >>> coefficients.tolist(), right_hand_side
+    ([1.0, 1.0, 1.0], 2.0)
+    """
 
     name: str
     expression: Expression

@@ -174,7 +174,19 @@ class Expression:
 
 @dataclass(frozen=True, eq=False)
 class Relation:
-    """``expression (== | <= | >=) 0``: what comparing two expressions gives, before it becomes a constraint."""
+    """``expression (== | <= | >=) 0``: what comparing two expressions gives, before it becomes a constraint.
+
+    Examples
+    --------
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel()
+    >>> x = model.binary("x", 3)
+    >>> relation = x.sum() <= 2
+    >>> type(relation).__name__, relation.sense
+    ('Relation', '<=')
+    >>> relation.expression.value([1, 1, 1])  # x₀ + x₁ + x₂ − 2 at x = (1, 1, 1): 1 > 0, violated
+    1.0
+    """
 
     expression: Expression
     sense: str

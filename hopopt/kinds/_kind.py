@@ -34,6 +34,16 @@ class Budget:
         Sweeps per restart instead of filling ``time_limit`` (fixed work; ``time_limit`` still bounds hopopt).
     restarts : int or None
         Independent anneals (reads) per run; None means hopopt's default, the number of numba threads.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.bench import Budget, get_solver
+    >>> budget = Budget(time_limit=1.0, seed=3, sweeps=100, restarts=2)
+    >>> problem = MaxCut.from_edges(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    >>> outcome = get_solver("maxcut", "hopopt-anneal").run(problem, budget)
+    >>> problem.evaluate(outcome.solution).objective
+    4.0
     """
 
     time_limit: float = 10.0
@@ -51,7 +61,17 @@ class Budget:
 
 @dataclass
 class Outcome:
-    """A peer's answer: the solution in the problem's own terms, plus solver-specific extras."""
+    """A peer's answer: the solution in the problem's own terms, plus solver-specific extras.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.bench import Budget, get_solver
+    >>> problem = MaxCut.from_edges(3, [(0, 1), (1, 2)])
+    >>> outcome = get_solver("maxcut", "exact").run(problem, Budget(time_limit=5.0))
+    >>> problem.evaluate(outcome.solution).objective, outcome.extra["optimal"], outcome.extra["bound"]
+    (2.0, True, 2.0)
+    """
 
     solution: Any
     extra: dict = field(default_factory=dict)
@@ -63,6 +83,15 @@ class ExactAnswer:
 
     ``bound`` is a proven bound on the optimum in the problem's own objective (a lower bound for "min", an
     upper bound for "max"), None when the method proved none.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.kinds import KINDS
+    >>> problem = MaxCut.from_edges(3, [(0, 1), (1, 2)])
+    >>> answer = KINDS["maxcut"].exact(problem, 5.0)
+    >>> problem.evaluate(answer.solution).objective, answer.optimal, answer.bound, answer.method
+    (2.0, True, 2.0, 'brute-force')
     """
 
     solution: np.ndarray
@@ -76,7 +105,19 @@ class ExactAnswer:
 
 @dataclass(frozen=True)
 class PeerSpec:
-    """Another library's solver for a kind: ``run(problem, budget) -> Outcome``."""
+    """Another library's solver for a kind: ``run(problem, budget) -> Outcome``.
+
+    Examples
+    --------
+    A kind's peers are listed by name; each says what it needs installed:
+
+    >>> from hopopt.kinds import KINDS
+    >>> peers = KINDS["knapsack"].peers
+    >>> sorted(peers)
+    ['dimod-knapsack-dwave-sa', 'greedy-ratio']
+    >>> peers["dimod-knapsack-dwave-sa"].requires, peers["greedy-ratio"].deterministic
+    (('dimod', 'dwave.samplers'), True)
+    """
 
     run: Callable
     description: str
@@ -146,8 +187,9 @@ class ProblemKind:
         solver of energy models (:data:`hopopt.api.MODEL_SOLVERS`) applies too, unless ``any_model_solver`` is
         False (:func:`hopopt.api.solvers_of` lists them all).
     heuristic : callable, optional
-        ``heuristic(problem, settings) -> (solution, SolveResult or None, extras)``: replaces the plain
-        anneal of ``to_model()`` (the coloring's fewest-colours search).
+        ``heuristic(problem, settings) -> (problem, solution, SolveResult or None, extras)``, the problem
+        as finally solved first; replaces the plain anneal of ``to_model()`` (the coloring's fewest-colours
+        search), or returns None to let it run.
     plot : callable, optional
         ``plot(problem, solution, ax, title)``: draws a solution on a matplotlib Axes.
     read_solution : callable
@@ -169,6 +211,16 @@ class ProblemKind:
         non-zeros and storage; without it, a dense float64 W over ``n_variables`` (:mod:`hopopt.resources`).
     exact_bytes : callable, optional
         ``exact_bytes(problem) -> Estimate``: what ``exact`` takes; without it, the model and the max-cut MILP.
+
+    Examples
+    --------
+    >>> from hopopt.kinds import KINDS
+    >>> kind = KINDS["maxcut"]
+    >>> kind.name, kind.problem.__name__, kind.file_format, kind.solvers[0]
+    ('maxcut', 'MaxCut', 'gset', 'temper')
+    >>> problem = kind.random(8, 0)  # a random instance: n = 8, seed 0
+    >>> kind.exact(problem, 5.0).optimal
+    True
     """
 
     name: str

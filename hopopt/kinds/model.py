@@ -28,7 +28,21 @@ def _instance_bytes(n, options):
 
 
 def exact_answer(model, time_limit):
-    """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds)."""
+    """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds).
+
+    Examples
+    --------
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel("pick")
+    >>> x = model.binary("x", 4)
+    >>> model.maximize([5, 4, 3, 1] @ x)
+    >>> _ = model.add(x.sum() <= 2, name="at most two")
+    >>> _ = model.add(x[0] + x[1] <= 1, name="0 or 1")
+    >>> from hopopt.kinds.model import exact_answer
+    >>> answer = exact_answer(model, time_limit=10.0)
+    >>> answer.solution.tolist(), answer.optimal, answer.bound, answer.method
+    ([1, 0, 1, 0], True, 8.0, 'milp')
+    """
     linear, quadratic, constant, constraints = model.exact_program()
     from ..solvers.exact_binary import solve_binary_program  # scipy.optimize (HiGHS): only for a proof
     found = solve_binary_program(linear, quadratic, constant, constraints, sense=model.sense,
@@ -46,7 +60,23 @@ def exact_answer(model, time_limit):
 
 def raising_heuristic(problem, settings):
     """A kind's ``heuristic``: :func:`~hopopt.workflows.constrained.anneal_raising_penalty` for ``anneal`` (the
-    other solvers run as usual: None for them)."""
+    other solvers run as usual: None for them). It returns ``(problem, solution, SolveResult, extras)``.
+
+    Examples
+    --------
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel("pick")
+    >>> x = model.binary("x", 4)
+    >>> model.maximize([5, 4, 3, 1] @ x)
+    >>> _ = model.add(x.sum() <= 2, name="at most two")
+    >>> _ = model.add(x[0] + x[1] <= 1, name="0 or 1")
+    >>> from hopopt.kinds.model import raising_heuristic
+    >>> final, solution, result, extras = raising_heuristic(model, {"solver": "anneal", "time_limit": 0.2, "rng": 0})
+    >>> model.evaluate(solution).objective, "penalty" in extras
+    (8.0, True)
+    >>> raising_heuristic(model, {"solver": "descent"}) is None  # the plain descent runs instead
+    True
+    """
     if settings.get("solver", "anneal") != "anneal":
         return None
     from ..workflows.constrained import anneal_raising_penalty
@@ -61,7 +91,24 @@ def raising_heuristic(problem, settings):
 def builder_cqm_peer(model, budget):
     """A peer: dimod's CQM of the builder model, ``dimod.cqm_to_bqm`` with its default Lagrange multiplier
     (10× the largest objective bias) and its own slack encoding, sampled by dwave-samplers' SA for the run's
-    time; the best feasible read, no repair (the route dimod's users take for a constrained model)."""
+    time; the best feasible read, no repair (the route dimod's users take for a constrained model).
+
+    Examples
+    --------
+    It needs dimod and dwave-samplers (the ``test`` or ``peers`` extra):
+
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> model = ConstrainedModel("pick")
+    >>> x = model.binary("x", 4)
+    >>> model.maximize([5, 4, 3, 1] @ x)
+    >>> _ = model.add(x.sum() <= 2, name="at most two")
+    >>> _ = model.add(x[0] + x[1] <= 1, name="0 or 1")
+    >>> from hopopt.bench import Budget
+    >>> from hopopt.kinds.model import builder_cqm_peer
+    >>> outcome = builder_cqm_peer(model, Budget(time_limit=0.2, seed=0))
+    >>> model.evaluate(outcome.solution).objective
+    8.0
+    """
     import dimod
 
     from ._peers import builder_to_cqm, sample_bqm_for_time
@@ -77,7 +124,7 @@ def builder_cqm_peer(model, budget):
     return Outcome(best, extra)
 
 
-#: the kind ``model`` of :data:`hopopt.kinds.KINDS`: a constrained binary model (a JSON file of :mod:`hopopt.constrained`)
+#: the kind ``model`` of :data:`hopopt.kinds.KINDS`: a constrained binary model (JSON, :mod:`hopopt.constrained`)
 KIND = ProblemKind(
     name="model", problem=ConstrainedModel,
     description="a constrained binary model written with hopopt.constrained (JSON files)",

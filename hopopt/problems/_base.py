@@ -30,6 +30,14 @@ class Evaluation:
         True when an exact method proved this objective optimal; None when unknown.
     bound : float or None
         A proven bound on the optimum (upper for "max", lower for "min"); None when unknown.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> problem = MaxCut.from_edges(3, [(0, 1), (1, 2)])
+    >>> evaluation = problem.evaluate([0, 1, 0])
+    >>> evaluation.objective, evaluation.feasible, evaluation.sense
+    (2.0, True, 'max')
     """
 
     objective: float
@@ -43,7 +51,20 @@ class Evaluation:
 
 @runtime_checkable
 class Problem(Protocol):
-    """The protocol problem classes follow: encode to an energy, decode a state, evaluate a solution."""
+    """The protocol problem classes follow: encode to an energy, decode a state, evaluate a solution.
+
+    Examples
+    --------
+    Every problem class of hopopt, and the model builder, satisfy it (checked at run time):
+
+    >>> from hopopt import MaxCut
+    >>> from hopopt.constrained import ConstrainedModel
+    >>> from hopopt.problems import Problem
+    >>> isinstance(MaxCut.from_edges(2, [(0, 1)]), Problem), isinstance(ConstrainedModel(), Problem)
+    (True, True)
+    >>> isinstance(3, Problem)
+    False
+    """
 
     name: str
     sense: str

@@ -38,6 +38,16 @@ class Explanation:
         One readable line per violated constraint; empty exactly when the state is feasible.
     problem : str
         The kind of problem ("maxcut", "tsp", "coloring").
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt import MaxCut
+    >>> from hopopt.problems.explain import explain
+    >>> problem = MaxCut.from_edges(3, [(0, 1), (1, 2)])
+    >>> explanation = explain(problem, np.array([1, -1, 1]))
+    >>> explanation.total, explanation.terms, explanation.violations, explanation.problem
+    (-2.0, {'cut': -2.0}, [], 'maxcut')
     """
 
     total: float

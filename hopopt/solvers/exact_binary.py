@@ -49,6 +49,16 @@ class BinaryProgramResult:
         HiGHS's status message.
     time_s : float
         Wall-clock seconds of the solve (building the MILP included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.solvers.exact_binary import solve_binary_program
+    >>> found = solve_binary_program([1, 1], constraints=[(np.array([[1, 1]]), 1, 2)])  # x₀ + x₁ ≥ 1
+    >>> found.objective, found.bound, found.optimal, found.infeasible
+    (1.0, 1.0, True, False)
+    >>> solve_binary_program([1, 1], constraints=[(np.array([[1, 1]]), 3, 3)]).infeasible  # x₀ + x₁ = 3
+    True
     """
 
     x: np.ndarray | None

@@ -35,7 +35,22 @@ MOVE_SETS = ("auto", "single-flip", "one-hot", "permutation", "constraint-preser
 
 
 def make_engine(model: EnergyModel, moves: str, acceptance: int):
-    """The engine for ``moves`` ("auto" picks the most constraint-preserving set the model declares)."""
+    """The engine for ``moves`` ("auto" picks the most constraint-preserving set the model declares).
+
+    Examples
+    --------
+    ``acceptance`` is the kernels' code of the rule (0: Metropolis, 1: Glauber); :func:`hopopt.anneal` passes
+    it from its ``acceptance`` name.
+
+    >>> from hopopt import TSP, GraphColoring, MaxCut
+    >>> from hopopt.solvers.moves import make_engine
+    >>> type(make_engine(MaxCut.random(6, rng=0).to_model(), "auto", 0)).__name__
+    'SingleFlipEngine'
+    >>> type(make_engine(GraphColoring.from_edges(3, [(0, 1), (1, 2)], 2).to_model(), "auto", 0)).__name__
+    'OneHotEngine'
+    >>> type(make_engine(TSP.random(5, rng=0).to_model(), "auto", 0)).__name__
+    'TourEngine'
+    """
     if moves not in MOVE_SETS:
         raise ValueError(f"moves must be one of {', '.join(MOVE_SETS)}, got {moves!r}")
     declared_permutation = "permutation" in model.metadata

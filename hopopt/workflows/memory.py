@@ -59,6 +59,18 @@ class RecallResult:
     energies : ndarray, shape (T + 1,)
         Energy of each entry of ``states`` (for modern recall, the modern energy
         ``−lse(β, Xᵀξ) + ½ ξᵀξ`` up to constants).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hopopt.problems.memory import corrupt, store
+    >>> from hopopt.workflows import recall
+    >>> patterns = np.random.default_rng(0).choice([-1, 1], size=(3, 100))
+    >>> result = recall(store(patterns), corrupt(patterns[1], 0.2, rng=1), rng=2)
+    >>> result.matched, result.converged, result.spurious, result.label
+    (1, True, False, 'pattern 1')
+    >>> bool(np.all(np.diff(result.energies) <= 1e-9))  # asynchronous updates never raise the energy
+    True
     """
 
     state: np.ndarray

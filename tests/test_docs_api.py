@@ -1,0 +1,123 @@
+"""Every public object of hopopt is documented with an example (the API reference's promise, issue 13).
+
+The objects are those ``docs/_ext/public_api.py`` puts in the reference (each name of a public module's
+``__all__``, once). Functions and classes need a docstring that numpydoc parses and an Examples section with
+at least one ``>>>`` line (the examples run as doctests: ``pytest --doctest-modules`` over ``hopopt/``).
+Methods need no example of their own: the class's covers them.
+
+Data (constants, tables, registry entries: anything neither callable nor a class) have no docstring of their
+own and need no example; what documents them is a Sphinx doc-comment, ``#:`` lines just above the assignment
+in the module that defines them, which is what the reference shows on the constant's page. A mention in the
+module docstring is not enough: it does not reach that page, which would show the docstring of ``int`` or
+``tuple`` instead.
+
+No Sphinx is needed; numpydoc's parser is used when it is installed (the ``docs`` extra), and a plain search
+for the section otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_public_api():
+    spec = importlib.util.spec_from_file_location("_hopopt_public_api", ROOT / "docs" / "_ext" / "public_api.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+public_api = _load_public_api()
+PAGES = public_api.public_objects()
+OBJECTS = [(module_name, name) for module_name, names in PAGES.items() for name in names]
+CODE = [(m, n) for m, n in OBJECTS if not public_api.is_data(getattr(importlib.import_module(m), n))]
+DATA = [(m, n) for m, n in OBJECTS if public_api.is_data(getattr(importlib.import_module(m), n))]
+
+
+def _examples(doc: str) -> list[str]:
+    """The Examples section's lines (numpydoc's parse, which also checks that the docstring parses)."""
+    try:
+        from numpydoc.docscrape import NumpyDocString
+    except ImportError:  # no docs extra: the section is the lines after an 'Examples' heading
+        lines = doc.splitlines()
+        for i, line in enumerate(lines[:-1]):
+            if line.strip() == "Examples" and set(lines[i + 1].strip()) == {"-"}:
+                return lines[i + 2:]
+        return []
+    return list(NumpyDocString(doc)["Examples"])
+
+
+def test_the_reference_is_not_empty():
+    assert len(CODE) > 250 and len(DATA) > 20
+
+
+def test_every_name_of_the_package_is_in_the_reference():
+    import hopopt
+
+    documented = {id(getattr(importlib.import_module(m), n)) for m, n in CODE}
+    data = {n for m, n in DATA}
+    for name in hopopt.__all__:
+        if name.startswith("__"):
+            continue
+        value = getattr(hopopt, name)
+        assert id(value) in documented or name in data, f"hopopt.{name} is not in the API reference"
+
+
+def test_each_object_is_documented_once():
+    assert len(set(OBJECTS)) == len(OBJECTS)
+    ids = [id(getattr(importlib.import_module(m), n)) for m, n in CODE]
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("module_name, name", CODE, ids=[f"{m}.{n}" for m, n in CODE])
+def test_function_or_class_has_an_example(module_name, name):
+    value = getattr(importlib.import_module(module_name), name)
+    doc = inspect.getdoc(value)
+    assert doc and doc.strip(), f"{module_name}.{name} has no docstring"
+    if isinstance(value, type):  # a class without its own docstring would show its base's
+        assert value.__doc__, f"{module_name}.{name} has no docstring of its own"
+    examples = _examples(doc)
+    assert any(line.lstrip().startswith(">>>") for line in examples), \
+        f"{module_name}.{name} has no Examples section with a >>> line"
+
+
+def _doc_comment(module_name: str, name: str) -> str:
+    """The ``#:`` lines just above the top-level assignment of ``name`` (or on its line), as Sphinx reads them."""
+    import ast
+
+    source = inspect.getsource(importlib.import_module(module_name))
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if not any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            continue
+        comment = []
+        row = node.lineno - 2
+        while row >= 0 and lines[row].lstrip().startswith("#:"):
+            comment.insert(0, lines[row].lstrip()[2:].strip())
+            row -= 1
+        if "#:" in lines[node.lineno - 1]:
+            comment.append(lines[node.lineno - 1].split("#:", 1)[1].strip())
+        return " ".join(comment).strip()
+    return ""
+
+
+@pytest.mark.parametrize("module_name, name", DATA, ids=[f"{m}.{n}" for m, n in DATA])
+def test_constant_has_a_doc_comment(module_name, name):
+    assert public_api.assigns(module_name, name), f"{module_name}.{name} is documented where it is not assigned"
+    assert _doc_comment(module_name, name), \
+        f"{module_name}.{name} needs a '#:' comment above its assignment (the reference shows it)"
