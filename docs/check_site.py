@@ -104,6 +104,7 @@ def parse_page(path: Path) -> PageLinks:
     return parser.links
 
 
+@functools.lru_cache(maxsize=None)
 def classify(url: str) -> str:
     """``'local'``, ``'external'`` (another host), ``'data'`` or ``'other'`` (mailto:, javascript:...)."""
     parts = urlsplit(url.strip())
@@ -168,8 +169,11 @@ def html_pages(build: Path) -> list[Path]:
 
 def check_static(build: Path, report: Report) -> None:
     """Every page: local pictures, links and resources exist; fragments exist; nothing external is loaded."""
+    files = {path.relative_to(build).as_posix() for path in build.rglob("*") if path.is_file()}
+    targets: dict[tuple[str, str], tuple[str | None, str]] = {}  # (page's folder, url) -> (file, fragment)
     for page in html_pages(build):
         name = page.relative_to(build).as_posix()
+        folder = posixpath.dirname(name)
         links = parse_page(page)
         report.count("pages")
         for kind, urls in (("image", links.images), ("resource", links.resources), ("link", links.anchors)):
@@ -185,17 +189,34 @@ def check_static(build: Path, report: Report) -> None:
                     continue
                 if category != "local":
                     continue
-                target, fragment = resolve_local(build, page, url)
                 report.count("images" if kind == "image" else "local links")
+                key = (folder, url)
+                if key not in targets:
+                    targets[key] = _resolve_in(files, name, url)
+                target, fragment = targets[key]
                 if target is None:
                     report.problems.append(f"{name}: {kind} {url!r} points outside the build")
-                elif not target.is_file():
-                    report.problems.append(f"{name}: {kind} {url!r} is missing "
-                                           f"({target.relative_to(build).as_posix()})")
-                elif fragment and kind == "link" and target.suffix == ".html" \
-                        and fragment not in parse_page(target).ids:
-                    report.problems.append(f"{name}: link {url!r}: no id {fragment!r} on "
-                                           f"{target.relative_to(build).as_posix()}")
+                elif target not in files:
+                    report.problems.append(f"{name}: {kind} {url!r} is missing ({target})")
+                elif fragment and kind == "link" and target.endswith(".html") \
+                        and fragment not in parse_page(build / target).ids:
+                    report.problems.append(f"{name}: link {url!r}: no id {fragment!r} on {target}")
+
+
+def _resolve_in(files: set[str], name: str, url: str) -> tuple[str | None, str]:
+    """Like :func:`resolve_local`, on paths relative to the build (``files``: every file in it)."""
+    parts = urlsplit(url.strip())
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+    if not path:
+        return name, fragment
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
+    if path.startswith("/") or joined == ".." or joined.startswith("../"):
+        return None, fragment
+    if joined == ".":
+        joined = "index.html"
+    elif path.endswith("/") or (joined not in files and f"{joined}/index.html" in files):
+        joined = f"{joined}/index.html"
+    return joined, fragment
 
 
 def gallery_pages(build: Path) -> list[Path]:
