@@ -403,15 +403,16 @@ def check_browser(build: Path, report: Report) -> None:
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
             origin = served.origin
-            for page_path in pages:
-                _check_one_page(context, origin, page_path, report, PlaywrightError)
+            anchors = {page_path: _check_one_page(context, origin, page_path, report, PlaywrightError)
+                       for page_path in pages}
             context.close()
         finally:
             browser.close()
-        _check_page_links(build, served.origin, pages, report)
+        _check_page_links(build, served.origin, anchors, report)
 
 
-def _check_one_page(context, origin: str, page_path: str, report: Report, PlaywrightError) -> None:
+def _check_one_page(context, origin: str, page_path: str, report: Report, PlaywrightError) -> list[str]:
+    """Load one page and report what went wrong; return its links (as the browser sees them)."""
     page = context.new_page()
     problems: list[str] = []
     off_machine: list[str] = []
@@ -445,10 +446,11 @@ def _check_one_page(context, origin: str, page_path: str, report: Report, Playwr
             pass  # reported below image by image
         page.wait_for_load_state("networkidle", timeout=15_000)
         images = page.evaluate(_IMAGES_JS)
+        anchors = page.evaluate(_ANCHORS_JS)
     except PlaywrightError as error:
         report.problems.append(f"browser {page_path}: {str(error).splitlines()[0]}")
         page.close()
-        return
+        return []
     for image in images:
         report.count("images loaded in the browser")
         if not image["complete"] or image["width"] <= 0:
@@ -459,14 +461,15 @@ def _check_one_page(context, origin: str, page_path: str, report: Report, Playwr
     report.problems += [f"browser {page_path}: {problem}" for problem in dict.fromkeys(problems)]
     report.count("pages in the browser")
     page.close()
+    return anchors
 
 
-def _check_page_links(build: Path, origin: str, pages: list[str], report: Report) -> None:
+def _check_page_links(build: Path, origin: str, anchors: dict[str, list[str]], report: Report) -> None:
     """Every <a href> of the browser pages: a local one answers 200 and its fragment exists."""
     checked: dict[str, int | str] = {}
     external: set[str] = set()
-    for page_path in pages:
-        for href in parse_page(build / page_path).anchors:
+    for page_path, hrefs in anchors.items():
+        for href in hrefs:
             category = classify(href)
             if category == "external":
                 external.add(href)
