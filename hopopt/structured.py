@@ -235,7 +235,7 @@ class KroneckerWeights:
         return np.maximum(total, 0.0)
 
     def max_abs(self) -> float:
-        """An upper bound on ``max |W_ij|``: ``Σ_k max|A_k|·max|B_k|`` (+ max |S|)."""
+        """An upper bound on ``max |W_ij|``: ``Σ_k max|A_k|·max|B_k|`` (+ ``max |S|``)."""
         largest = sum(float(np.abs(a).max() * np.abs(b).max()) for a, b in self.terms)
         if self.sparse is not None and self.sparse.nnz:
             largest += float(abs(self.sparse).max())

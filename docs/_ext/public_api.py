@@ -99,40 +99,119 @@ def public_objects() -> dict[str, list[str]]:
                                                                                             item[0]))}
 
 
-def write_api_pages(folder: Path) -> list[str]:
-    """Write ``folder/index.rst`` and one page per module; return the module names written.
+def _documented_attributes(cls: type) -> set[str]:
+    """Class attributes with a ``#:`` comment in the source (Sphinx's analyzer reads them: ``Status`` codes)."""
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
 
-    A module's page lists its functions and classes, then its constants; autosummary writes one page per
-    object from the templates in ``docs/_templates/autosummary`` (a class's page shows its methods, a
-    constant's page its ``#:`` comment and, when short, its value).
+    try:
+        docs = ModuleAnalyzer.for_module(cls.__module__).find_attr_docs()
+    except PycodeError:
+        return set()
+    return {name for (scope, name) in docs if scope == cls.__qualname__}
+
+
+def class_members(cls: type, documented: set[int]) -> list[tuple[str, str]]:
+    """(directive, name) for each member a class's page shows.
+
+    Its own public methods, class methods, static methods and properties that have a docstring, its enum
+    members and its ``#:``-commented attributes, and the same from any base of hopopt's that is not documented
+    on a page of its own; members inherited from Python's classes (a str enum's str methods) and from
+    documented bases (shown on their pages) are left out, and so are dataclass fields (the class docstring's
+    Attributes section says what they are).
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    import enum
+
+    members: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for owner in cls.__mro__:
+        if owner is not cls and (not owner.__module__.startswith("hopopt") or id(owner) in documented):
+            continue
+        commented = _documented_attributes(owner)
+        for name, value in vars(owner).items():
+            if name.startswith("_") or name in seen:
+                continue
+            seen.add(name)
+            if isinstance(value, property):
+                if value.__doc__:
+                    members.append(("autoproperty", name))
+            elif isinstance(value, (staticmethod, classmethod)) or callable(value) and not isinstance(value, type):
+                function = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+                if getattr(function, "__doc__", None):
+                    members.append(("automethod", name))
+            elif issubclass(owner, enum.Enum) and isinstance(value, owner) or name in commented:
+                members.append(("autoattribute", name))
+    return members
+
+
+def object_page(module_name: str, name: str, value: object, documented: set[int]) -> str:
+    """The reST of one object's page: its signature, parameters and example (numpydoc), and a class's members."""
+    title = f"{module_name}.{name}".replace("_", r"\_")
+    lines = [title, "=" * len(title), "", f".. currentmodule:: {module_name}", ""]
+    if isinstance(value, type):
+        lines.append(f".. autoclass:: {name}")
+        if [base for base in value.__bases__ if base is not object]:
+            lines.append("   :show-inheritance:")
+        for directive, member in class_members(value, documented):
+            lines += ["", f"   .. {directive}:: {name}.{member}"]
+    elif is_data(value):
+        lines.append(f".. autodata:: {name}")
+        if len(repr(value)) > SHORT_VALUE:  # a registry entry's repr says nothing a reader needs
+            lines.append("   :no-value:")
+    else:
+        lines.append(f".. autofunction:: {name}")
+    return "\n".join(lines) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write only when the text changed: Sphinx re-reads a page whose file is newer than its last build."""
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+def write_api_pages(folder: Path) -> list[str]:
+    """Write ``folder/index.rst``, one page per module and one per object; return the module names written.
+
+    A module's page is its docstring and a summary table of its functions and classes, then one of its
+    constants (autosummary, without generating anything); each object's page (``generated/``) is written here,
+    so that a class's page can show its own members, not those of Python's builtins. Pages of names that are no
+    longer public are removed.
+    """
+    generated = folder / "generated"
+    generated.mkdir(parents=True, exist_ok=True)
     pages = public_objects()
+    documented = {id(getattr(importlib.import_module(module_name), name))
+                  for module_name, names in pages.items() for name in names}
     lines = ["API reference", "=============", "",
              "Every public function, class and constant of hopopt, each on its own page with its parameters and",
              "a runnable example. A name exported at several levels (``hopopt.anneal`` is also",
-             "``hopopt.solvers.anneal``) is documented once, at its shortest path.", "",
+             "``hopopt.solvers.anneal``) is documented once, at its shortest path; a constant where it is",
+             "assigned.", "",
              ".. toctree::", "   :maxdepth: 1", ""]
-    for module_name in pages:
+    current = set()
+    for module_name, names in pages.items():
         lines.append(f"   {module_name}")
         module = importlib.import_module(module_name)
         title = f"``{module_name}``"
         body = [title, "=" * len(title), "", f".. automodule:: {module_name}", "   :no-members:",
                 "   :no-index:", "", f".. currentmodule:: {module_name}", ""]
-        code = [name for name in pages[module_name] if not is_data(getattr(module, name))]
-        data = [name for name in pages[module_name] if is_data(getattr(module, name))]
-        if code:
-            body += [".. autosummary::", "   :toctree: generated", "   :nosignatures:", ""]
-            body += [f"   {name}" for name in code] + [""]
-        if data:
-            body += [".. rubric:: Constants", ""]
-            short = [name for name in data if len(repr(getattr(module, name))) <= SHORT_VALUE]
-            for names, template in ((short, "data.rst"), ([name for name in data if name not in short],
-                                                             "data_no_value.rst")):
-                if names:
-                    body += [".. autosummary::", "   :toctree: generated", f"   :template: autosummary/{template}",
-                             ""]
-                    body += [f"   {name}" for name in names] + [""]
-        (folder / f"{module_name}.rst").write_text("\n".join(body))
-    (folder / "index.rst").write_text("\n".join(lines) + "\n")
+        code = [name for name in names if not is_data(getattr(module, name))]
+        data = [name for name in names if is_data(getattr(module, name))]
+        for group, heading in ((code, None), (data, "Constants")):
+            if group:
+                body += [f".. rubric:: {heading}", ""] if heading else []
+                body += [".. autosummary::", "   :nosignatures:", ""] + [f"   {name}" for name in group] + [""]
+        body += [".. toctree::", "   :hidden:", ""] + [f"   generated/{module_name}.{name}" for name in code + data]
+        _write(folder / f"{module_name}.rst", "\n".join(body) + "\n")
+        for name in names:
+            current.add(f"{module_name}.{name}.rst")
+            _write(generated / f"{module_name}.{name}.rst",
+                   object_page(module_name, name, getattr(module, name), documented))
+    _write(folder / "index.rst", "\n".join(lines) + "\n")
+    # pages of names no longer public (left by an earlier build) would be orphans: -W fails on them
+    for stale in generated.glob("*.rst"):
+        if stale.name not in current:
+            stale.unlink()
+    for stale in folder.glob("*.rst"):
+        if stale.name != "index.rst" and stale.stem not in pages:
+            stale.unlink()
     return list(pages)

@@ -17,7 +17,7 @@ Heuristic (what ``hopopt.solve`` runs for this kind, :func:`rising_penalty_annea
 penalty model, starting from a *low* penalty and doubling it only while the best state is unbalanced. The
 penalty rule's automatic A guarantees balanced ground states, but it makes every move of one node across cost
 about ``4A ≈ D`` (the largest or twice the average weighted degree), so single flips can hardly exchange nodes
-between the sides; at ``A = m/4`` (m the smallest |w|) one step of imbalance costs one unit of the smallest
+between the sides; at ``A = m/4`` (m the smallest ``|w|``) one step of imbalance costs one unit of the smallest
 weight and nodes cross one at a time. Every round's best state is decoded (repaired to a bisection), so each
 round yields a bisection; the best one is kept.
 """
@@ -103,7 +103,7 @@ def exact_bisection(problem, time_limit=None) -> ExactAnswer:
 def rising_penalty_anneal(problem, *, time_limit=None, rng=None, sweeps=None, restarts=None):
     """Anneal the penalty model from a low penalty, doubling it while the best state is unbalanced.
 
-    The first penalty is ``min(m/4, penalty_bound/2)`` (m the smallest non-zero |w|, 1 without edges). While the
+    The first penalty is ``min(m/4, penalty_bound/2)`` (m the smallest non-zero ``|w|``, 1 without edges). While the
     best state of a round is unbalanced, the penalty doubles and the next round gets half of the remaining time
     (above :meth:`~hopopt.problems.bisection.GraphBisection.penalty_bound` every single-flip local minimum is
     balanced, so the doubling ends). After the first balanced round, one more round at the same penalty gets all

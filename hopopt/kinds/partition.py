@@ -17,7 +17,7 @@ Exact method (:func:`exact_partition`), in the order tried:
    independent of the size of the numbers, so it proves the hard regime (``bits ≈ n``) up to
    :data:`MEET_IN_THE_MIDDLE_MAX_N` numbers (6.5 s at 44 on the shared 2-core development machine).
 4. **MILP** otherwise (HiGHS through ``scipy.optimize.milp``, with a zero gap): with ``b = |a|`` and x the
-   numbers in the lighter group, the difference is ``S − 2 b·x`` subject to ``b·x ≤ S/2`` — the |difference|
+   numbers in the lighter group, the difference is ``S − 2 b·x`` subject to ``b·x ≤ S/2`` — the ``|difference|``
    linearised by choosing which group is the lighter one, a 0/1 knapsack with no auxiliary variable and no
    product. Its LP bound is weak (0 almost always), and HiGHS's own optimality claims do not survive the
    coefficients of the order of 2^bits (see ``_milp_partition``), so here the MILP is a *search* for a better

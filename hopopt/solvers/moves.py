@@ -127,7 +127,7 @@ def lattice_arrays(spin):
     """The integer form of a spin model whose flip costs lie on a lattice, or None.
 
     Returns ``(unit, weights, thresholds, size)`` with W = unit·weights (int32, in the order of
-    ``spin.csr()``), θ = unit·thresholds (int64) and ``size`` the largest possible |h_i - θ_i| / unit, when
+    ``spin.csr()``), θ = unit·thresholds (int64) and ``size`` the largest possible ``|h_i - θ_i| / unit``, when
     :func:`cost_lattice` finds a unit; None otherwise (then the annealer uses real arithmetic).
 
     Examples
