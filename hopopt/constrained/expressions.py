@@ -198,6 +198,14 @@ class Relation:
 def quicksum(terms) -> Expression:
     """The sum of expressions and numbers, accumulated in place (linear time, unlike repeated ``+``).
 
+    Parameters
+    ----------
+    terms : iterable of Expression or number
+
+    Returns
+    -------
+    Expression
+
     Examples
     --------
     >>> from hopopt.constrained import ConstrainedModel, quicksum

@@ -192,6 +192,19 @@ def store(patterns, rule="hebb") -> EnergyModel:
 def corrupt(pattern, noise, rng=None) -> np.ndarray:
     """Flip exactly ``round(noise · N)`` randomly chosen entries of a ±1 pattern.
 
+    Parameters
+    ----------
+    pattern : array_like of ±1, shape (N,)
+    noise : float
+        The fraction of entries to flip, in [0, 1].
+    rng : None, int or numpy.random.Generator
+        Chooses the entries.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        A new array; ``pattern`` is left as it was.
+
     Raises
     ------
     ValueError
@@ -218,6 +231,18 @@ def mask(pattern, fraction, rng=None) -> np.ndarray:
 
     (On average half the masked entries end up wrong, unlike :func:`corrupt`, which flips them all.)
 
+    Parameters
+    ----------
+    pattern : array_like of ±1, shape (N,)
+    fraction : float
+        The fraction of entries to replace, in [0, 1].
+    rng : None, int or numpy.random.Generator
+        Chooses the entries and their new values.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+
     Examples
     --------
     >>> from hopopt.problems.memory import mask
@@ -237,6 +262,17 @@ def mask(pattern, fraction, rng=None) -> np.ndarray:
 def overlaps(patterns, states) -> np.ndarray:
     """Overlaps ``m_μ = (1/N) ξ^μ · s``: shape (P,) for one state, (T, P) for a (T, N) stack.
 
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        The stored patterns ξ^μ, one per row.
+    states : array_like, shape (N,) or (T, N)
+        One state or a stack of them (a recall's ``states``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (P,) or (T, P)
+
     Examples
     --------
     >>> from hopopt.problems.memory import overlaps
@@ -255,6 +291,18 @@ def classify_state(state, patterns, tolerance=0.0) -> str:
     ``ξ^i`` (or ``−ξ^i``); the nearest one wins. Otherwise, for P ≤ 40, it is a symmetric 3-mixture when it
     equals (within the same tolerance) ``sgn(±ξ^i ± ξ^j ± ξ^k)`` for some i < j < k and signs — these are
     the classic spurious minima of the Hebb rule. Anything else is ``'spurious'``.
+
+    Parameters
+    ----------
+    state : array_like of ±1, shape (N,)
+    patterns : array_like, shape (P, N)
+        The stored patterns, one per row.
+    tolerance : float, default 0.0
+        Fraction of N entries a state may differ by and still be that pattern (or mixture).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -289,6 +337,18 @@ def classify_state(state, patterns, tolerance=0.0) -> str:
 def is_spurious(state, patterns, tolerance=0.0) -> bool:
     """True unless the state is a stored pattern or a reversed one (mixtures count as spurious).
 
+    Parameters
+    ----------
+    state : array_like of ±1, shape (N,)
+    patterns : array_like, shape (P, N)
+        The stored patterns, one per row.
+    tolerance : float, default 0.0
+        As in :func:`classify_state`.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> from hopopt.problems.memory import is_spurious
@@ -311,6 +371,19 @@ def modern_update(patterns, state, beta) -> np.ndarray:
 
     ``X`` is the N×P matrix whose columns are the patterns; ``state`` may be any real vector. For large β the
     softmax picks the pattern with the largest overlap, so one update usually retrieves it exactly.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        The stored patterns, one per row (the columns of X).
+    state : array_like, shape (N,)
+        The current state ξ.
+    beta : float
+        Inverse temperature of the softmax.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (N,)
 
     Examples
     --------

@@ -118,6 +118,20 @@ def descend_restarts(model, *, n_restarts=10, time_limit=None, order="random", m
     Plain descent stops in the nearest local minimum; this is the baseline that annealing is measured
     against. The restarts run one after another and stop early when ``time_limit`` runs out.
 
+    Parameters
+    ----------
+    model : EnergyModel
+    n_restarts : int, default 10
+        Random starts, each descended to its fixed point by :func:`hopopt.descend`.
+    time_limit : float, optional
+        Seconds for all restarts; the restarts left when it runs out are skipped.
+    order : {"random", "fixed"} or array_like of int
+        The visiting order of each descent, as in :func:`hopopt.descend`.
+    max_sweeps : int, default 1000
+        Sweeps per descent at most.
+    rng : None, int or numpy.random.Generator
+        Seeds the starts and the visiting orders (one child generator per restart).
+
     Returns
     -------
     SolveResult

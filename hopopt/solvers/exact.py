@@ -326,6 +326,18 @@ def solve_exact(model, *, time_limit=None) -> SolveResult:
     brute force would need, then brute force if the MILP proved nothing and it still fits. Past n = 30, the MILP. The
     choice, the estimate and every method tried are in ``info["portfolio"]``.
 
+    Parameters
+    ----------
+    model : EnergyModel
+    time_limit : float, optional
+        Seconds for the whole portfolio (joined with an active command's deadline); brute force runs only when
+        its estimate fits what is left. None: no limit.
+
+    Returns
+    -------
+    SolveResult
+        ``optimal`` and ``bound`` say what was proved; ``info["portfolio"]`` the estimate and the methods tried.
+
     Examples
     --------
     >>> from hopopt import MaxCut

@@ -208,6 +208,16 @@ def dsatur_coloring(problem) -> np.ndarray:
     at each step (O(n·m): 16 s on a G(1000, 0.1), longer than most time limits);
     :func:`hopopt.solvers.exact_coloring.dsatur` keeps each node's neighbour colours as they change (O(n² + m)).
 
+    Parameters
+    ----------
+    problem : GraphColoring
+        The graph (its number of colours is not used: DSATUR uses as many as it needs).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The colour of each node.
+
     Examples
     --------
     >>> import networkx as nx

@@ -45,6 +45,11 @@ def optimal_tour(distances):
     For 10 cities this takes milliseconds where listing all (n − 1)!/2 = 181440 tours takes seconds; the
     tests check it against that brute force for small n.
 
+    Parameters
+    ----------
+    distances : array_like, shape (n, n)
+        Symmetric distances between the cities, n ≤ 18.
+
     Returns
     -------
     tour : list of int

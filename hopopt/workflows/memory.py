@@ -177,6 +177,23 @@ def modern_recall(patterns, cue, beta=8.0, steps=10, tolerance=0.0) -> RecallRes
     The update is :func:`~hopopt.problems.memory.modern_update`. The result's ``state`` is the continuous
     final vector; ``matched``/``label`` judge its sign.
 
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        The stored ±1 patterns, one per row.
+    cue : array_like, shape (N,)
+        The start state (any real vector).
+    beta : float, default 8.0
+        Inverse temperature of the softmax; large β retrieves one pattern, small β mixes them.
+    steps : int, default 10
+        Updates at most.
+    tolerance : float, default 0.0
+        Fraction of N signs the final state may differ by and still count as a pattern.
+
+    Returns
+    -------
+    RecallResult
+
     Examples
     --------
     >>> import numpy as np
