@@ -22,7 +22,7 @@ This page goes through them on one max-cut instance with hopopt's statistics mod
 # %%
 # The instance and its proven optimum
 # -----------------------------------
-# A random graph G(26, 0.3) (30 nodes in the full version). :func:`hopopt.solve_exact` picks the kind's exact
+# A random graph G(26, 0.3) (28 nodes in the full version). :func:`hopopt.solve_exact` picks the kind's exact
 # method by estimated time — here brute force over all 2ⁿ cuts or a mixed-integer program solved by HiGHS —
 # and says whether it proved the answer optimal.
 import numpy as np
@@ -31,7 +31,7 @@ import hopopt
 from hopopt.plotting import script_options
 
 options = script_options(__doc__)
-n = 26 if options.fast else 30
+n = 26 if options.fast else 28
 problem = hopopt.MaxCut.random(n, 0.3, rng=options.seed)
 model = problem.to_model()
 exact = hopopt.solve_exact(problem)
