@@ -67,7 +67,7 @@ assert lowest.tolist() == [-1, -1, 1] and np.isclose(mirror - energies.min(), 2 
 # %%
 # The output above shows the wishes at work: the lowest state puts neuron 2 against the other two, and the
 # threshold decides between it and its mirror image (all signs reversed), which would satisfy the weights
-# just as well: −½ sᵀWs does not change when s → −s, so the two differ only through θᵀs, by 2 |θ₀| = 1.
+# just as well: −½ sᵀWs does not change when s → −s, so the two differ only through θᵀs, by 2·abs(θ₀) = 1.
 #
 # What one flip costs
 # -------------------
@@ -95,7 +95,7 @@ print("flip costs from the formula agree with energy differences for all", len(s
 #
 # * if s_i already has that sign, nothing changes (ΔE = 0);
 # * otherwise s_i (h_i − θ_i) < 0 before the flip, so ΔE_i < 0: the energy
-#   falls by 2 |h_i − θ_i|.
+#   falls by 2·abs(h_i − θ_i).
 #
 # So each single update either does nothing or lowers E. There are finitely many states and each flip
 # lowers E by a positive amount, so the network cannot visit a state twice and must stop: in a state where
@@ -216,7 +216,7 @@ figure
 #
 # is a common slip. The same derivation as above gives ΔE′_i = 2 s_i (h_i +
 # θ_i) for a flip, and the rule only guarantees that s_i (h_i − θ_i) < 0
-# before it flips. Whenever |h_i| < |θ_i| the two signs can differ and E′ *rises*.
+# before it flips. Whenever abs(h_i) < abs(θ_i) the two signs can differ and E′ *rises*.
 #
 # To see it, replay one descent: ``info["flipped"]`` lists the neuron flipped at each step, so the
 # trajectory can be rebuilt and both energies measured along it. The replayed E matches the solver's own
@@ -326,15 +326,16 @@ print(f"descent on E' itself (rule sgn(h + θ)): {len(fixed.trace) - 1} flips, E
 #       except ValueError as error:
 #           print("EnergyModel:", error)
 #       s = np.array([1, 1])
-#       seen = [tuple(s)]
+#       seen = [tuple(s.tolist())]
 #       for step in range(12):
 #           i = step % 2
 #           h = w[i] @ s
 #           s[i] = 1 if h > 0 else (-1 if h < 0 else s[i])
-#           seen.append(tuple(s))
+#           seen.append(tuple(s.tolist()))
 #       print(seen)
-#       # the states repeat with period 4 (in single updates) and never stop: no energy can decrease along a cycle
-#       assert seen[0] == seen[4] == seen[8] and len(set(seen)) == 4
+#       # after the first update the four states repeat with period 4 and never stop:
+#       # no function of the state can decrease all along a cycle, so no energy exists for these weights
+#       assert seen[1] == seen[5] == seen[9] and len(set(seen)) == 4
 #
 # 3. The zero diagonal matters too. A single neuron with a negative self-coupling W₀₀ = −1 has field
 #    h₀ = −s₀. What does the update rule do, and what happens to −½ sᵀWs? (Work it out with plain numpy:

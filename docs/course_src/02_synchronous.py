@@ -87,7 +87,7 @@ print("ΔE(S) = Σ ΔE_i − 4 Σ_pairs W_ij s_i s_j holds for 200 random sets o
 #     L(t+1) − L(t) = −Σ_i (s_i(t+1) − s_i(t−1)) (h_i(t) − θ_i).
 #
 # Every term is ≤ 0: s_i(t+1) is the sign of h_i(t) − θ_i, so where it differs
-# from s_i(t−1) the product is 2 |h_i(t) − θ_i|. L never rises, and it stays
+# from s_i(t−1) the product is 2·abs(h_i(t) − θ_i). L never rises, and it stays
 # constant only when s(t+1) = s(t−1) (barring exact ties). L takes finitely many values, so eventually
 # s(t+1) = s(t−1) for good: the state has period 1 (a fixed point) or 2. That is the theorem.
 #
