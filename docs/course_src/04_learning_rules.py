@@ -67,10 +67,11 @@ assert np.mean(stabilities["storkey"] < 0) < np.mean(stabilities["hebb"] < 0)
 assert np.std(stabilities["pseudo-inverse"]) < np.std(stabilities["storkey"]) < np.std(stabilities["hebb"])
 
 figure = new_figure(figsize=(10, 3.2), layout="constrained")
-for ax, rule in zip(figure.subplots(1, 3, sharey=True), RULES):
-    ax.hist(stabilities[rule], bins=60, color="tab:blue")
+edges = np.linspace(min(s.min() for s in stabilities.values()), max(s.max() for s in stabilities.values()), 80)
+for ax, rule in zip(figure.subplots(1, 3, sharex=True, sharey=True), RULES):
+    ax.hist(stabilities[rule], bins=edges, color="tab:blue")
     ax.axvline(0, color="tab:red", linestyle="--")
-    ax.set(title=f"{rule}: {np.mean(stabilities[rule] < 0):.1%} of bits unstable", xlabel="stability Λ = ξᵢ hᵢ")
+    ax.set(title=f"{rule}: {np.mean(stabilities[rule] < 0):.1%} unstable", xlabel="stability Λ = ξᵢ hᵢ")
 figure.axes[0].set_ylabel("bits")
 figure.suptitle(f"N = {neurons}, P = {len(patterns)} patterns (α = {load})")
 options.save(figure, "stabilities.png")
@@ -244,9 +245,16 @@ for beta, result in runs.items():
     print(f"β = {beta}: {len(result.states) - 1} updates, final state {result.label!r}, "
           f"largest overlap {np.max(np.abs(result.overlaps[-1])):.2f}")
 assert np.max(np.abs(runs[0.05].overlaps[-1])) < 0.3 and runs[1.0].matched == 0
-figure = plot_energy_traces([result.energies for result in runs.values()],
-                            labels=[f"β = {beta}" for beta in runs], title="modern energy along one recall")
-figure.axes[0].set_xlabel("update")
+figure = new_figure(figsize=(11, 4), layout="constrained")
+left, right = figure.subplots(1, 2)
+plot_energy_traces([result.energies for result in runs.values()], labels=[f"β = {beta}" for beta in runs],
+                   title="modern energy (each β on its own scale)", ax=left)
+for beta, result in runs.items():
+    right.plot(result.overlaps[:, 0], marker="o", label=f"β = {beta}")
+right.set(title="overlap with the cued pattern", ylabel="m = ξ¹·ξ / N", ylim=(-0.05, 1.05))
+for ax in (left, right):
+    ax.set_xlabel("update")
+right.legend()
 options.save(figure, "modern_energy.png")
 figure
 
@@ -303,7 +311,7 @@ figure
 #       # so every state is a fixed point and no cue is ever corrected
 #       assert np.allclose(w, 0.0, atol=1e-8)
 #
-# 3. Find, for N = 32 and P = 300 stored patterns, the smallest β in 0.05, 0.1, 0.2, 0.4, 0.8 at which a
+# 3. Find, for N = 64 and P = 300 stored patterns, the smallest β in 0.05, 0.1, 0.2, 0.4, 0.8 at which a
 #    modern network recalls all of 20 cues with 25 % flipped bits.
 #
 # .. dropdown:: Solution to exercise 3
@@ -315,7 +323,7 @@ figure
 #       from hopopt.workflows.memory import modern_recall
 #
 #       rng = np.random.default_rng(2)
-#       stored = rng.choice([-1, 1], size=(300, 32))
+#       stored = rng.choice([-1, 1], size=(300, 64))
 #       chosen = rng.choice(300, size=20, replace=False)
 #       cues = [corrupt(stored[k], 0.25, rng=rng) for k in chosen]
 #       smallest = None

@@ -208,7 +208,7 @@ print(f"Petersen graph: energy {annealed.best_energy:g}, {petersen.conflicts(col
       f"{bool(np.all(petersen.assignment(annealed.best_state).sum(axis=1) == 1))}")
 assert annealed.best_energy == 0 and petersen.evaluate(colouring).feasible
 figure = plot_coloring(petersen, colouring, positions=nx.shell_layout(nx.petersen_graph(), [range(5, 10), range(5)]),
-                       title="Petersen graph: a ground state of the colouring energy (E = 0)")
+                       title="Petersen graph, E = 0")
 options.save(figure, "coloring.png")
 figure
 

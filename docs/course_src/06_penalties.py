@@ -75,12 +75,19 @@ for ratio in ratios:
     ground_energy.append(energies.min())
     ground_is_tour.append(bool(np.all(is_tour[ground])))
     if ratio in (0.05, 0.5, 1.0, 2.0):
-        print(f"A = {ratio:4.2f} max d: ground energy {energies.min():7.1f}, all ground states tours: "
-              f"{ground_is_tour[-1]}, cities placed {int(states[ground][0].sum())}")
+        on = states[ground].sum(axis=1)
+        print(f"A = {ratio:4.2f} max d: ground energy {energies.min():7.1f} in {int(ground.sum())} states "
+              f"({on.min()}–{on.max()} neurons on), all tours: {ground_is_tour[-1]!s:5}; their length term "
+              f"{length_part[ground].min():g}–{length_part[ground].max():g}, penalty "
+              f"{penalty_part[ground].min():g}–{penalty_part[ground].max():g} × A")
+    if ratio == 0.5:   # the middle regime described below: three cities placed, two units of penalty
+        assert np.all(on == 3) and np.all(penalty_part[ground] == 2)
 threshold = ratios[np.argmax(ground_is_tour)]
 print(f"optimal tour {optimum:g}; ground states are tours from A = {threshold} max d on this grid "
       f"(the guarantee: A > {bound:g} = 1.0 max d)")
 assert not ground_is_tour[0] and all(ok for ratio, ok in zip(ratios, ground_is_tour) if ratio > 1.0)
+smallest = length_part + ratios[0] * bound * penalty_part
+assert np.all(length_part[np.isclose(smallest, smallest.min())] == 0)
 assert all(ground_is_tour[list(ratios).index(threshold):])
 
 figure = new_figure(figsize=(7, 4), layout="constrained")
@@ -97,10 +104,13 @@ options.save(figure, "tsp_threshold.png")
 figure
 
 # %%
-# The output above shows the two ways the ground state cheats. At the smallest penalties it places only two
-# cities: leaving a city out costs A per empty row and column, less than the distances it saves. Further up
-# it places three. Only past a threshold (below the bound here, since the bound must hold for every instance)
-# do the tours win, and from then on the ground energy is the optimal length whatever A is: in the feasible
+# The output above shows the two ways the ground state cheats. At the smallest penalties many states tie
+# for the ground: they switch neurons on only at positions that are not neighbours on the cycle, so the
+# tour-length term is zero, and pay four units of penalty (empty rows and columns, or doubled ones).
+# Further up the ground states place three cities on consecutive positions: a path through three cities,
+# plus two units of penalty for the city left out and its empty position. Only past a threshold (below
+# the bound here, since the bound must hold for every instance) do the tours win, and from then on the
+# ground energy is the optimal length whatever A is: in the feasible
 # region the penalty adds nothing. hopopt's default is A = 2 D max d, twice the bound.
 #
 # Too large: a rugged landscape
@@ -288,11 +298,13 @@ assert answer.info["penalty"] < knapsack.penalty_bound()
 #       print(ground.best_state.reshape(4, 4))
 #       print(explanation.terms)
 #       print(explanation.violations)
-#       # two cities placed: two empty rows and two empty columns cost 4A, less than any tour's length
-#       assert int(ground.best_state.sum()) == 2 and explanation.violations
+#       # no two neurons at neighbouring positions: no length at all, and four units of penalty, 4A,
+#       # cost less than the shortest tour
+#       assert explanation.terms["tour length (D·length)"] == 0 and explanation.violations
+#       assert abs(ground.best_energy - 4 * 0.1 * cities.max_distance) < 1e-6
 #
 # 2. For the knapsack with values (10, 7, 6, 3), weights (6, 5, 4, 2) and capacity 9, find the smallest
-#    penalty P on the grid 0.1, 0.2, …, 3 at which every ground state fits, and compare it with the bound
+#    penalty P on the grid 0.5, 1, …, 10 at which every ground state fits, and compare it with the bound
 #    max v = 10.
 #
 # .. dropdown:: Solution to exercise 2
@@ -307,7 +319,7 @@ assert answer.info["penalty"] < knapsack.penalty_bound()
 #       states = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(np.int8)
 #       fits = states[:, :4] @ problem.weights <= 9
 #       smallest = None
-#       for p in np.round(np.arange(0.1, 3.01, 0.1), 1):
+#       for p in np.round(np.arange(0.5, 10.01, 0.5), 1):
 #           energies = problem.to_model(p).energies(states)
 #           ground = np.isclose(energies, energies.min())
 #           if np.all(fits[ground]):
