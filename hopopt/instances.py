@@ -37,6 +37,24 @@ def load_instance(problem_name, spec, data_dir=None, max_memory=None):
     ``random_options``). What the instance will take is estimated first (:mod:`hopopt.resources`): one that would
     not fit in ``max_memory`` bytes (default: 90 % of the memory available) is refused with an InputError.
 
+    Parameters
+    ----------
+    problem_name : str
+        The kind (``maxcut``, ``tsp``, ...; :data:`hopopt.kinds.KINDS`).
+    spec : str
+        The INSTANCE: a path, a catalogue name or ``random:n=…,seed=…``.
+    data_dir : str or os.PathLike, optional
+        A directory to search first for catalogue names (``--data-dir``).
+    max_memory : int, optional
+        Bytes the instance may take; default 90 % of the memory available.
+
+    Returns
+    -------
+    problem : object
+        The kind's encoder instance.
+    label : str
+        The spec as given, for reports.
+
     Examples
     --------
     >>> from hopopt.instances import load_instance

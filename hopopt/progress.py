@@ -52,6 +52,15 @@ def progress_line(run, *, enabled=True, stream=None):
     The line appears after two seconds, is redrawn every half second and is erased when the block ends, so the
     command's own output starts on a clean line.
 
+    Parameters
+    ----------
+    run : RunControl
+        Whose elapsed time, deadline, best value and bound the line shows.
+    enabled : bool, default True
+        False draws nothing (the command passes False under ``--json``).
+    stream : file-like, optional
+        Where to draw; default ``sys.stderr``.
+
     Examples
     --------
     Nothing is drawn on a stream that is not a terminal (a pipe, a log, here a string buffer):

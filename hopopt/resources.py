@@ -273,6 +273,20 @@ def sparse_model(n_variables, nnz, what="the energy model", bytes_per_nonzero=SP
     """An encoder that builds W sparse with ``nnz`` stored non-zeros (both triangles), at
     ``bytes_per_nonzero`` at its peak (encoders that hand over an upper triangle build W more cheaply).
 
+    Parameters
+    ----------
+    n_variables : int
+    nnz : int
+        Stored non-zeros of W, both triangles.
+    what : str
+        What the estimate's ``reason`` calls it.
+    bytes_per_nonzero : int
+        Peak bytes per non-zero while the encoder builds W.
+
+    Returns
+    -------
+    Estimate
+
     Examples
     --------
     >>> from hopopt.resources import sparse_model
@@ -289,6 +303,18 @@ def dense_model(n_variables, what="the energy model's dense weights", bytes_per_
                 ) -> Estimate:
     """An encoder that builds W as a dense ``n × n`` float64 array.
 
+    Parameters
+    ----------
+    n_variables : int
+    what : str
+        What the estimate's ``reason`` calls it.
+    bytes_per_entry : int
+        Peak bytes per entry of W while the encoder builds it (the array and its temporaries).
+
+    Returns
+    -------
+    Estimate
+
     Examples
     --------
     >>> from hopopt.resources import dense_model
@@ -304,6 +330,18 @@ def structured_model(n_variables, nnz, what="the energy model's Kronecker factor
     """An encoder that keeps W as Kronecker factors (O(n_variables) memory) with ``nnz`` entries when
     materialised.
 
+    Parameters
+    ----------
+    n_variables : int
+    nnz : int
+        Non-zeros of W if it were materialised.
+    what : str
+        What the estimate's ``reason`` calls it.
+
+    Returns
+    -------
+    Estimate
+
     Examples
     --------
     >>> from hopopt.resources import structured_model
@@ -318,6 +356,19 @@ def structured_model(n_variables, nnz, what="the energy model's Kronecker factor
 
 def random_graph_instance(n, p, what="the random graph") -> Estimate:
     """A G(n, p) graph drawn as an edge list (:func:`hopopt.problems._graphs.gnp_edges`) and kept by an encoder.
+
+    Parameters
+    ----------
+    n : int
+        Nodes.
+    p : float
+        Edge probability.
+    what : str
+        What the estimate's ``reason`` calls it.
+
+    Returns
+    -------
+    Estimate
 
     Examples
     --------
@@ -358,6 +409,18 @@ def estimate_instance(kind_name, n, options=None) -> Estimate:
     """What generating ``random:n=…`` for a kind will take, before it is generated.
 
     Kinds without an ``instance_bytes`` hook get an estimate of nothing: their model estimate guards them.
+
+    Parameters
+    ----------
+    kind_name : str
+    n : int
+        The ``n`` of the random spec.
+    options : mapping, optional
+        The spec's other options (the kind's ``random_options``).
+
+    Returns
+    -------
+    Estimate
 
     Examples
     --------
@@ -514,6 +577,21 @@ def estimate_solver(solver_name, n, nnz, restarts=None, replicas=None, trajector
 
 def estimate_solve(problem, solver_name, *, restarts=None, moves="auto") -> Estimate:
     """The model and a solver's state together: what :func:`hopopt.solve` will take, before it starts.
+
+    Parameters
+    ----------
+    problem : object
+        An instance of a registered kind's encoder (:func:`hopopt.kinds.kind_of`).
+    solver_name : str
+        As in :func:`estimate_solver`.
+    restarts : int, optional
+        Independent runs; default the solver's.
+    moves : str
+        The move set (``auto``, ``one-hot``, ...), for the annealer's tables.
+
+    Returns
+    -------
+    Estimate
 
     Examples
     --------

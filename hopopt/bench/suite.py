@@ -212,6 +212,17 @@ def read_suite(path: str | os.PathLike, *, problems: Collection[str],
     Messages name the file by ``path`` as given. A file that cannot be read or is not UTF-8 text raises
     :class:`SuiteError` for the whole file.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The suite file.
+    problems, solvers_by_problem
+        As in :func:`parse_suite`: the problem names a block may use, and the solver names of each.
+
+    Returns
+    -------
+    Suite
+
     Examples
     --------
     >>> from hopopt.bench.suite import read_suite

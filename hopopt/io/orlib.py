@@ -306,6 +306,13 @@ def read_knapsack(source: PathLike) -> KnapsackInstance:
 def write_knapsack(path: PathLike, values, weights, capacity) -> None:
     """Write a knapsack instance in the plain layout (``n capacity``, then ``value weight`` lines).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+    values, weights : sequence of number
+        One value and one weight per item.
+    capacity : number
+
     Examples
     --------
     >>> import os, tempfile
@@ -460,6 +467,16 @@ def read_scp(source: PathLike) -> SetCoverInstance:
 
 def write_scp(path: PathLike, n_elements, sets, costs) -> None:
     """Write a set-cover instance in the OR-Library ``scp`` format (rows wrapped at 12 numbers, 1-based).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    n_elements : int
+        The number of elements to cover, numbered 0 .. n_elements − 1.
+    sets : sequence of sequence of int
+        Each set's elements (0-based; written 1-based).
+    costs : sequence of number
+        One cost per set.
 
     Examples
     --------

@@ -899,6 +899,14 @@ def write_coo(path: PathLike, instance: QuadraticInstance, vartype_header: bool 
     offset is written as ``# offset=VALUE``. dimod's ``coo.load`` reads the file back to the same BQM (less
     the offset, which dimod ignores).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+    instance : QuadraticInstance
+        The record to write (as :func:`read_coo`, :func:`read_qbsolv` and the other readers return).
+    vartype_header : bool, default True
+        Write the ``# vartype=SPIN`` or ``# vartype=BINARY`` line that tells a reader which the variables are.
+
     Raises
     ------
     ValueError

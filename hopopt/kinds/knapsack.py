@@ -46,6 +46,19 @@ def knapsack_dynamic_program(values, weights, capacity):
     ``best[c] = max(best[c], best[c − w_i] + v_i)`` (one numpy operation per item), remembering where it was
     taken, and the choice is read back from ``C`` downwards.
 
+    Parameters
+    ----------
+    values : sequence of number
+    weights : sequence of int
+        Non-negative integer weights.
+    capacity : int
+        The table has ``capacity + 1`` columns.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        1 for each item taken.
+
     Examples
     --------
     >>> from hopopt.kinds.knapsack import knapsack_dynamic_program
@@ -78,6 +91,17 @@ def knapsack_exact(problem, time_limit=None, method="auto") -> ExactAnswer:
     small (``DP_MAX_CELLS``, and its estimated time within ``time_limit``), else the
     builder's MILP through HiGHS; ``method="dynamic-programming"`` or ``"milp"`` forces one. The answer's
     ``method`` says which ran.
+
+    Parameters
+    ----------
+    problem : Knapsack
+    time_limit : float, optional
+        Seconds; the MILP returns its best and its bound when it runs out.
+    method : {"auto", "dynamic-programming", "milp"}
+
+    Returns
+    -------
+    ExactAnswer
 
     Examples
     --------

@@ -153,6 +153,15 @@ def min_clashes_program(groups, lines, n_variables):
     ``groups`` is an array of one-hot groups (each row sums to 1); ``lines`` lists ``(variables, given)``: a
     line's count is ``Σ x[variables] + given`` and costs ``C(count, 2)``.
 
+    Parameters
+    ----------
+    groups : numpy.ndarray of int, shape (n_groups, size)
+        The one-hot groups of the model's variables.
+    lines : sequence of (array of int, int)
+        Each line's variables and its number of givens.
+    n_variables : int
+        The model's variables; the extra variables ``e`` are numbered from here.
+
     Examples
     --------
     Two variables that must not both be 1 and one of which must be: the least clash is 0.

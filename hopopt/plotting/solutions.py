@@ -414,6 +414,22 @@ def plot_assignment(flow, distance, assignment, title="Assignment", ax=None):
     between the locations they were given. The cost is the sum of flow × distance over the pairs, so a good
     assignment puts its heavy flows at short distances (points high up sit far to the left).
 
+    Parameters
+    ----------
+    flow : array_like, shape (n, n)
+        Flow between facilities.
+    distance : array_like, shape (n, n)
+        Distance between locations.
+    assignment : sequence of int
+        ``assignment[i]`` is the location of facility i.
+    title : str
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> import numpy as np
@@ -661,6 +677,19 @@ def plot_node_set(graph_or_edges, chosen, n=None, positions=None, title="Node se
 def plot_queens(columns, title="N-queens", ax=None):
     """A chessboard with one queen per row (``columns[r]`` is the column of row r's queen) and a red line
     between every attacking pair (same column or same diagonal).
+
+    Parameters
+    ----------
+    columns : sequence of int
+        The column of each row's queen.
+    title : str
+        The number of attacking pairs is added to it.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------

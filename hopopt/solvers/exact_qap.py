@@ -90,6 +90,17 @@ def _check_permutation(name, value, n):
 def qap_cost(flow, distance, perm) -> float:
     """``Σ_ij flow[i, j] · distance[perm[i], perm[j]]``: the cost of putting facility ``i`` at ``perm[i]``.
 
+    Parameters
+    ----------
+    flow : array_like, shape (n, n)
+    distance : array_like, shape (n, n)
+    perm : sequence of int
+        ``perm[i]`` is the location of facility i.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> from hopopt.solvers.exact_qap import qap_cost

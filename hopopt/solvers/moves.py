@@ -37,11 +37,16 @@ MOVE_SETS = ("auto", "single-flip", "one-hot", "permutation", "constraint-preser
 def make_engine(model: EnergyModel, moves: str, acceptance: int):
     """The engine for ``moves`` ("auto" picks the most constraint-preserving set the model declares).
 
+    Parameters
+    ----------
+    model : EnergyModel
+    moves : str
+        One of :data:`MOVE_SETS`.
+    acceptance : int
+        The kernels' code of the acceptance rule (0: Metropolis, 1: Glauber).
+
     Examples
     --------
-    ``acceptance`` is the kernels' code of the rule (0: Metropolis, 1: Glauber); :func:`hopopt.anneal` passes
-    it from its ``acceptance`` name.
-
     >>> from hopopt import TSP, GraphColoring, MaxCut
     >>> from hopopt.solvers.moves import make_engine
     >>> type(make_engine(MaxCut.random(6, rng=0).to_model(), "auto", 0)).__name__
