@@ -190,7 +190,8 @@ def check_static(build: Path, report: Report) -> None:
                 if category != "local":
                     continue
                 report.count("images" if kind == "image" else "local links")
-                key = (folder, url)
+                # a link to the page itself ("#id", "?q") resolves per page, any other per folder
+                key = (name, url) if url.lstrip()[:1] in ("", "#", "?") else (folder, url)
                 if key not in targets:
                     targets[key] = _resolve_in(files, name, url)
                 target, fragment = targets[key]
@@ -317,14 +318,16 @@ def check_notebooks(build: Path, report: Report, jobs: int) -> None:
         return
     total = time.perf_counter()
     # fresh processes (spawned, not forked from a process that ran threads), each starting its own kernel
+    results = []
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(run_notebook, [str(notebook) for _, notebook in notebooks]))
-    for (page, notebook), (seconds, failure) in zip(notebooks, results):
-        report.count("notebooks")
-        line = f"notebook {notebook.name} ({page}): {seconds:.1f} s"
-        print(line + (f"  FAILED: {failure}" if failure else ""))
-        if failure:
-            report.problems.append(f"notebook {notebook.name} ({page}): {failure}")
+        outcomes = pool.map(run_notebook, [str(notebook) for _, notebook in notebooks])
+        for (page, notebook), (seconds, failure) in zip(notebooks, outcomes):  # in order, as they finish
+            results.append((seconds, failure))
+            report.count("notebooks")
+            line = f"notebook {notebook.name} ({page}): {seconds:.1f} s"
+            print(line + (f"  FAILED: {failure}" if failure else ""), flush=True)
+            if failure:
+                report.problems.append(f"notebook {notebook.name} ({page}): {failure}")
     report.notes.append(f"notebooks: {len(notebooks)} run in {time.perf_counter() - total:.1f} s wall "
                         f"({sum(seconds for seconds, _ in results):.1f} s summed, {jobs} at once)")
 

@@ -3,7 +3,15 @@
 # missing, build the site with warnings as errors and every page in its quick version (HOPOPT_FAST=1), then
 # check it with docs/check_site.py (pictures, links, nothing from the network, every notebook runs).
 # Prints the time of each step; exits non-zero when any step fails. Run from anywhere: bash docs/ci.sh
+# (--no-install skips the pip step, where the docs extra is installed already).
 set -uo pipefail
+install=1
+for argument in "$@"; do
+    case "$argument" in
+        --no-install) install=0 ;;
+        *) echo "docs/ci.sh: unknown argument $argument (usage: bash docs/ci.sh [--no-install])" >&2; exit 2 ;;
+    esac
+done
 cd "$(dirname "$0")/.."
 
 BUILD=docs/_build/html
@@ -14,11 +22,13 @@ step_start() { step_t0=$SECONDS; echo "==> docs/ci.sh: $1"; }
 step_end() { echo "==> docs/ci.sh: $1 took $((SECONDS - step_t0)) s (exit status $2)"; }
 
 # 1. the docs extra (Sphinx, sphinx-gallery, numpydoc, the theme, nbclient, ipykernel, playwright)
-step_start "pip install -e .[docs]"
-python -m pip install --quiet -e ".[docs]"
-rc=$?
-step_end "pip install" $rc
-[ $rc -eq 0 ] || exit $rc
+if [ $install -eq 1 ]; then
+    step_start "pip install -e .[docs]"
+    python -m pip install --quiet -e ".[docs]"
+    rc=$?
+    step_end "pip install" $rc
+    [ $rc -eq 0 ] || exit $rc
+fi
 
 # 2. Debian's Chromium for the browser check (playwright never downloads a browser here)
 if [ -x /usr/bin/chromium ]; then

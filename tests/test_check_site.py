@@ -52,7 +52,8 @@ def _fake_build(root: Path) -> Path:
         '<a href="https://numpy.org/doc/">numpy</a> <a href="mailto:someone@example.org">mail</a>'
     ).replace("{root}", ""))
     _write(build / "examples" / "index.html", _page(
-        '<a href="capacity.html">capacity</a> <a href="../index.html">home</a> <a href="./">here</a>'
+        '<a href="capacity.html">capacity</a> <a href="../index.html">home</a> <a href="./">here</a> '
+        '<h1 id="gallery">Gallery</h1><a href="#gallery">this page</a>'
     ).replace("{root}", "../"))
     _write(build / "examples" / "sg_execution_times.html", _page("<p>times</p>").replace("{root}", "../"))
     _write(build / "examples" / "capacity.html", _page(
@@ -93,13 +94,16 @@ def test_broken_link_missing_picture_and_fragment_are_named(check_site, tmp_path
     index = build / "index.html"
     index.write_text(index.read_text().replace("examples/index.html", "examples/nowhere.html")
                      .replace("#the-curves", "#no-such-section"))
+    page = build / "examples" / "capacity.html"  # a page of the same folder with no id "gallery"
+    page.write_text(page.read_text().replace("</body>", '<a href="#gallery">up</a></body>'))
     problems = _static_problems(check_site, build)
+    assert "examples/capacity.html: link '#gallery': no id 'gallery' on examples/capacity.html" in problems
     assert any("index.html: image '_images/logo.png' is missing" in problem for problem in problems)
     assert any("link 'examples/nowhere.html' is missing" in problem for problem in problems)
     assert any("no id 'no-such-section' on examples/capacity.html" in problem for problem in problems)
-    assert len(problems) == 3, problems
+    assert len(problems) == 4, problems
     assert check_site.main([str(build), "--no-browser", "--no-notebooks"]) == 1
-    assert "3 problem(s)" in capsys.readouterr().out
+    assert "4 problem(s)" in capsys.readouterr().out
 
 
 def test_gallery_page_without_picture_or_notebook_fails(check_site, tmp_path):
