@@ -13,10 +13,10 @@ one neuron at a time, in any order. His observation was that the quantity
 
     E(s) = −½ sᵀWs + θᵀs
 
-can only go down under these updates, so the network rolls downhill until it stops in a state no single
-update can change. Everything else in this course leans on that one fact: memories are stored by shaping
-the valleys of E (page 3), and optimisation problems are solved by writing their cost as an E whose lowest
-valley is the answer (pages 5 to 9).
+can only go down under these updates, so the network rolls downhill until it stops in a state no single update can
+change. Everything else in this course leans on that one fact: memories are stored by shaping the valleys of E
+(:doc:`page 3 <03_hebbian>`), and optimisation problems are solved by writing their cost as an E whose lowest
+valley is the answer (:doc:`pages 5 <05_encoding>` to 9).
 
 This page builds the energy by hand on a three-neuron network, derives the energy change of one flip,
 proves the descent property on the computer for every state of a small network, watches
@@ -65,9 +65,9 @@ print(f"lowest energy {energies.min():g} at {lowest.tolist()}; its mirror image 
 assert lowest.tolist() == [-1, -1, 1] and np.isclose(mirror - energies.min(), 2 * thresholds[0])
 
 # %%
-# The output above shows the wishes at work: the lowest state puts neuron 2 against the other two, and the
-# threshold decides between it and its mirror image (all signs reversed), which would satisfy the weights
-# just as well: −½ sᵀWs does not change when s → −s, so the two differ only through θᵀs, by 2·abs(θ₀) = 1.
+# The output above shows the wishes at work: the lowest state puts neuron 2 against the other two, and the threshold
+# decides between it and its mirror image (all signs reversed), which would satisfy the weights just as well: −½
+# sᵀWs does not change when s → −s, so the two differ only through θᵀs, by 2·abs(θ₀) = 1.
 #
 # What one flip costs
 # -------------------
@@ -101,7 +101,7 @@ print("flip costs from the formula agree with energy differences for all", len(s
 # lowers E by a positive amount, so the network cannot visit a state twice and must stop: in a state where
 # every flip cost is ≥ 0, a *local minimum* under single flips. That is the whole proof, and it uses all
 # three assumptions: W symmetric (so the pair (i, j) appears twice with the same weight), W_ii = 0
-# (so h_i does not depend on s_i), and one neuron at a time (page 2 shows what goes wrong
+# (so h_i does not depend on s_i), and one neuron at a time (:doc:`page 2 <02_synchronous>` shows what goes wrong
 # otherwise).
 #
 # The computer can check the claim exhaustively on a network small enough to list: six neurons with random
@@ -201,9 +201,9 @@ options.save(figure, "energy_descent.png")
 figure
 
 # %%
-# The output above also shows the other half of the story: descent stops in the *nearest* valley, and at
-# most half of the starts (here: the count printed above) reach the ground state. Descent is a local method. Escaping shallow valleys needs noise, which
-# page 7 (annealing) adds.
+# The output above also shows the other half of the story: descent stops in the *nearest* valley, and at most half
+# of the starts (here: the count printed above) reach the ground state. Descent is a local method. Escaping shallow
+# valleys needs noise, which :doc:`page 7 <07_annealing>` (annealing) adds.
 #
 # The sign trap
 # -------------
@@ -221,7 +221,7 @@ figure
 # To see it, replay one descent: ``info["flipped"]`` lists the neuron flipped at each step, so the
 # trajectory can be rebuilt and both energies measured along it. The replayed E matches the solver's own
 # trace, never rises, and E′ rises at some steps. With θ = 0 the two energies are the same function, which
-# is why the slip goes unnoticed on memory networks (page 3), whose thresholds are zero.
+# is why the slip goes unnoticed on memory networks (:doc:`page 3 <03_hebbian>`), whose thresholds are zero.
 wrong = EnergyModel(w, -model.thresholds)                  # E'(s) = -1/2 sᵀWs - θᵀs
 for attempt in range(50):                                  # most starts show E' rising; take the first
     start = rng.choice([-1, 1], size=n)

@@ -16,7 +16,7 @@ theorem with a second energy (and checks it on the computer), measures how commo
 with the cure used in practice: update in parallel only neurons that are not coupled to each other.
 
 hopopt has both dynamics: :func:`hopopt.synchronous` (all at once, reporting a 2-cycle when it finds one)
-and :func:`hopopt.descend` (one at a time, page 1).
+and :func:`hopopt.descend` (one at a time, :doc:`page 1 <01_energy>`).
 """
 
 import networkx as nx
@@ -142,9 +142,9 @@ options.save(figure, "goles_energy.png")
 figure
 
 # %%
-# The picture on the left shows L (halved, because at a fixed point s(t) = s(t−1) = s it equals 2E(s))
-# falling step by step until it flattens, while E see-saws once the cycle starts; on the right the last rows alternate between the two states of the cycle: the neurons that blink
-# are the ones that differ between them.
+# The picture on the left shows L (halved, because at a fixed point s(t) = s(t−1) = s it equals 2E(s)) falling step
+# by step until it flattens, while E see-saws once the cycle starts; on the right the last rows alternate between
+# the two states of the cycle: the neurons that blink are the ones that differ between them.
 #
 # Synchronous is asynchronous on a doubled network
 # ------------------------------------------------
@@ -213,11 +213,13 @@ options.save(figure, "two_cycle_fraction.png")
 figure
 
 # %%
-# The output above shows oscillation as the *rule*, not the exception, for disordered and antagonistic
-# couplings; only a strong common pull towards agreement (large μ, where one step brings almost every
-# neuron onto the majority's side) lets synchronous updates settle. Optimisation problems encoded as
-# energies (page 5 on) mostly have the disordered, frustrated kind of couplings, which is why hopopt's
-# solvers update one neuron at a time.
+# The output above shows oscillation as the *rule*, not the exception, for disordered and antagonistic couplings;
+# only a strong common pull towards agreement (large μ, where one step brings almost every neuron onto the
+# majority's side) lets synchronous updates settle. Optimisation problems encoded as energies (:doc:`page 5
+# <05_encoding>` on) mostly have the disordered, frustrated kind of couplings, which is why hopopt's discrete
+# solvers (descent, annealing) flip one neuron at a time and run their parallel copies as independent restarts
+# rather than as simultaneous updates. (The analog solvers of :doc:`page 9 <09_analog>` do move every variable at
+# once, but in small continuous steps, which is a different story.)
 #
 # The cure: update in parallel only what is not coupled
 # -----------------------------------------------------

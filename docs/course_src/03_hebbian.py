@@ -228,11 +228,11 @@ options.save(figure, "capacity.png")
 figure
 
 # %%
-# The curves fall from "everything recalled" to "nothing recalled" over a range of loads just above the
-# theoretical line; the theory's sharp transition exists only at N = ∞, and small networks blur it. At
-# finite N and with a 2 % tolerance the 50 % point sits somewhat above 0.138 (the output above); hopopt's own measurement at
-# N = 1000 (in :mod:`hopopt.workflows.memory`) gives about 0.157. Either way the Hebb rule stores roughly
-# one pattern per seven neurons, and page 4 shows rules that do much better.
+# The curves fall from "everything recalled" to "nothing recalled" over a range of loads just above the theoretical
+# line; the theory's sharp transition exists only at N = ∞, and small networks blur it. At finite N and with a 2 %
+# tolerance the 50 % point sits somewhat above 0.138 (the output above); hopopt's own measurement at N = 1000 (in
+# :mod:`hopopt.workflows.memory`) gives about 0.157. Either way the Hebb rule stores roughly one pattern per seven
+# neurons, and :doc:`page 4 <04_learning_rules>` shows rules that do much better.
 #
 # Memories nobody stored: spurious states
 # ---------------------------------------
@@ -286,14 +286,13 @@ options.save(figure, "spurious.png")
 figure
 
 # %%
-# The output above shows the census. At P = 3, starts end in patterns and in reversed patterns (equally
-# deep and, from a random start, equally likely to be nearer), and some end in a mixture, whose energy per
-# neuron is near the −3/8 of the theory, above the −½ of a pattern. At the
-# higher load, starts also end in other spurious states that resemble no pattern at all. For a memory the
-# reversed patterns are harmless (a reversed image is easy to recognise), mixtures are not: the network
-# confidently answers with something it was never shown. Adding a little noise to the dynamics (the
-# annealing of page 7) lets the state climb out of the shallower mixture valleys; better learning rules
-# (page 4) make them fewer.
+# The output above shows the census. At P = 3, starts end in patterns and in reversed patterns (equally deep and,
+# from a random start, equally likely to be nearer), and some end in a mixture, whose energy per neuron is near the
+# −3/8 of the theory, above the −½ of a pattern. At the higher load, starts also end in other spurious states that
+# resemble no pattern at all. For a memory the reversed patterns are harmless (a reversed image is easy to
+# recognise), mixtures are not: the network confidently answers with something it was never shown. Adding a little
+# noise to the dynamics (the annealing of :doc:`page 7 <07_annealing>`) lets the state climb out of the shallower
+# mixture valleys; better learning rules (:doc:`page 4 <04_learning_rules>`) make them fewer.
 #
 # Summary
 # -------
