@@ -133,6 +133,17 @@ def known_optimum(spec, problem_name=None):
     With ``problem_name``, only an optimum catalogued for that problem counts (a DIMACS graph's chromatic
     number is no optimum of its independent set).
 
+    Parameters
+    ----------
+    spec : str
+        An instance file or catalogue name.
+    problem_name : str, optional
+        The kind the value must be catalogued for.
+
+    Returns
+    -------
+    float or None
+
     Examples
     --------
     >>> from hopopt.instances import known_optimum

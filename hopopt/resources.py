@@ -387,6 +387,17 @@ def milp_estimate(pairs, what="the MILP (HiGHS)") -> Estimate:
     """scipy's HiGHS on a max-cut style formulation with ``pairs`` coupled pairs (four rows of three non-zeros
     each).
 
+    Parameters
+    ----------
+    pairs : int
+        Coupled pairs (non-zeros of the upper triangle).
+    what : str
+        What the estimate's ``reason`` calls it.
+
+    Returns
+    -------
+    Estimate
+
     Examples
     --------
     >>> from hopopt.resources import milp_estimate
@@ -466,6 +477,16 @@ def estimate_file(kind_name, path) -> Estimate:
     r"""What reading an instance file will take, before it is read: its size bounds the text a reader parses,
     and a header that declares a size (TSPLIB's DIMENSION, QAPLIB's n, a DIMACS problem line) bounds the
     arrays it is read into. Unreadable paths give an estimate of nothing (the reader then says what is wrong).
+
+    Parameters
+    ----------
+    kind_name : str
+        The kind whose reader will parse the file.
+    path : str or os.PathLike
+
+    Returns
+    -------
+    Estimate
 
     Examples
     --------

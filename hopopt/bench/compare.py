@@ -41,6 +41,19 @@ def assign_targets(records, known=None):
     (catalogue)"), raised to any better feasible objective found; else the best feasible objective any run
     found ("best found in this run", so the best solver has gap 0 by construction).
 
+    Parameters
+    ----------
+    records : list of dict
+        Run records (``problem``, ``instance``, ``sense``, ``objective``, ``feasible``, ``status``, and
+        ``optimal`` for exact runs); updated in place.
+    known : mapping of str to float, optional
+        Catalogue values by instance.
+
+    Returns
+    -------
+    dict
+        ``{instance: (target, source)}``, the source in words as above.
+
     Examples
     --------
     >>> from hopopt.bench.compare import assign_targets

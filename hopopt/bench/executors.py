@@ -60,6 +60,13 @@ def describe_executor(spec) -> str:
 def open_executor(spec=None, workers=None):
     """A context manager yielding a ``concurrent.futures.Executor`` for ``spec`` (see the module notes).
 
+    Parameters
+    ----------
+    spec : str, optional
+        ``"process"`` (the default), ``"dask-local"`` or ``"dask://HOST:PORT"``.
+    workers : int, optional
+        Processes, or local Dask workers (default: the machine's cores); a remote scheduler has its own.
+
     Examples
     --------
     >>> from hopopt.bench.executors import open_executor

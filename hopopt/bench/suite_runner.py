@@ -46,6 +46,17 @@ RUNS_FILE = "runs.jsonl"
 def load_suite(path, data_dir=None):
     """Read and check a suite file: syntax, names and that every instance loads (errors carry line numbers).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The suite file.
+    data_dir : str or os.PathLike, optional
+        A directory to search first for catalogue instances (``--data-dir``).
+
+    Returns
+    -------
+    Suite
+
     Examples
     --------
     >>> import os, tempfile
@@ -113,6 +124,17 @@ def check_suite_memory(suite, data_dir=None, parallel=1, max_memory=None):
 def plan_runs(suite, data_dir=None):
     """The runs of a suite as picklable dicts, in file order (deterministic solvers once per instance).
 
+    Parameters
+    ----------
+    suite : Suite
+        As :func:`load_suite` returns it.
+    data_dir : str or os.PathLike, optional
+        Recorded in each run, which loads its instance itself.
+
+    Returns
+    -------
+    list of dict
+
     Examples
     --------
     >>> from hopopt.bench.suite import parse_suite
@@ -172,6 +194,17 @@ def _run_key(record):
 
 def machine_description(executor="process", workers=None):
     """Where and with what a suite ran: platform, cores, Python and package versions, executor.
+
+    Parameters
+    ----------
+    executor : str
+        The executor spec, as in :func:`~hopopt.bench.executors.open_executor`.
+    workers : int, optional
+        The workers used.
+
+    Returns
+    -------
+    dict
 
     Examples
     --------

@@ -126,6 +126,18 @@ def parse_knapsack(text: str, name: str = "<string>") -> KnapsackInstance:
     knapPI (``n``; ``i value weight`` lines; the capacity last), anything else → a Pisinger file (a name line,
     then ``n``/``c``/``z``/``time`` header lines and ``i,value,weight,x`` rows).
 
+    Parameters
+    ----------
+    text : str
+        The file's contents.
+    name : str
+        What messages call the text (its path); also the instance's name, except in a Pisinger file, which
+        names itself.
+
+    Returns
+    -------
+    KnapsackInstance
+
     Raises
     ------
     InputError
@@ -376,6 +388,17 @@ def _tokens_with_lines(text):
 
 def parse_scp(text: str, name: str = "<string>") -> SetCoverInstance:
     """Parse an OR-Library set-cover file (``m n``, n costs, then per row ``k`` and k 1-based columns).
+
+    Parameters
+    ----------
+    text : str
+        The file's contents.
+    name : str
+        What messages call the text (its path), and the instance's name.
+
+    Returns
+    -------
+    SetCoverInstance
 
     Raises
     ------

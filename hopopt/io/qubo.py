@@ -616,6 +616,16 @@ def parse_coo(text: str, name: str = "<string>", vartype: str = "binary") -> Qua
 def read_coo(source: PathLike, vartype: str = "binary") -> QuadraticInstance:
     """Read a COO text file (see :func:`parse_coo`); the record is named after the file stem.
 
+    Parameters
+    ----------
+    source : str or os.PathLike
+    vartype : {"binary", "spin"}
+        The variables' type when the file has no ``# vartype=…`` header.
+
+    Returns
+    -------
+    QuadraticInstance
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -659,6 +669,17 @@ def read_numpy_quadratic(source: PathLike, vartype: str = "binary") -> Quadratic
     """Read an ``.npy`` matrix (``Q`` or ``J`` by ``vartype``) or an ``.npz`` with ``Q`` or ``h``/``J``.
 
     See the module docstring for the conventions (``xᵀQx``, ``hᵀs + sᵀJs``, an optional scalar ``offset``).
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        An ``.npy`` or ``.npz`` file.
+    vartype : {"binary", "spin"}
+        Whether an ``.npy`` matrix is ``Q`` (binary) or ``J`` (spin).
+
+    Returns
+    -------
+    QuadraticInstance
 
     Examples
     --------
@@ -857,6 +878,12 @@ def write_qbsolv(path: PathLike, instance: QuadraticInstance) -> None:
     Every variable gets its diagonal line (zeros included, so ``nNodes = maxNodes = n``), every pair one
     coupler line ``i j value`` with ``i < j``, values in a form that reads back exactly. A non-zero offset is
     written as the comment ``c offset=VALUE``. Labels are not written (qbsolv numbers nodes ``0..n-1``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    instance : QuadraticInstance
+        A binary record.
 
     Raises
     ------

@@ -33,6 +33,16 @@ def maxsat_exact(problem, time_limit=None) -> ExactAnswer:
     ``Σ w_c (1 − z_c)`` gives the cost, and HiGHS's dual bound is a proven lower bound on it. Tautologies
     need no row, empty clauses are a constant. No auxiliaries of the energy are involved.
 
+    Parameters
+    ----------
+    problem : MaxSAT
+    time_limit : float, optional
+        Seconds for HiGHS; None: no limit.
+
+    Returns
+    -------
+    ExactAnswer
+
     Examples
     --------
     >>> from hopopt.kinds.maxsat import maxsat_exact

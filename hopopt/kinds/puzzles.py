@@ -116,6 +116,16 @@ def read_sudoku(path, index=0) -> Sudoku:
 
     Every line of the file is checked, so a malformed file fails whichever puzzle is asked for.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+    index : int, default 0
+        Which puzzle line.
+
+    Returns
+    -------
+    Sudoku
+
     Examples
     --------
     >>> import os, tempfile
