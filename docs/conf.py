@@ -59,6 +59,8 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }
 html_static_path: list[str] = []
+# without a default mode the theme logs "Got invalid theme mode" in the console of every first visit
+html_context = {"default_mode": "auto"}
 html_show_sourcelink = True
 # the gallery configuration holds functions (the scraper), which Sphinx cannot pickle: nothing to warn about
 suppress_warnings = ["config.cache"]
@@ -79,6 +81,8 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "min_reported_time": 1,
     "matplotlib_animations": False,
+    # the computation-times pages load jQuery and DataTables from CDNs; the site loads nothing from the network
+    "write_computation_times": False,
     # a cell ending with a figure shows it in Jupyter; here the scraper shows it, so its repr is not printed
     "ignore_repr_types": r"matplotlib\.(text|axes|figure)",
 }
