@@ -193,6 +193,13 @@ def stop_reason():
 def report(best=None, bound=None):
     """Tell the active run (for its progress line) the best value found so far and the proved bound.
 
+    Parameters
+    ----------
+    best : float, optional
+        The best energy or objective found so far; None leaves the last one.
+    bound : float, optional
+        The proved bound; None leaves the last one.
+
     Examples
     --------
     >>> from hopopt.control import RunControl, activate, report

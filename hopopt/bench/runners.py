@@ -650,6 +650,17 @@ def solver_names(problem=None):
 def get_solver(problem, name) -> SolverSpec:
     """The solver ``name`` for ``problem``; an unknown name is an InputError listing the known ones.
 
+    Parameters
+    ----------
+    problem : str
+        The problem type (``maxcut``, ``tsp``, ...).
+    name : str
+        The solver's name in suites and ``--solvers``.
+
+    Returns
+    -------
+    SolverSpec
+
     Examples
     --------
     >>> from hopopt.bench import get_solver

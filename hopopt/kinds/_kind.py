@@ -129,6 +129,16 @@ class PeerSpec:
 def read_json_solution(path, problem=None):
     """The ``solution`` list in a JSON file (``{"solution": [...]}``, as ``hopopt solve --json`` writes it).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+    problem : object, optional
+        Not used: the signature of every kind's ``read_solution``.
+
+    Returns
+    -------
+    list
+
     Examples
     --------
     >>> import json, os, tempfile

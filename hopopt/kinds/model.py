@@ -30,6 +30,16 @@ def _instance_bytes(n, options):
 def exact_answer(model, time_limit):
     """The MILP of a builder model's original problem as an :class:`ExactAnswer` (shared by builder-based kinds).
 
+    Parameters
+    ----------
+    model : ConstrainedModel
+    time_limit : float or None
+        Seconds for HiGHS.
+
+    Returns
+    -------
+    ExactAnswer
+
     Examples
     --------
     >>> from hopopt.constrained import ConstrainedModel
@@ -62,6 +72,13 @@ def raising_heuristic(problem, settings):
     """A kind's ``heuristic``: :func:`~hopopt.workflows.constrained.anneal_raising_penalty` for ``anneal`` (the
     other solvers run as usual: None for them). It returns ``(problem, solution, SolveResult, extras)``.
 
+    Parameters
+    ----------
+    problem : ConstrainedModel or BuilderBacked
+    settings : mapping
+        The solve's options: ``solver``, ``time_limit``, ``rng``, ``restarts``, ``sweeps``, ``moves``,
+        ``acceptance``.
+
     Examples
     --------
     >>> from hopopt.constrained import ConstrainedModel
@@ -92,6 +109,17 @@ def builder_cqm_peer(model, budget):
     """A peer: dimod's CQM of the builder model, ``dimod.cqm_to_bqm`` with its default Lagrange multiplier
     (10× the largest objective bias) and its own slack encoding, sampled by dwave-samplers' SA for the run's
     time; the best feasible read, no repair (the route dimod's users take for a constrained model).
+
+    Parameters
+    ----------
+    model : ConstrainedModel
+    budget : Budget
+        ``time_limit`` (no new batch of reads starts after half of it), ``seed``, ``reads``, optional ``sweeps``.
+
+    Returns
+    -------
+    Outcome
+        The best feasible solution (None when no read was feasible), with the reads and sweeps made.
 
     Examples
     --------

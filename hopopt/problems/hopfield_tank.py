@@ -229,6 +229,16 @@ def tour_length(tour, distances):
 
     The argument order of the 1985 study code; :func:`hopopt.io.tour_length` does the work.
 
+    Parameters
+    ----------
+    tour : sequence of int
+        The cities in visiting order.
+    distances : array_like, shape (n, n)
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> from hopopt.problems.hopfield_tank import tour_length
