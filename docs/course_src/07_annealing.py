@@ -247,7 +247,7 @@ for polish, style in ((True, "o-"), (False, "s--")):
     right.plot(lengths, residual[polish], style, label=label)
 left.set(xscale="log", xlabel="sweeps per anneal", ylabel="fraction of restarts in a ground state",
          title="success per restart", ylim=(0, 1.02))
-right.set(xscale="log", yscale="symlog", xlabel="sweeps per anneal", ylabel="mean energy above the ground",
+right.set(xscale="log", xlabel="sweeps per anneal", ylabel="mean energy above the ground",
           title="residual energy")
 left.legend(fontsize="small")
 options.save(length_figure, "sweeps.png")

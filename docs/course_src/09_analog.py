@@ -72,8 +72,9 @@ outputs = np.array(outputs)
 by_hand = (outputs[-1] > 0.5).astype(int)
 library = tank(model, u0=u0, tau=tau, dt=dt, initial_u=start, noise=0.0)
 cut_by_hand = problem.evaluate(problem.decode(2 * by_hand - 1)).objective
-print(f"u0 = {u0}: {len(outputs) - 1} Euler steps of dt = {dt:.4f}; the outputs end in [{outputs[-1].min():.3f}, "
-      f"{outputs[-1].max():.3f}]; cut {cut_by_hand:g} (optimum {optimum:g})")
+undecided = int(np.sum((outputs[-1] > 0.1) & (outputs[-1] < 0.9)))
+print(f"u0 = {u0}: {len(outputs) - 1} Euler steps of dt = {dt:.4f}; {n - undecided} outputs end near 0 or 1, "
+      f"{undecided} in between; cut {cut_by_hand:g} (optimum {optimum:g})")
 print(f"hopopt's tank from the same start: {library.sweeps_done} steps, {library.message}, "
       f"cut {-library.best_energy:g}")
 assert np.array_equal(2 * by_hand - 1, library.best_state), "the numpy loop is the solver's integration"
@@ -103,6 +104,8 @@ tank_figure
 
 # %%
 # The outputs start together at ½, drift while the network is undecided and then split, each to its side.
+# A neuron whose couplings nearly balance can stay grey (the output above counts them); the threshold at ½
+# decides it, which is one way the analog network can miss the optimum.
 # The gain is the knob: the next cell runs 32 noisy starts (64 in the full version) at three values of u0.
 # (Smaller values, such as Hopfield & Tank's 0.02, need many more, smaller steps: the stable Euler step
 # shrinks with u0.)
@@ -117,13 +120,13 @@ for width in (0.2, 0.5, 1.0):
 # %%
 # Simulated bifurcation by hand
 # -----------------------------
-# Goto's dynamics, exactly as :func:`hopopt.solvers.bifurcate` integrates them (symplectic Euler, a0 = 1):
+# Goto's dynamics, exactly as :func:`hopopt.solvers.bifurcate` integrates them (symplectic Euler, a0 = 1)::
 #
 #     y_i += dt·(c0·f_i − (a0 − a(t))·x_i),   x_i += dt·a0·y_i,   |x_i| > 1 → x_i = ±1, y_i = 0
 #
 # with the force f = W sign(x) (discrete, dSB) or W x (ballistic, bSB), and the pump a(t) rising linearly
-# from 0 to a0 over the run. While a(t) is small, the term −(a0 − a)x holds every particle near 0; as it
-# fades, the couplings push the particles apart and the inelastic walls at ±1 catch them. The coupling scale
+# from 0 to a0 over the run. The term −(a0 − a)x pulls every particle back towards 0 and fades as the pump
+# rises; the couplings push the particles apart, and the inelastic walls at ±1 stop them. The coupling scale
 # follows Goto's rule c0 = 0.5 / (√m σ), σ the root mean square of the couplings; the cell checks that the
 # library uses the same.
 from hopopt.solvers import bifurcate
@@ -147,12 +150,17 @@ for k in range(steps):
     sign_energies.append(model.energy(np.where(x < 0, -1, 1)))
 positions = np.array(positions)
 at_walls = np.mean(np.abs(positions[-1]) == 1)
+signs = np.where(positions < 0, -1, 1)
+flips = np.sum(signs[1:] != signs[:-1], axis=1)  # sign changes at each step
+early, late = flips[: steps // 2].sum(), flips[3 * steps // 4:].sum()
 library = bifurcate(model, n_steps=steps, n_trajectories=8, rng=options.seed)
 print(f"c0 = {c0:.4f} (the library's {library.info['coupling_scale']:.4f}); after {steps} steps "
       f"{at_walls:.0%} of the particles sit at a wall; the cut of their signs {-sign_energies[-1]:g}, "
       f"the best on the way {-min(sign_energies):g} (optimum {optimum:g})")
 assert np.isclose(c0, library.info["coupling_scale"])
+print(f"sign changes: {early} in the first half of the run, {late} in the last quarter")
 assert at_walls > 0.5, "past the bifurcation the particles are pushed to ±1"
+assert late < early, "the sign pattern freezes as the pump rises"
 
 sb_figure = Figure(figsize=(11, 3.6), layout="constrained")
 left, right = sb_figure.subplots(1, 2)
@@ -162,7 +170,7 @@ twin = left.twinx()
 twin.plot(pumps, color="black", linestyle="--", label="pump a(t)")
 twin.set_ylabel("pump a(t)")
 twin.legend(loc="lower right", fontsize="small")
-left.set(xlabel="step", ylabel="positions x_i", title="dSB: the particles bifurcate to ±1")
+left.set(xlabel="step", ylabel="positions x_i", title="dSB: red ends at +1, blue at -1")
 right.plot(-np.array(sign_energies), color="tab:green")
 right.axhline(optimum, color="black", linestyle=":", label=f"optimum {optimum:g}")
 right.set(xlabel="step", ylabel="cut of sign(x)", title="the cut read from the signs")
@@ -171,12 +179,14 @@ options.save(sb_figure, "bifurcation.png")
 sb_figure
 
 # %%
-# The signs change many times while the particles are near 0, and settle as they reach the walls; the
+# While the pull towards 0 is strong, the particles swing from wall to wall and the signs keep changing (the
+# cut read from them jumps about); as the pump rises the pull fades, the particles come to rest at the walls
+# one after another and the sign pattern freezes — the output counts the sign changes early and late. The
 # library's kernels keep each trajectory's best sign state on the way, not only its last one.
 #
 # Chaotic amplitude control
 # -------------------------
-# :func:`hopopt.solvers.amplitude_control` gives spin i an amplitude x_i and an error variable e_i:
+# :func:`hopopt.solvers.amplitude_control` gives spin i an amplitude x_i and an error variable e_i::
 #
 #     dx_i/dt = −x_i³ + (p − 1)x_i + ξ e_i Σ_j W_ij x_j,    de_i/dt = −β e_i (x_i² − a)
 #
