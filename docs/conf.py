@@ -47,7 +47,6 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
-templates_path = ["_templates"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "course_src", "start_src"]
 # no math extension: every formula is written in Unicode, so the site loads nothing from the network
 
