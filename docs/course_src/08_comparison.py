@@ -269,12 +269,12 @@ compare_figure
 # The success probabilities are machine-independent; the TTS99 column is in milliseconds on the machine that
 # built this page, under whatever load it had — and on an instance this small a call's fixed cost (starting
 # threads, seeding every run) is a large part of the time per run, so the time does not grow with the sweeps
-# the way the sweep count does. Measure on instances of the size you care about. A claim such as "solver A is faster than solver B" needs the
-# two TTS intervals to be separated — on several instances, at several sizes, since one instance says little
-# about the next. The command line does all of this::
+# the way the sweep count does. Measure on instances of the size you care about. A claim such as "solver A
+# is faster than solver B" needs the two TTS intervals to be separated — on several instances, at several
+# sizes, since one instance says little about the next. The command line does all of this::
 #
-#     hopopt compare maxcut random:n=26,seed=0 --seeds 0-19 --time-limit 1   # one instance, every solver
-#     hopopt bench maxcut ...                                              # suites of instances and sizes
+#     hopopt compare maxcut random:n=26,seed=0,p=0.3 --seeds 0-19 --time-limit 1   # one instance, every solver
+#     hopopt bench my_suite.txt     # a suite file: instances, sizes, solvers, seeds (see hopopt.bench.suite)
 #
 # Where next
 # ----------
