@@ -249,6 +249,12 @@ for packing in every_state(len(values), "binary"):
         assert np.isclose(energy_model.energy(state), -(values @ packing))
         feasible_checked += 1
 print(f"{feasible_checked} feasible packings: slack = spare capacity and E = −value for each")
+all_states = every_state(knapsack.n_energy_variables, "binary")
+overloaded = all_states[:, :len(values)] @ weights > capacity
+excess = energy_model.energies(all_states) + all_states[:, :len(values)] @ values   # E minus (−value)
+print(f"{int(overloaded.sum())} overloaded states (any slack): energy at least −value + "
+      f"{excess[overloaded].min():g}, the penalty 1.5 Δ times the smallest overload squared")
+assert excess[overloaded].min() >= knapsack.default_penalty() - 1e-9
 
 # %%
 # With 8 + 4 = 12 bits the energy model can be solved by brute force, and the builder's own exact method
@@ -272,8 +278,17 @@ figure
 # %%
 # The output above shows the ground state of the penalty energy to be a feasible optimum, as the builder's
 # penalty rule promises: P = 1.5 Δ exceeds the most the objective can change (Δ), so no overloaded state can
-# undercut a feasible one. The built-in :class:`hopopt.Knapsack` is this same model (with a smaller penalty
-# rule of its own), and so are set cover and the ``model`` kind of the command line. The next page asks what
+# undercut a feasible one. The built-in :class:`hopopt.Knapsack` is this same model, with a smaller penalty
+# rule of its own (1.5 max v); at the same penalty the two energies agree on every state:
+builtin = hopopt.Knapsack(values, weights, capacity)
+same = np.allclose(builtin.to_model(knapsack.default_penalty()).energies(all_states),
+                   energy_model.energies(all_states))
+print(f"hopopt.Knapsack at penalty {knapsack.default_penalty():g}: the same energy on all {len(all_states)} "
+      f"states: {same}; its own default penalty {builtin.default_penalty():g}")
+assert same
+
+# %%
+# Set cover and the ``model`` kind of the command line are built the same way. The next page asks what
 # happens when the penalty is chosen too small, or much larger than it needs to be.
 #
 # Exercises

@@ -60,7 +60,8 @@ def local_minima(energies, n):
 # -----------------------------------------
 # The 4-city TSP energy of the previous page, E = D·length + A·(row penalties + column penalties), over all
 # 2¹⁶ states at once. For each penalty A (in units of the largest distance, D = 1) the table gives the ground
-# energy, whether every ground state is a tour and how many cities the first ground state places.
+# energy, how many states share it and how many neurons they switch on, whether every one of them is a tour,
+# and their length and penalty terms (the penalty counted in units of A).
 cities = TSP.random(4, rng=options.seed)
 states = every_state(16)
 length_part, penalty_part = split_energy(cities, states)
@@ -145,17 +146,25 @@ for penalty in penalties:
     final_value = final @ values
     study.append({"penalty": penalty, "ground feasible": bool(np.all(fits[ground])),
                   "ground value": float(packed_value[ground].max()), "minima": int(minima.sum()),
-                  "feasible minima": int(np.sum(minima & fits)),
+                  "exact minima": int(np.sum(minima & (penalty_part == 0))),
                   "anneal feasible": float(np.mean(final_fits)),
                   "anneal optimal": float(np.mean(final_fits & (final_value == best_value))),
                   "anneal value": float(final_value[final_fits].mean()) if final_fits.any() else np.nan})
     row = study[-1]
     print(f"P = {penalty:9.4f}: ground feasible {row['ground feasible']!s:5} (value {row['ground value']:g}), "
-          f"local minima {row['minima']:5d} ({row['feasible minima']} feasible); anneals: feasible "
+          f"local minima {row['minima']:5d} ({row['exact minima']} of zero penalty); anneals: feasible "
           f"{row['anneal feasible']:.0%}, optimal {row['anneal optimal']:.0%}, mean feasible value "
           f"{row['anneal value']:.1f}")
 
 minima_counts = [row["minima"] for row in study]
+packings = every_state(items)
+feasible_packings = int(np.sum(packings @ weights <= knapsack.capacity))
+zero_penalty = penalty_part == 0
+print(f"{feasible_packings} feasible packings, written in {int(zero_penalty.sum())} zero-penalty states (some "
+      f"slack values have two binary spellings); at the largest P all of them are local minima: "
+      f"{bool(np.all(minima[zero_penalty]))}, beside {int(np.sum(minima & fits & ~zero_penalty))} fitting states "
+      f"with a wrong slack and {int(np.sum(minima & ~fits))} overloaded ones")
+assert np.all(minima[zero_penalty]) and minima_counts[-1] > feasible_packings
 best_row = max(study, key=lambda row: row["anneal optimal"])
 assert not study[0]["ground feasible"] and study[-1]["ground feasible"]
 assert minima_counts[-1] > 100 * minima_counts[0] and minima_counts == sorted(minima_counts)
@@ -174,7 +183,7 @@ left.axhline(best_value, linestyle=":", color="black", label="optimum")
 left.set(title="value packed by the ground state", ylabel="value")
 left.legend()
 middle.plot(shown, minima_counts, marker="o", label="all")
-middle.plot(shown, [row["feasible minima"] for row in study], marker="s", label="feasible")
+middle.plot(shown, [row["exact minima"] for row in study], marker="s", label="zero penalty")
 middle.set(title="single-flip local minima", yscale="log")
 middle.legend()
 right.plot(shown, [row["anneal feasible"] for row in study], marker="o", label="feasible")
@@ -193,9 +202,13 @@ figure
 # Read the three panels from left to right. Below a threshold the ground state is overloaded and packs more
 # value than the optimum allows (left), and the anneals, doing their job, end in overloaded states (right).
 # The number of single-flip local minima (middle) grows by orders of magnitude with P and then levels off
-# once the penalty walls exceed every value at stake: nearly every packing that can take no further item
-# becomes a pit, good or bad, since adding an item overloads the knapsack (a cost of P times the square of
-# the overload) and removing one loses its value. Past the bound the ground state is the optimum for every
+# once the penalty walls exceed every value at stake. The output above says what the minima are then: every
+# feasible packing, good or bad, with its slack at the spare capacity, is a pit. Adding or removing an
+# item, even one that fits, breaks the equation Σ w x + s = C by its weight until the slack is rewritten
+# too, which takes several flips, and the penalty of that one flip outweighs any value. Beside them sit states whose residual no single flip reduces, because
+# the slack is written in binary and changing it by a small amount may take several flips (a carry), and
+# even overloaded states whose items are all too heavy to remove without overshooting. Past the bound the
+# ground state is the optimum for every
 # P, yet annealing ends feasible almost every time and seldom at the optimum, and its mean feasible value,
 # printed above, stays below that of the anneals at the most successful penalty:
 # the objective's differences shrink on an energy scale set by the penalty, and so does the temperature
