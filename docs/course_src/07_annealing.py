@@ -1,6 +1,6 @@
 """
-Annealing: noise, restarts and schedules
-========================================
+7. Annealing: noise, restarts and schedules
+===========================================
 
 Asynchronous descent (:doc:`01_energy`) only ever goes downhill, so it stops in the first local minimum it
 meets, and which one depends on the random start. Kirkpatrick, Gelatt & Vecchi (1983, "Optimization by

@@ -1,6 +1,6 @@
 """
-An honest comparison
-====================
+8. An honest comparison: exact solvers, success probability, TTS99
+==================================================================
 
 "Our network found a cut of 60" is not a result yet. Three questions are missing:
 

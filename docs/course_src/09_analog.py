@@ -1,6 +1,6 @@
 """
-Analog dynamics: Hopfield–Tank, simulated bifurcation, chaotic amplitude control
-================================================================================
+9. Analog dynamics: Hopfield–Tank, simulated bifurcation, chaotic amplitude control
+===================================================================================
 
 Every solver so far flips ±1 neurons one at a time. A different family lets each neuron take *continuous*
 values and integrates differential equations, reading the signs at the end:
