@@ -8,6 +8,7 @@ energy model (or the kind's own method), decode and evaluate the answer and retu
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
@@ -145,6 +146,18 @@ def solution_energy(problem, solution):
         return None
 
 
+def _deadline(time_limit):
+    """The deadline a call holds: the command's when one runs, else the call's own ``time_limit``.
+
+    A library call with a time limit gets its own :class:`~hopopt.control.RunControl`, so everything under it
+    (the incumbent, HiGHS in its watched thread, repairs and polishes) stops at the limit as it does under the
+    ``hopopt`` command; a HiGHS run left behind finishes in the background, bounded by its own time limit.
+    """
+    if time_limit is None or control.active() is not None:
+        return contextlib.nullcontext()
+    return control.activate(control.RunControl(time_limit))
+
+
 def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, sweeps=None, moves="auto",
           acceptance="metropolis", colors=None, max_memory=None) -> Solution:
     """Solve a problem with one of hopopt's solvers and return the decoded, evaluated solution.
@@ -196,14 +209,14 @@ def solve(problem, solver=None, *, time_limit=None, rng=None, restarts=None, swe
         # 10**6 restarts took a minute under a 0.05 s limit
         raise ValueError(f"restarts={restarts} take about {restarts * _SETUP_SECONDS_PER_RESTART:.2g} s to set up, "
                          f"more than half the time limit ({time_limit:g} s); use fewer restarts or more time")
-    # under a command's deadline (hopopt.control) the solver gets what is left after reading and encoding
-    time_limit = control.time_left(time_limit)
-    options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
-               "acceptance": acceptance, "colors": colors, "solver": solver}
     from .resources import check_fits, estimate_solve
 
     started = time.perf_counter()
-    with control.solving():
+    with _deadline(time_limit), control.solving():
+        # under a command's deadline (hopopt.control) the solver gets what is left after reading and encoding
+        time_limit = control.time_left(time_limit)
+        options = {"time_limit": time_limit, "rng": rng, "restarts": restarts, "sweeps": sweeps, "moves": moves,
+                   "acceptance": acceptance, "colors": colors, "solver": solver}
         if kind.heuristic is not None:
             check_fits(estimate_solve(problem, solver, restarts=restarts, moves=moves), max_memory,
                        what=f"{kind.name} {getattr(problem, 'name', '')}".strip())
@@ -245,7 +258,8 @@ def solve_exact(problem, *, time_limit=None, max_memory=None) -> Solution:
     ----------
     problem : a registered kind's instance
     time_limit : float, optional
-        Seconds; when it runs out the best solution so far comes back with ``optimal=False`` and the bound.
+        Seconds for the whole call; when it runs out the best solution so far comes back with ``optimal=False``
+        and the bound. A HiGHS run still going at the limit is left to finish in a background thread.
     max_memory : int, optional
         Bytes the exact method may take (estimated first, :mod:`hopopt.resources`); default 90 % of the memory
         available. More is refused with an InputError.
@@ -262,7 +276,7 @@ def solve_exact(problem, *, time_limit=None, max_memory=None) -> Solution:
     kind = kind_of(problem)
     check_fits(estimate_exact(problem), max_memory, what=f"exact {kind.name} {getattr(problem, 'name', '')}".strip())
     started = time.perf_counter()
-    with control.solving():
+    with _deadline(time_limit), control.solving():
         exact = kind.exact(problem, control.time_left(time_limit))
     seconds = time.perf_counter() - started
     evaluation = problem.evaluate(exact.solution)

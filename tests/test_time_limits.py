@@ -157,6 +157,19 @@ def test_a_solver_without_a_limit_plans_by_sweeps_under_a_deadline():
     np.testing.assert_array_equal(controlled.states, alone.states)
 
 
+def test_a_library_call_holds_its_own_time_limit():
+    # without a command, hopopt.solve_exact's time limit covers HiGHS too: on this 60-node max-cut HiGHS ran
+    # 3 s past a 1 s limit before the library call made its own deadline (found writing the course's page 8)
+    problem = hopopt.MaxCut.random(60, 0.5, rng=0)
+    hopopt.solve_exact(hopopt.MaxCut.random(12, 0.5, rng=0), time_limit=5)  # HiGHS and the incumbent loaded
+    started = time.perf_counter()
+    answer = hopopt.solve_exact(problem, time_limit=DEADLINE)
+    elapsed = time.perf_counter() - started
+    assert elapsed <= DEADLINE + slack(DEADLINE), f"solve_exact took {elapsed:.2f} s under time_limit={DEADLINE}"
+    assert answer.feasible and answer.bound >= answer.objective
+    assert control.active() is None  # the call's own control ended with it
+
+
 # ---------------------------------------------------------------------------------------------- the whole command
 def _main(argv):
     """hopopt.cli.main in this process: (exit status, seconds, the JSON record)."""
