@@ -512,6 +512,32 @@ def _check_page_links(build: Path, origin: str, anchors: dict[str, list[str]], r
 # ---------------------------------------------------------------------------------------------- main
 
 
+def check_api(build: Path, report: Report) -> None:
+    """Every public object (docs/_ext/public_api.py) has its page in the built reference, with its example.
+
+    A function or class page must show an Examples rubric with a ``>>>`` line; a constant's page its
+    description. Imports hopopt, so it runs where the site was built.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+    from public_api import public_objects
+
+    import importlib
+
+    for module_name, names in public_objects().items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            report.count("API objects")
+            page = build / "api" / "generated" / f"{module_name}.{name}.html"
+            if not page.is_file():
+                report.problems.append(f"API reference: no page for {module_name}.{name}")
+                continue
+            value = getattr(module, name)
+            if callable(value) or isinstance(value, type):
+                text = page.read_text(encoding="utf-8", errors="replace")
+                if ">Examples<" not in text or "&gt;&gt;&gt;" not in text:
+                    report.problems.append(f"API reference: {page.relative_to(build)} shows no example")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("build", nargs="?", default=str(DEFAULT_BUILD),
@@ -537,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report = Report()
     steps = [("static links", lambda: check_static(build, report)),
-             ("gallery pages", lambda: check_gallery(build, report))]
+             ("gallery pages", lambda: check_gallery(build, report)),
+             ("API reference", lambda: check_api(build, report))]
     if not args.no_browser:
         steps.append(("browser", lambda: check_browser(build, report)))
     if not args.no_notebooks:
@@ -550,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = report.counts
     print(f"check_site: {counts.get('pages', 0)} pages, {counts.get('images', 0)} pictures, "
           f"{counts.get('local links', 0)} local links and {counts.get('external links', 0)} external links "
-          f"read; {counts.get('gallery pages', 0)} gallery pages")
+          f"read; {counts.get('gallery pages', 0)} gallery pages; {counts.get('API objects', 0)} API objects")
     if not args.no_browser:
         print(f"check_site: browser: {counts.get('pages in the browser', 0)} pages, "
               f"{counts.get('images loaded in the browser', 0)} pictures, "
