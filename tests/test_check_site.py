@@ -74,7 +74,7 @@ def _static_problems(check_site, build: Path) -> list[str]:
 def test_sound_fake_site_passes(check_site, tmp_path, capsys):
     build = _fake_build(tmp_path)
     assert _static_problems(check_site, build) == []
-    assert check_site.main([str(build), "--no-browser", "--no-notebooks"]) == 0
+    assert check_site.main([str(build), "--no-browser", "--no-notebooks", "--no-api"]) == 0
     out = capsys.readouterr().out
     assert "4 pages, 2 pictures" in out and "all well" in out
 
@@ -102,7 +102,7 @@ def test_broken_link_missing_picture_and_fragment_are_named(check_site, tmp_path
     assert any("link 'examples/nowhere.html' is missing" in problem for problem in problems)
     assert any("no id 'no-such-section' on examples/capacity.html" in problem for problem in problems)
     assert len(problems) == 4, problems
-    assert check_site.main([str(build), "--no-browser", "--no-notebooks"]) == 1
+    assert check_site.main([str(build), "--no-browser", "--no-notebooks", "--no-api"]) == 1
     assert "4 problem(s)" in capsys.readouterr().out
 
 
@@ -138,3 +138,11 @@ def test_bad_input_is_one_line_and_status_2(check_site, tmp_path, capsys):
     assert check_site.main([str(_fake_build(tmp_path)), "--no-browser", "--jobs", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and all(line.startswith("check_site: ") for line in err)
+
+
+def test_api_check_reports_every_missing_page(check_site, tmp_path):
+    report = check_site.Report()
+    check_site.check_api(tmp_path, report)
+    assert report.counts["API objects"] > 300
+    assert len(report.problems) == report.counts["API objects"]
+    assert "API reference: no page for hopopt.EnergyModel" in report.problems
