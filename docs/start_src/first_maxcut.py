@@ -9,8 +9,9 @@ Install hopopt first (from a checkout of the repository, ``pip install -e .``); 
 Python.
 
 Max-cut asks for a split of a graph's nodes into two sides that cuts as many edges (or as much edge weight)
-as possible. With one ±1 neuron per node, an edge (i, j) is cut when s\\ :sub:`i` ≠ s\\ :sub:`j`, so the
-energy E(s) = −cut(s) + constant has weights W\\ :sub:`ij` = −w\\ :sub:`ij`: hopopt writes that model for you.
+as possible. With one ±1 neuron per node, an edge (i, j) is cut when s\\ :sub:`i` ≠ s\\ :sub:`j`, that is when
+(1 − s\\ :sub:`i` s\\ :sub:`j`)/2 = 1, so the energy E(s) = −cut(s) has weights W\\ :sub:`ij` = −w\\ :sub:`ij`/2
+and a constant offset: hopopt writes that model for you, and checks below that its energy is minus the cut.
 """
 
 # %%
@@ -34,12 +35,16 @@ print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 # it. ``rng=0`` makes the run repeatable.
 answer = hopopt.solve(problem, time_limit=1, rng=0)
 print(f"{answer.solver}: cut {answer.objective:g}, energy {answer.energy:g}, in {answer.time_s:.2f} s")
+assert answer.energy == -answer.objective   # the energy of the cut's state is minus the cut
 
 # %%
 # Prove how good it is
 # --------------------
-# :func:`hopopt.solve_exact` runs the kind's exact method — here a mixed-integer program solved by HiGHS —
-# which returns the optimum when it can prove it, or else the best cut it found with a bound on the optimum.
+# :func:`hopopt.solve_exact` runs the kind's exact method — for max-cut, enumeration of every state when the
+# graph is small enough for it to be quick, else a mixed-integer program solved by HiGHS; the output names the
+# one it chose. It returns the optimum when it can prove it, or else the best cut it found with a bound on the
+# optimum. For graphs of a few hundred nodes the proof may not finish: the bound then says how far off the
+# annealer's cut can be at most.
 exact = hopopt.solve_exact(problem, time_limit=30)
 print(f"exact ({exact.method}): cut {exact.objective:g}, proved optimal: {exact.optimal}, bound {exact.bound:g}")
 gap = (exact.bound - answer.objective) / exact.bound
