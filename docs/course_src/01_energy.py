@@ -2,9 +2,9 @@
 1. The energy, and why it never rises
 =====================================
 
-In 1982 John Hopfield described a network of binary neurons s_i ∈ {−1, +1}, joined by symmetric
-weights W_ij = W_ji with no self-connections (W_ii = 0), each with a threshold
-θ_i. A neuron looks at its *local field* h_i = Σ_j W_ij s_j (in
+In 1982 John Hopfield described a network of binary neurons, joined by symmetric weights W_ij = W_ji with
+no self-connections (W_ii = 0), each with a threshold θ_i. He wrote the states as 0 and 1; this course uses
+the equivalent spins s_i ∈ {−1, +1}. A neuron looks at its *local field* h_i = Σ_j W_ij s_j (in
 vector form h = Ws) and updates itself by the rule
 
     s_i ← sgn(h_i − θ_i)        (a tie, h_i = θ_i, keeps s_i)
@@ -13,13 +13,13 @@ one neuron at a time, in any order. His observation was that the quantity
 
     E(s) = −½ sᵀWs + θᵀs
 
-can only go down under these updates, so the network rolls downhill until it stops in a state no single update can
-change. Everything else in this course leans on that one fact: memories are stored by shaping the valleys of E
+never goes up under these updates, so the network rolls downhill until it stops in a state no single update
+can change. Everything else in this course leans on that one fact: memories are stored by shaping the valleys of E
 (:doc:`page 3 <03_hebbian>`), and optimisation problems are solved by writing their cost as an E whose lowest
-valley is the answer (:doc:`pages 5 <05_encoding>` to 9).
+valley is the answer (:doc:`page 5 <05_encoding>` onwards).
 
 This page builds the energy by hand on a three-neuron network, derives the energy change of one flip,
-proves the descent property on the computer for every state of a small network, watches
+checks the descent property exhaustively on every state of a small network, watches
 :func:`hopopt.descend` roll down a larger one, and ends with a trap: if the threshold enters the energy
 with the *wrong sign*, the same dynamics make that "energy" rise.
 
@@ -139,8 +139,8 @@ ends = {index_of[tuple(descend(six, s, rng=rng).best_state)] for s in all_states
 assert ends <= set(np.flatnonzero(minima)), "descent stopped somewhere that is not a local minimum"
 ground = brute_force(six)
 assert np.isclose(ground.best_energy, landscape.min())
-print(f"{minima.sum()} local minima among {len(all_states)} states; descent from all of them ended in "
-      f"{len(ends)} of them; ground energy {ground.best_energy:.3f}")
+print(f"{minima.sum()} local minima among {len(all_states)} states; descent from each of the {len(all_states)} "
+      f"states ended in one of them ({len(ends)} different ends); ground energy {ground.best_energy:.3f}")
 
 ups = all_states.sum(axis=1) // 2 + n_small // 2          # number of +1 neurons
 jitter = rng.uniform(-0.25, 0.25, size=len(all_states))
@@ -216,14 +216,15 @@ figure
 #
 # is a common slip. The same derivation as above gives ΔE′_i = 2 s_i (h_i +
 # θ_i) for a flip, and the rule only guarantees that s_i (h_i − θ_i) < 0
-# before it flips. Whenever abs(h_i) < abs(θ_i) the two signs can differ and E′ *rises*.
+# before it flips. When a neuron flips while abs(h_i) < abs(θ_i), h_i − θ_i and h_i + θ_i have opposite signs,
+# so that flip makes E′ *rise*.
 #
 # To see it, replay one descent: ``info["flipped"]`` lists the neuron flipped at each step, so the
 # trajectory can be rebuilt and both energies measured along it. The replayed E matches the solver's own
 # trace, never rises, and E′ rises at some steps. With θ = 0 the two energies are the same function, which
 # is why the slip goes unnoticed on memory networks (:doc:`page 3 <03_hebbian>`), whose thresholds are zero.
 wrong = EnergyModel(w, -model.thresholds)                  # E'(s) = -1/2 sᵀWs - θᵀs
-for attempt in range(50):                                  # most starts show E' rising; take the first
+for attempt in range(50):                                  # not every start shows E' rising; take the first
     start = rng.choice([-1, 1], size=n)
     run = descend(model, start, rng=rng)
     s = start.copy()
