@@ -142,9 +142,10 @@ options.save(figure, "goles_energy.png")
 figure
 
 # %%
-# The picture on the left shows L (halved, because at a fixed point s(t) = s(t−1) = s it equals 2E(s)) falling step
-# by step until it flattens, while E see-saws once the cycle starts; on the right the last rows alternate between
-# the two states of the cycle: the neurons that blink are the ones that differ between them.
+# The picture on the left shows L (halved, because at a fixed point s(t) = s(t−1) = s it equals 2E(s)) never
+# rising and flattening out, while E goes up as well as down and, once the cycle is reached, alternates between
+# the two energies printed above; on the right the last rows alternate between the two states of the cycle: the
+# neurons that blink are the ones that differ between them.
 #
 # Synchronous is asynchronous on a doubled network
 # ------------------------------------------------
@@ -173,9 +174,9 @@ print(f"descent on the doubled network (2n = {2 * n}) stopped at the pair of the
 # %%
 # How common are 2-cycles?
 # ------------------------
-# The doubled network has many more fixed points than the original (every original fixed point gives one,
-# with a = b, and every 2-cycle gives two), so nothing makes 2-cycles rare. Their frequency depends on the
-# couplings. The cell draws networks with Gaussian weights of spread 1/√n plus a common mean coupling μ/n,
+# The fixed points of the doubled network are the original fixed points (a = b) plus two for every 2-cycle
+# (a ≠ b, in either order), and nothing in the argument favours the first kind, so nothing makes 2-cycles
+# rare. How often they occur depends on the couplings. The cell draws networks with Gaussian weights of spread 1/√n plus a common mean coupling μ/n,
 # from "everyone opposes everyone" (μ < 0) through pure disorder (μ = 0) to "everyone agrees" (μ > 0), and
 # counts, over random starts, how often :func:`hopopt.synchronous` ends in a 2-cycle. Asynchronous descent
 # from the same starts is run too; it reaches a fixed point every time.
@@ -217,13 +218,14 @@ figure
 # only a strong common pull towards agreement (large μ, where one step brings almost every neuron onto the
 # majority's side) lets synchronous updates settle. Optimisation problems encoded as energies (:doc:`page 5
 # <05_encoding>` on) mostly have the disordered, frustrated kind of couplings, which is why hopopt's discrete
-# solvers (descent, annealing) flip one neuron at a time and run their parallel copies as independent restarts
-# rather than as simultaneous updates. (The analog solvers of :doc:`page 9 <09_analog>` do move every variable at
+# solvers (descent, annealing) make one move at a time (a single flip, or for constrained models a swap or
+# reassignment whose energy change is computed exactly) and spend their parallelism on independent restarts
+# rather than on simultaneous updates of one state. (The analog solvers of :doc:`page 9 <09_analog>` do move every variable at
 # once, but in small continuous steps, which is a different story.)
 #
 # The cure: update in parallel only what is not coupled
 # -----------------------------------------------------
-# The doubled-network argument says more: updating many neurons at once is safe whenever **no two of them
+# The formula for ΔE(S) says more: updating many neurons at once is safe whenever **no two of them
 # are coupled**, because then the correction term in ΔE(S) is zero and ΔE(S) = Σ ΔE_i ≤ 0. On a
 # sparse network, colour the coupling graph so that no edge joins two neurons of the same colour, and update
 # one colour class at a time. A square lattice needs two colours, like a chessboard. The cell puts random ±1
