@@ -7,7 +7,7 @@ damaged or partial version of something it has seen and returns the whole. Pages
 asynchronous updates roll the state down the energy E(s) = −½ sᵀWs (thresholds zero here) into a valley.
 A memory is then a matter of shaping W so that the valleys sit on the things to remember.
 
-The recipe is Hebb's (1949): "cells that fire together wire together". To store P patterns
+The recipe goes back to Hebb (1949), often summed up as "cells that fire together wire together". To store P patterns
 ξ¹, ..., ξᴾ ∈ {−1, +1}ᴺ, strengthen the connection between two neurons whenever they agree in a pattern
 and weaken it when they disagree:
 
@@ -43,9 +43,10 @@ rng = np.random.default_rng(options.seed)
 #     h_i = Σ_{j≠i} W_ij s_j = ξ_i (N m − ξ_i s_i)/N ≈ ξ_i m,   with the overlap m = (1/N) ξ·s ∈ [−1, 1].
 #
 # Every neuron is pulled towards ξ_i when m > 0 and towards −ξ_i when m < 0. So from any
-# start the network falls into ξ or into its mirror image −ξ, whichever is closer: the state space is cut
-# into two basins of equal size. E(ξ) = −(N − 1)/2 is the lowest energy there is. The cell checks this
-# from random starts.
+# start with m ≠ 0 the network falls into ξ or into its mirror image −ξ, whichever is closer: the state space
+# is cut into two basins of equal size (starts with m = 0 exactly are a tie, and the cell skips them). Since
+# E(s) = −(N m² − 1)/2, E(ξ) = −(N − 1)/2 is the lowest energy there is. The cell checks this from random
+# starts.
 n = 64
 xi = rng.choice([-1, 1], size=n)
 single = store(xi)
@@ -55,6 +56,7 @@ ends = Counter()
 for _ in range(40):
     start = rng.choice([-1, 1], size=n)
     m = xi @ start / n
+    assert np.isclose(single.energy(start), -(n * m**2 - 1) / 2)
     if m == 0:
         continue
     final = descend(single, start, rng=rng).best_state
@@ -91,6 +93,8 @@ for alpha in loads:
           f"(Gaussian estimate {100 * theory:.2f} %)")
     assert abs(spread - math.sqrt(alpha)) < 0.25 * math.sqrt(alpha)
 assert unstable[0.05] < unstable[0.138] < unstable[0.3]
+assert unstable[0.05] < 1e-3 and 0 < unstable[0.138] < 0.01      # "essentially none", "a fraction of a percent"
+assert all(abs(unstable[a] - 0.5 * math.erfc(1 / math.sqrt(2 * a))) < 0.3 * unstable[a] + 1e-3 for a in loads)
 
 figure = Figure(figsize=(8, 4.2), layout="constrained")
 ax = figure.subplots()
@@ -107,8 +111,8 @@ options.save(figure, "crosstalk.png")
 figure
 
 # %%
-# The output above matches the Gaussian estimate closely. At α = 0.05 essentially every neuron is stable:
-# each stored pattern is a fixed point. At α = 0.138 a fraction of a percent of the neurons want to flip
+# The output above agrees with the Gaussian estimate. At α = 0.05 essentially every neuron is stable, so the
+# stored patterns are fixed points. At α = 0.138 a fraction of a percent of the neurons want to flip
 # straight away; each flip moves the state away from the pattern and adds cross-talk, so whether the
 # network stays *near* the pattern is a collective question, which the capacity theory below answers.
 #
@@ -166,8 +170,8 @@ figure
 # How far can a cue be from the pattern and still be recalled? The *basin of attraction*. The cell cues
 # the patterns many times at each noise level and counts exact recalls, at three loads. (It calls
 # :func:`hopopt.descend` directly, which is what :func:`~hopopt.workflows.memory.recall` does sweep by
-# sweep, and compares the end state with the pattern.) With noise 0.5 the
-# cue is uncorrelated with the pattern and recall is chance; past 0.5 it is nearer the reversed pattern.
+# sweep, and compares the end state with the pattern.) With noise 0.5 the cue has overlap 0 with the
+# pattern and says nothing about it; past 0.5 it would be nearer the reversed pattern.
 n = 100 if options.fast else 200
 noise_levels = np.round(np.arange(0.0, 0.51, 0.05), 2)
 cues_per_level = 20 if options.fast else 60
@@ -203,9 +207,9 @@ figure
 
 # %%
 # The output above shows wide basins at low load (a cue with 30 % of its neurons wrong still comes back)
-# that shrink as the load grows; at α = 0.13 even a clean cue (noise 0) is not always recalled *exactly*,
-# because a few neurons of the pattern are unstable, as the cross-talk histogram showed, and the state
-# settles a few flips away from it.
+# that shrink as the load grows; at α = 0.13 even a clean cue (noise 0) is not always recalled *exactly*:
+# some patterns are not fixed points, because a few of their neurons are unstable (as the cross-talk
+# histogram showed), and descent moves the state off them.
 #
 # Capacity: the 0.138 N line
 # --------------------------
@@ -214,7 +218,8 @@ figure
 # α_c ≈ 0.138, and disappears abruptly beyond it, taking the memory with it. The measurement below
 # uses :func:`hopopt.workflows.memory.capacity_curve`: at each load it stores P = αN random patterns, cues
 # them with 5 % flipped neurons, and counts a recall when the final state is within 2 % of the pattern. The
-# load where that fraction first falls below one half is the measured α_c, for several N.
+# load where that fraction first falls below one half (interpolated between the loads tried) is the measured
+# α_c, for several N.
 sizes = (50, 100, 200) if options.fast else (100, 200, 400)
 curves, measured = {}, {}
 for size in sizes:
@@ -231,8 +236,8 @@ figure
 # The curves fall from "everything recalled" to "nothing recalled" over a range of loads just above the theoretical
 # line; the theory's sharp transition exists only at N = ∞, and small networks blur it. At finite N and with a 2 %
 # tolerance the 50 % point sits somewhat above 0.138 (the output above); hopopt's own measurement at N = 1000 (in
-# :mod:`hopopt.workflows.memory`) gives about 0.157. Either way the Hebb rule stores roughly one pattern per seven
-# neurons, and :doc:`page 4 <04_learning_rules>` shows rules that do much better.
+# :mod:`hopopt.workflows.memory`) gives about 0.157. Either way the Hebb rule stores only about one pattern
+# for every six or seven neurons, and :doc:`page 4 <04_learning_rules>` shows rules that do much better.
 #
 # Memories nobody stored: spurious states
 # ---------------------------------------
@@ -288,19 +293,20 @@ figure
 # %%
 # The output above shows the census. At P = 3, starts end in patterns and in reversed patterns (equally deep and,
 # from a random start, equally likely to be nearer), and some end in a mixture, whose energy per neuron is near the
-# −3/8 of the theory, above the −½ of a pattern. At the higher load, starts also end in other spurious states that
-# resemble no pattern at all. For a memory the reversed patterns are harmless (a reversed image is easy to
+# −3/8 of the theory, above the −½ of a pattern. At the higher load, many starts also end in other spurious
+# states that :func:`~hopopt.problems.memory.classify_state` cannot name: neither a pattern, nor a reversed
+# pattern, nor a 3-mixture. For a memory the reversed patterns are harmless (a reversed image is easy to
 # recognise), mixtures are not: the network confidently answers with something it was never shown. Adding a little
 # noise to the dynamics (the annealing of :doc:`page 7 <07_annealing>`) lets the state climb out of the shallower
 # mixture valleys; better learning rules (:doc:`page 4 <04_learning_rules>`) make them fewer.
 #
 # Summary
 # -------
-# * The Hebb rule W = (1/N) Σ ξ^μ ξ^μᵀ makes each stored pattern a valley of E; the local
+# * The Hebb rule W = (1/N) Σ ξ^μ ξ^μᵀ (diagonal zeroed) makes each stored pattern a valley of E; the local
 #   field in a pattern is a signal ≈ 1 plus cross-talk of spread √α.
 # * Recall is descent from the cue; basins are wide at low load and shrink as α grows.
 # * The capacity is about 0.138 N patterns (Amit, Gutfreund and Sompolinsky 1985); measured curves at finite N
-#   fall around that line.
+#   fall a little above that line.
 # * Reversed patterns and mixtures are valleys too.
 #
 # Previous: :doc:`02_synchronous`. Next: :doc:`04_learning_rules`, the Storkey and pseudo-inverse rules
