@@ -59,9 +59,10 @@ def local_minima(energies, n):
 # Too small: the ground state is not a tour
 # -----------------------------------------
 # The 4-city TSP energy of the previous page, E = D·length + A·(row penalties + column penalties), over all
-# 2¹⁶ states at once. For each penalty A (in units of the largest distance, D = 1) the table gives the ground
-# energy, how many states share it and how many neurons they switch on, whether every one of them is a tour,
-# and their length and penalty terms (the penalty counted in units of A).
+# 2¹⁶ states at once, for 40 penalties A from 0.05 to 2 times the largest distance max d (D = 1). The figure
+# shows the ground energy at each; for four of them the output gives that energy, how many states share it
+# and how many neurons they switch on, whether every one of them is a tour, and their length and penalty
+# terms (the penalty counted in units of A).
 cities = TSP.random(4, rng=options.seed)
 states = every_state(16)
 length_part, penalty_part = split_energy(cities, states)
@@ -81,6 +82,8 @@ for ratio in ratios:
               f"({on.min()}–{on.max()} neurons on), all tours: {ground_is_tour[-1]!s:5}; their length term "
               f"{length_part[ground].min():g}–{length_part[ground].max():g}, penalty "
               f"{penalty_part[ground].min():g}–{penalty_part[ground].max():g} × A")
+    if ratio == 0.05:  # the first regime described below: no tour length, four units of penalty
+        assert np.all(length_part[ground] == 0) and np.all(penalty_part[ground] == 4)
     if ratio == 0.5:   # the middle regime described below: three cities placed, two units of penalty
         assert np.all(on == 3) and np.all(penalty_part[ground] == 2)
 threshold = ratios[np.argmax(ground_is_tour)]
@@ -89,7 +92,9 @@ print(f"optimal tour {optimum:g}; ground states are tours from A = {threshold} m
 assert not ground_is_tour[0] and all(ok for ratio, ok in zip(ratios, ground_is_tour) if ratio > 1.0)
 smallest = length_part + ratios[0] * bound * penalty_part
 assert np.all(length_part[np.isclose(smallest, smallest.min())] == 0)
-assert all(ground_is_tour[list(ratios).index(threshold):])
+assert all(ground_is_tour[list(ratios).index(threshold):]) and threshold < 1.0
+# once the ground states are tours, the ground energy is the optimal length whatever A is
+assert np.allclose(np.array(ground_energy)[np.array(ground_is_tour)], optimum)
 
 figure = new_figure(figsize=(7, 4), layout="constrained")
 ax = figure.subplots()
@@ -107,19 +112,19 @@ figure
 # %%
 # The output above shows the two ways the ground state cheats. At the smallest penalties many states tie
 # for the ground: they switch neurons on only at positions that are not neighbours on the cycle, so the
-# tour-length term is zero, and pay four units of penalty (empty rows and columns, or doubled ones).
-# Further up the ground states place three cities on consecutive positions: a path through three cities,
-# plus two units of penalty for the city left out and its empty position. Only past a threshold (below
-# the bound here, since the bound must hold for every instance) do the tours win, and from then on the
-# ground energy is the optimal length whatever A is: in the feasible
-# region the penalty adds nothing. hopopt's default is A = 2 D max d, twice the bound.
+# tour-length term is zero, and pay four units of penalty (cities left out and positions left empty, or
+# doubled ones). Further up the ground states place three cities on consecutive positions: a path through
+# three cities, plus two units of penalty for the city left out and its empty position. Only past a
+# threshold (below the bound here, since the bound must hold for every instance) do the tours win, and from
+# then on the ground energy is the optimal length whatever A is: in the feasible region the penalty adds
+# nothing. hopopt's default is A = 2 D max d, twice the bound.
 #
 # Too large: a rugged landscape
 # -----------------------------
 # A large penalty leaves the ground state alone but changes every other state's neighbourhood. Take a
-# knapsack small enough to enumerate (items plus slack bits, about 2¹⁷ to 2¹⁹ states) and count, for each
-# penalty P, the states that no single flip improves (the *local minima*, where descent stops), and run
-# 64 short anneals with single flips (:func:`hopopt.anneal`, the default temperature range of
+# knapsack small enough to enumerate (items plus slack bits: 2¹⁷ states, 2¹⁹ in the full version) and count,
+# for each penalty P, the states that no single flip improves (the *local minima*, where descent stops), and
+# run 64 anneals of 1000 sweeps with single flips (:func:`hopopt.anneal`, the default temperature range of
 # :func:`hopopt.schedules.default_beta_range`, which follows the model's energy scale). The raw final states
 # are judged as they are, without repair.
 items = 10 if options.fast else 12
@@ -168,9 +173,14 @@ assert np.all(minima[zero_penalty]) and minima_counts[-1] > feasible_packings
 best_row = max(study, key=lambda row: row["anneal optimal"])
 assert not study[0]["ground feasible"] and study[-1]["ground feasible"]
 assert minima_counts[-1] > 100 * minima_counts[0] and minima_counts == sorted(minima_counts)
+assert minima_counts[-1] == minima_counts[-2], "the count levels off at large P"
+assert study[0]["anneal feasible"] == 0, "at the smallest penalty the anneals end overloaded"
 assert best_row["anneal optimal"] > study[-1]["anneal optimal"] and best_row["penalty"] < knapsack.penalty_bound()
 at_bound_and_above = [row["anneal value"] for row in study if row["penalty"] >= knapsack.penalty_bound()]
 assert max(at_bound_and_above) < best_row["anneal value"]
+# past the bound: feasible almost every time, seldom optimal
+assert all(row["anneal feasible"] >= 0.9 and row["anneal optimal"] <= 0.1
+           for row in study if row["penalty"] >= knapsack.penalty_bound())
 
 figure = new_figure(figsize=(12, 3.8), layout="constrained")
 left, middle, right = figure.subplots(1, 3)
@@ -200,25 +210,26 @@ figure
 
 # %%
 # Read the three panels from left to right. Below a threshold the ground state is overloaded and packs more
-# value than the optimum allows (left), and the anneals, doing their job, end in overloaded states (right).
-# The number of single-flip local minima (middle) grows by orders of magnitude with P and then levels off
-# once the penalty walls exceed every value at stake. The output above says what the minima are then: every
-# feasible packing, good or bad, with its slack at the spare capacity, is a pit. Adding or removing an
-# item, even one that fits, breaks the equation Σ w x + s = C by its weight until the slack is rewritten
-# too, which takes several flips, and the penalty of that one flip outweighs any value. Beside them sit states whose residual no single flip reduces, because
-# the slack is written in binary and changing it by a small amount may take several flips (a carry), and
-# even overloaded states whose items are all too heavy to remove without overshooting. Past the bound the
-# ground state is the optimum for every
-# P, yet annealing ends feasible almost every time and seldom at the optimum, and its mean feasible value,
-# printed above, stays below that of the anneals at the most successful penalty:
-# the objective's differences shrink on an energy scale set by the penalty, and so does the temperature
-# range of the schedule. The anneals succeed most often at a penalty
+# value than the optimum allows (left), and at the smallest penalties the anneals, doing their job, end in
+# overloaded states (right). The number of single-flip local minima (middle) grows by orders of magnitude
+# with P and then levels off once the penalty of a single flip, P·w², exceeds every value at stake. The
+# output above says what the minima are then: every feasible packing, good or bad, with its slack at the
+# spare capacity, is a pit. Adding or removing an item, even one that fits, breaks the equation
+# Σ w x + s = C by its weight until the slack is rewritten too, which takes several flips, and the penalty
+# of that one flip outweighs any value. Beside them sit states whose residual no single flip reduces,
+# because the slack is written in binary and changing it by a small amount may take several flips (a
+# carry), and even overloaded states whose items are all too heavy to remove without overshooting. Past the
+# bound the ground state is the optimum for every P, yet annealing ends feasible almost every time and
+# seldom at the optimum, and its mean feasible value, printed above, stays below that of the anneals at the
+# most successful penalty: the schedule's temperatures follow the energy scale, which the penalty sets, so
+# the objective's differences become small against them. The anneals succeed most often at a penalty
 # *below* the bound, where the ground state is not even guaranteed to be feasible.
 #
 # A penalty for the dynamics: colouring
 # -------------------------------------
-# For graph colouring, E = A Σ_v (Σ_c x[v,c] − 1)² + (conflicting edges), any A > 0 makes the ground states
-# proper colourings when one exists. hopopt's default asks more: A = ⌊Δ/k⌋ + 1 (Δ the largest degree), which
+# For graph colouring, E = A Σ_v (Σ_c x[v,c] − 1)² + B·(conflicting edges) with B = 1, any A > 0 makes the
+# ground states proper colourings when one exists. hopopt's default asks more: A = B(⌊Δ/k⌋ + 1) (Δ the
+# largest degree), which
 # makes every single-flip local minimum one-hot (a node with two colours gains by dropping one; a node with
 # none can always take a colour used by at most ⌊Δ/k⌋ of its neighbours). Below, the wheel graph on five
 # nodes (a hub joined to a 4-cycle) with three colours, 15 bits: its single-flip local minima sorted into
@@ -240,6 +251,10 @@ for penalty in colouring_penalties:
 at_default = colouring_penalties.index(automatic)
 assert kinds["not one-hot"][at_default] == kinds["not one-hot"][-1] == 0 and kinds["not one-hot"][0] > 0
 assert kinds["one-hot with conflicts"][-1] > 10 * kinds["proper colourings"][-1]
+with_conflicts = int(np.sum(one_hot & (conflicts > 0)))
+print(f"one-hot colourings with conflicts: {with_conflicts}; local minima at the default A: "
+      f"{kinds['one-hot with conflicts'][at_default]}")
+assert kinds["one-hot with conflicts"][at_default] >= 0.8 * with_conflicts
 
 figure = new_figure(figsize=(7, 4), layout="constrained")
 ax = figure.subplots()
@@ -257,7 +272,7 @@ figure
 # %%
 # The output above shows the trade once more. With a small A, descent can stop in states that are not
 # colourings at all (an uncoloured node whose every colour would add a conflict). From the default A on
-# there are none, but the local minima now include almost every one-hot colouring with conflicts: with
+# there are none, but the local minima now include most one-hot colourings with conflicts: with
 # single flips, recolouring a node means passing through a state with two colours or none, which costs A.
 # That is why hopopt's colouring annealer uses *one-hot moves* (``moves="one-hot"``: recolour a node in
 # one step), for which A does not matter at all, and why the TSP annealer uses permutation moves: the best
@@ -269,8 +284,8 @@ figure
 # (for a knapsack, the penalty at which packing an average item into a full knapsack costs an average value),
 # repairs every answer (drop the worst value-per-weight items until it fits), polishes it, and raises the
 # penalty only when the answers stay infeasible. The lower-level :func:`hopopt.solvers.penalty_loop` shows
-# the raising alone, with no repair: it starts at a penalty a hundred times below the bound and doubles it
-# until the annealed state itself fits.
+# the raising alone, with no repair: here it starts at a penalty a hundred times below the bound and doubles
+# it until the best annealed state itself fits.
 loop = penalty_loop(knapsack.to_model, lambda state: not knapsack.state_violations(state),
                     knapsack.penalty_bound() / 100, max_rounds=12, n_sweeps=1000, n_restarts=16, rng=options.seed)
 for entry in loop.info["penalty_rounds"]:
@@ -282,9 +297,10 @@ print(f"penalty loop: value {raised_value:g} at penalty {loop.info['penalty']:.4
       f"optimum {best_value:g}")
 assert loop.info["feasible"] and answer.feasible and answer.objective == best_value
 assert answer.info["penalty"] < knapsack.penalty_bound()
+assert np.isclose(answer.info["penalty"], knapsack.local_penalty())  # the small penalty described above
 
 # %%
-# The penalty loop ends with the first penalty whose anneal lands on a feasible state, which is a fair way
+# The penalty loop ends with the first penalty whose best annealed state is feasible, which is a fair way
 # to find the threshold but leaves the answer to luck; :func:`hopopt.solve` reaches the proved optimum at a
 # penalty well below the bound, because the repair and the polish do what a large penalty would have done
 # (keep the answer feasible) without making the landscape rugged. The gallery example
@@ -294,7 +310,7 @@ assert answer.info["penalty"] < knapsack.penalty_bound()
 # Exercises
 # ---------
 #
-# 1. Take the 4-city TSP at A = 0.1 max d. Which state is its ground state, and what does
+# 1. Take the 4-city TSP at A = 0.1 max d. What does a ground state look like, and what does
 #    :meth:`hopopt.TSP.explain` say about it?
 #
 # .. dropdown:: Solution to exercise 1
