@@ -65,6 +65,7 @@ print(f"Hebb theory ½ erfc(1/√(2α)) at α = {load}: {theory:.2%}")
 assert np.mean(stabilities["hebb"] < 0) > 0 and np.all(stabilities["pseudo-inverse"] > 0)
 assert np.mean(stabilities["storkey"] < 0) < np.mean(stabilities["hebb"] < 0)
 assert np.std(stabilities["pseudo-inverse"]) < np.std(stabilities["storkey"]) < np.std(stabilities["hebb"])
+assert abs(np.mean(stabilities["hebb"]) - 1) < 0.1 and 0.005 < np.mean(stabilities["hebb"] < 0) < 0.05
 
 figure = new_figure(figsize=(10, 3.2), layout="constrained")
 edges = np.linspace(min(s.min() for s in stabilities.values()), max(s.max() for s in stabilities.values()), 80)
@@ -79,8 +80,8 @@ figure
 
 # %%
 # The output above shows the three shapes. Hebb's stabilities are the Gaussian the formula predicts, centred
-# near 1 with a tail below zero: a few percent of the bits of a *stored* pattern flip as soon as the network
-# is put in it, of the order of the theoretical fraction printed beside it. Storkey's distribution is narrower, and the
+# near 1 with a tail below zero: a percent or two of the bits of a *stored* pattern flip as soon as the network
+# is put in it, of the order of the theoretical fraction printed below them. Storkey's distribution is narrower, and the
 # pseudo-inverse's is not random at all: every Λ is positive, and, as we will see, it is known exactly.
 #
 # The Storkey rule, one pattern at a time
@@ -93,7 +94,8 @@ figure
 # The first term is Hebb's; the two others subtract the part of ξ that the old weights already "explain",
 # which is where the crosstalk would come from. Each weight W_ij uses only what neurons i and j see, and
 # patterns can be added later without starting over. Written out literally with numpy and compared with
-# :func:`~hopopt.problems.memory.store` (which computes the same weights in O(N P²) rather than O(N² P)):
+# :func:`~hopopt.problems.memory.store` (which keeps the update as a sum of low-rank terms and forms the N×N
+# matrix once, instead of rewriting it for every pattern):
 small = random_patterns(6, 40, rng).astype(np.float64)
 literal = np.zeros((40, 40))
 for xi in small:
@@ -118,8 +120,8 @@ assert np.allclose(literal, library, atol=1e-12)
 # matrix of overlaps; for Hebb it is replaced by N times the identity, which is right only for orthogonal
 # patterns.) A Hopfield network needs a zero diagonal, so hopopt zeroes it; then (Wξ)_i = (1 − C_ii) ξ_i and
 # the stability of bit i is exactly 1 − C_ii, the same for every pattern. C_ii lies in [0, 1] and averages
-# P/N (the trace of a projector is its rank), so every pattern stays a fixed point for P < N, but the margin
-# shrinks as the load grows.
+# P/N (the trace of a projector is its rank), so every pattern stays a fixed point for P < N (C_ii = 1 would
+# only give a tie, which keeps the bit), but the margin shrinks as the load grows.
 columns = patterns.T.astype(np.float64)
 projector = columns @ np.linalg.inv(columns.T @ columns) @ columns.T
 model = store(patterns, "pseudo-inverse")
@@ -144,18 +146,19 @@ print("every stability equals 1 − C_ii:", np.allclose(stabilities["pseudo-inve
 curve_neurons = 50 if options.fast else 200
 loads = np.round(np.arange(0.05, 0.96, 0.1 if options.fast else 0.05), 3)
 trials = 1 if options.fast else 2
-fixed_points, from_noise, alpha_c = {}, {}, {}
+fixed_points, from_noise, alpha_c, last_fixed = {}, {}, {}, {}
 for rule in RULES:
     exact = capacity_curve(curve_neurons, rule, loads=loads, trials=trials, noise=0.0, tolerance=0.0,
                            cues=10, rng=options.seed)
     noisy = capacity_curve(curve_neurons, rule, loads=loads, trials=trials, noise=0.1, tolerance=0.02,
                            cues=10, rng=options.seed)
     fixed_points[rule], from_noise[rule], alpha_c[rule] = exact["curve"], noisy["curve"], noisy["alpha_c"]
-    last_fixed = max((a for a, f in exact["curve"] if f == 1.0), default=None)
-    print(f"{rule:>14}: every pattern a fixed point up to α = {last_fixed}; "
+    last_fixed[rule] = max((a for a, f in exact["curve"] if f == 1.0), default=0.0)
+    print(f"{rule:>14}: every pattern a fixed point up to α = {last_fixed[rule]}; "
           f"recall from 10 % noise falls below ½ at α ≈ {alpha_c[rule]:.2f}")
 assert all(fraction == 1.0 for _, fraction in fixed_points["pseudo-inverse"])
 assert alpha_c["hebb"] < alpha_c["storkey"] <= alpha_c["pseudo-inverse"] < 0.9
+assert 0.138 < alpha_c["hebb"] and last_fixed["hebb"] < last_fixed["storkey"]   # Hebb: a little past 0.138; fixed points lost first
 
 figure = new_figure(figsize=(11, 4), layout="constrained")
 left, right = figure.subplots(1, 2)
@@ -169,8 +172,8 @@ figure
 # The left panel shows that the pseudo-inverse rule keeps *every* pattern a fixed point at every load tried,
 # as the algebra promised, while Hebb's patterns stop being fixed points early. The right panel shows that a
 # fixed point is not yet a memory: with 10 % noise the pseudo-inverse network still loses its patterns at
-# the load printed above, far below α = 1, because the stabilising field 1 − C_ii ≈ 1 − α shrinks while the crosstalk of the
-# flipped bits grows. Storkey sits between the two and keeps its locality. (The dashed line is the
+# the load printed above, far below α = 1, because the stabilising field 1 − C_ii ≈ 1 − α shrinks while the
+# crosstalk of the flipped bits grows. Storkey sits between the two and keeps its locality. (The dashed line is the
 # N → ∞ Hebb capacity 0.138; small networks with a 2 % tolerance recall a little further.)
 #
 # Modern Hopfield networks: exponential capacity
@@ -181,11 +184,11 @@ figure
 #
 # over a continuous state ξ. Its update, ξ ← X softmax(β Xᵀξ) (:func:`hopopt.problems.memory.modern_update`),
 # never raises E, and for large enough β the softmax puts nearly all its weight on the pattern with the
-# largest overlap, so one step lands on it: the energy's minima are separated exponentially well, and the
-# number of patterns that can be retrieved grows exponentially with N. The inverse temperature β sets the
-# resolution: too small and the softmax averages many patterns into a *metastable* state near their mean.
-# Below, networks with N = 64 and P = N, 4N and 16N patterns (the last 16 times the pseudo-inverse rule's
-# absolute limit, P < N) are cued with 20 % flipped bits, over a range of β, with
+# largest overlap, so one step lands on it: the retrieval error falls exponentially with the separation
+# between patterns, and the number of patterns that can be retrieved grows exponentially with N. The inverse
+# temperature β sets the resolution: too small and the softmax averages many patterns into a *metastable*
+# state near their mean. Below, networks with N = 64 and P = N, 4N and 16N patterns (the last 16 times the
+# pseudo-inverse rule's absolute limit, P < N) are cued with 20 % flipped bits, over a range of β, with
 # :func:`hopopt.workflows.memory.modern_recall`.
 modern_n = 64
 betas = np.geomspace(0.02, 1.0, 7 if options.fast else 10)
@@ -209,6 +212,7 @@ for factor in (1, 4, 16):
           + f"; mean updates at β = {best_beta:.2f}: {steps_taken[factor, float(best_beta)]:.1f}")
 assert all(curve[-1][1] == 1.0 for curve in modern_curves.values())   # large β: every cue recalled
 assert all(curve[0][1] == 0.0 for curve in modern_curves.values())    # small β: none
+assert all(steps_taken[factor, float(max(betas))] <= 2 for factor in (1, 4, 16))   # one or two updates
 for curve in modern_curves.values():                                   # and a sharp step in between
     fractions = [fraction for _, fraction in curve]
     step = next(i for i, fraction in enumerate(fractions) if fraction >= 0.5)
@@ -234,9 +238,11 @@ figure
 
 # %%
 # The output above shows the change of regime: below a threshold β the cues end in a metastable average
-# and (almost) nothing is recalled, above it (almost) every cue is recalled, in one or two updates, whether 64 or 1024
-# patterns are stored, while all three classical rules at P = N recall nothing (the pseudo-inverse rule
-# then has W = 0: the projection onto the whole space is the identity, and its diagonal is zeroed). The
+# and (almost) nothing is recalled, above it (almost) every cue is recalled, at the largest β in one or two
+# updates on average (the mean printed on each line includes a last update that no longer moves the state),
+# whether 64 or 1024 patterns are stored, while all three classical rules at P = N recall nothing (the
+# pseudo-inverse rule then has W = 0: the projection onto the whole space is the identity, and its diagonal
+# is zeroed). The
 # threshold moves only slowly with P: the softmax must separate the cued pattern's overlap (about
 # 0.6 N here) from the largest of P random overlaps, which grows like √(2 N log P).
 #
