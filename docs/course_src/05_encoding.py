@@ -11,13 +11,13 @@ three steps:
 1. choose variables: spins s_i ∈ {−1, +1} or bits x_i ∈ {0, 1} whose values spell out a solution;
 2. write the cost as a quadratic function of them; every *constraint* becomes a squared penalty that is zero
    exactly when it holds;
-3. read W and θ off the coefficients: a term q·s_i s_j becomes W_ij = W_ji = −q, a term c·s_i becomes
-   θ_i = c, and the constant goes into the offset, because −½ sᵀWs = −Σ_{i<j} W_ij s_i s_j.
+3. read W and θ off the coefficients: a term q·s_i s_j (each pair i < j once) becomes W_ij = W_ji = −q, a
+   term c·s_i becomes θ_i = c, and the constant goes into the offset, because −½ sᵀWs = −Σ_{i<j} W_ij s_i s_j.
 
 This page follows the recipe by hand for max-cut (no constraints) and for a one-hot constraint, then lets
 hopopt's encoders do it for the travelling salesman and graph colouring, and finally writes a knapsack
 down in the model builder (:class:`hopopt.constrained.ConstrainedModel`), which does steps 2 and 3 for any
-linear constraints. Each time the encoding is checked the only way that convinces: on every state of a small
+linear constraints. Each encoding is checked in the only way that convinces: on every state of a small
 instance.
 """
 
@@ -121,13 +121,13 @@ for count in range(k + 1):
     print(f"{count} bits on: energy {one_hot.energies(bits[on == count])[0]:g} = A·({count} − 1)²")
 
 # %%
-# The penalty is zero on the k allowed states and grows quadratically with the number of bits on, so it
-# pushes hard against two bits on and gently against none. How large A must be compared with the rest of the
+# The penalty is zero on the k allowed states and grows quadratically with the distance from one bit on: no
+# bit on and two bits on both cost A, and every further bit costs more (the output above). How large A must be compared with the rest of the
 # cost is the subject of the next page.
 #
 # The travelling salesman (Hopfield & Tank 1985)
 # ----------------------------------------------
-# Tank and Hopfield used n² neurons: x[c, p] = 1 when city c is visited at position p. A tour is a
+# Hopfield and Tank used n² neurons: x[c, p] = 1 when city c is visited at position p. A tour is a
 # permutation matrix, one 1 in every row (each city once) and every column (each position once): two
 # one-hot penalties of weight A. The length adds D·d[c, e] whenever city c at position p is followed by city
 # e at position p + 1 (cyclically):
@@ -153,11 +153,12 @@ print(f"ground energy {ground.best_energy:g}, {ground.ground_count} ground state
 assert np.isclose(ground.best_energy, optimum.objective)
 assert not cities.state_violations(ground.best_state)
 assert ground.ground_count == sum(np.isclose(e, optimum.objective) for e in lengths.values())
+assert ground.ground_count == 8
 
 # %%
 # The output above shows the ground energy equal to the optimal length found by Held–Karp dynamic
 # programming, and 8 ground states: the same optimal tour started at any of 4 cities and run in either of 2
-# directions, all 8 of them permutation matrices. The weight matrix shows the structure of the encoding:
+# directions, all 8 of them permutation matrices (the cell asserts both). The weight matrix shows the structure of the encoding:
 # blocks of −2A inside a row of the grid (one city twice), diagonals of −2A between rows (one position twice)
 # and the distances on the neighbouring positions. What a broken state costs, term by term, is what
 # :meth:`hopopt.TSP.explain` tells:
@@ -254,21 +255,27 @@ overloaded = all_states[:, :len(values)] @ weights > capacity
 excess = energy_model.energies(all_states) + all_states[:, :len(values)] @ values   # E minus (−value)
 print(f"{int(overloaded.sum())} overloaded states (any slack): energy at least −value + "
       f"{excess[overloaded].min():g}, the penalty 1.5 Δ times the smallest overload squared")
+overload = all_states[:, :len(values)] @ weights - capacity
 assert excess[overloaded].min() >= knapsack.default_penalty() - 1e-9
+assert np.isclose(excess[overloaded].min(), knapsack.default_penalty() * overload[overloaded].min() ** 2)
 
 # %%
 # With 8 + 4 = 12 bits the energy model can be solved by brute force, and the builder's own exact method
 # (:func:`hopopt.solve_exact`, a MILP on the original problem, without penalties or slacks) says what the
-# answer should be. :func:`hopopt.solve` anneals the energy, repairs and polishes its answer.
+# answer should be. :func:`hopopt.solve` anneals the energy too, but at a much smaller penalty of its own,
+# raised only while its answers come out infeasible (the output below prints the penalty it used;
+# :doc:`06_penalties` explains why), and it repairs and polishes each answer.
 ground = brute_force(energy_model)
 exact = hopopt.solve_exact(knapsack)
 annealed = hopopt.solve(knapsack, sweeps=1000, rng=options.seed)
 ground_packing = knapsack.decode(ground.best_state)
 print(f"brute force on the energy: E = {ground.best_energy:g}, packing {ground_packing.tolist()}; "
       f"violations of the raw ground state: {knapsack.state_violations(ground.best_state) or 'none'}")
-print(f"exact (MILP): value {exact.objective:g}, optimal {exact.optimal}; anneal: value {annealed.objective:g}")
+print(f"exact ({exact.method}): value {exact.objective:g}, optimal {exact.optimal}; "
+      f"anneal: value {annealed.objective:g}, at penalty {annealed.info['penalty']:g}")
 assert np.isclose(-ground.best_energy, exact.objective) and not knapsack.state_violations(ground.best_state)
-assert annealed.objective == exact.objective
+assert exact.method == "milp" and exact.optimal
+assert annealed.objective == exact.objective and annealed.info["penalty"] < knapsack.default_penalty()
 
 figure = plot_knapsack(values, weights, capacity, ground_packing,
                        title=f"ground state of the knapsack energy: value {-ground.best_energy:g}")
@@ -285,7 +292,7 @@ same = np.allclose(builtin.to_model(knapsack.default_penalty()).energies(all_sta
                    energy_model.energies(all_states))
 print(f"hopopt.Knapsack at penalty {knapsack.default_penalty():g}: the same energy on all {len(all_states)} "
       f"states: {same}; its own default penalty {builtin.default_penalty():g}")
-assert same
+assert same and builtin.default_penalty() == 1.5 * values.max()
 
 # %%
 # Set cover and the ``model`` kind of the command line are built the same way. The next page asks what
