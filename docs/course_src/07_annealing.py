@@ -25,10 +25,11 @@ This page builds that up step by step on one small spin glass whose ground state
 # %%
 # The instance
 # ------------
-# A ±1 spin glass on 24 spins (28 in the full version): a max-cut with random signed edge weights
-# (:meth:`hopopt.MaxCut.random` with ``weights="signed"``), so that E(s) = −cut(s) and neighbouring spins
-# cannot all be satisfied at once. :func:`hopopt.brute_force` enumerates every state and proves the ground
-# energy, which is what "success" means below.
+# A ±1 spin glass on 24 spins (28 in the full version): a max-cut whose edges have random weights w_ij = ±1
+# (:meth:`hopopt.MaxCut.random` with ``weights="signed"``), so the couplings are W_ij = −w_ij/2 = ∓½ and
+# E(s) = −cut(s). The mixed signs frustrate the glass: no state satisfies every coupling at once.
+# :func:`hopopt.brute_force` enumerates every state and proves the ground energy, which is what "success"
+# means below.
 import numpy as np
 
 import hopopt
@@ -41,7 +42,7 @@ problem = hopopt.MaxCut.random(n, 0.5, rng=options.seed, weights="signed")
 model = problem.to_model()
 exact = brute_force(model)
 ground = exact.best_energy
-print(f"{n} spins, {len(problem.edges)} couplings of ±1; ground energy {ground:g} "
+print(f"{n} spins, {len(problem.edges)} edges of weight ±1; ground energy {ground:g} "
       f"({exact.ground_count} ground states, proved by enumerating 2^{n} states in {exact.time_s:.2f} s)")
 
 
@@ -54,8 +55,8 @@ def reached(energies):
 # Descent stops in local minima
 # -----------------------------
 # :func:`hopopt.solvers.descend_restarts` runs asynchronous descent from many random starts. Each one stops at
-# a fixed point where no single flip lowers the energy — but most of those fixed points are not the ground
-# state.
+# a fixed point where no single flip lowers the energy — but most starts stop at a fixed point that is not a
+# ground state.
 descent = descend_restarts(model, n_restarts=200, rng=options.seed)
 descent_hits = reached(descent.energies)
 levels, counts = np.unique(np.round(descent.energies, 9), return_counts=True)
@@ -65,7 +66,7 @@ for level, count in zip(levels[:6], counts[:6]):
     print(f"  energy {level:6g}: {count:3d} starts")
 # every fixed point is a local minimum: no single flip lowers its energy
 assert all(np.all(model.flip_costs(state) >= -1e-9) for state in descent.states)
-assert descent_hits.mean() < 1, "on this instance some starts must stop above the ground"
+assert descent_hits.mean() < 0.5, "on this instance most starts stop above the ground"
 
 # %%
 # The Metropolis rule, by hand
@@ -117,6 +118,8 @@ for beta in (0.25, 1.0, 3.0):
           f"mean energy exact {exact_p @ energy_levels:6.2f}, measured {visited.mean():6.2f}; "
           f"total variation distance {distance:.3f}")
     assert distance < 0.05, "the chains should sample the Boltzmann distribution"
+# the ground level is rare when hot and holds most of the time when cold (levels sorted: index 0 is the ground)
+assert sampled[0.25][0][0] < 0.1 and sampled[3.0][0][0] > 0.5
 
 # %%
 # The output above shows the chains reproduce the exact distribution at every β. Hot (β = 0.25), the
@@ -146,11 +149,12 @@ boltzmann_figure
 #
 # * hot: the largest flip cost any spin can have, ΔE_max = max_i 2(Σ_j \|W_ij\| + \|θ_i\|), is accepted half of
 #   the time: β_hot = ln 2 / ΔE_max;
-# * cold: the smallest non-zero flip cost, ΔE_min = 2 min \|W_ij\|, is accepted by any of the k spins that can
-#   have it with probability at most 1/100 per sweep: β_cold = ln(100 k) / ΔE_min.
+# * cold: the smallest non-zero flip cost one coupling or threshold can make, ΔE_min = 2 min(\|W_ij\|, \|θ_i\|)
+#   over the non-zero ones, may be accepted in the last sweep by one of the k spins that can have it with
+#   probability at most 1/100: k exp(−β_cold ΔE_min) = 1/100, so β_cold = ln(100 k) / ΔE_min.
 #
 # Between the two, :func:`hopopt.schedules.beta_schedule` spaces β geometrically (a constant ratio per sweep)
-# or linearly. The cell below checks the rule by hand.
+# or linearly. The cell below checks the rule by hand (a max-cut has no thresholds).
 from hopopt.schedules import beta_schedule, default_beta_range
 
 beta_hot, beta_cold = default_beta_range(model)
@@ -182,8 +186,8 @@ schedule_figure
 
 # %%
 # At the hot end even the dearest flip is accepted half of the time; at the cold end even the cheapest is
-# nearly always refused. The geometric schedule spends as many sweeps on each factor of β, the linear one
-# hurries through the hot, decisive part.
+# nearly always refused. The geometric schedule spends as many sweeps on each factor of β; the linear one
+# hurries through the hot end and spends most of its sweeps near the cold one.
 #
 # One anneal, sweep by sweep
 # --------------------------
@@ -198,6 +202,10 @@ print(f"energy {trace[0]:g} after the first sweep, {trace[-1]:g} after the last 
 assert np.isclose(one.info["beta_range"], (beta_hot, beta_cold)).all()
 assert np.allclose(one.betas, schedules["geometric"])
 assert rises > 0, "noise: an anneal's energy is not monotone, unlike descent's"
+early_rises = int(np.sum(np.diff(trace)[: len(trace) // 2] > 0))
+late_rises = int(np.sum(np.diff(trace)[3 * len(trace) // 4:] > 0))
+print(f"rises: {early_rises} in the first half of the sweeps, {late_rises} in the last quarter")
+assert late_rises < early_rises, "the jumps die out as the anneal cools"
 
 trace_figure = Figure(figsize=(7, 3.8), layout="constrained")
 ax = trace_figure.subplots()
@@ -213,8 +221,8 @@ options.save(trace_figure, "anneal_trace.png")
 trace_figure
 
 # %%
-# While β is small the energy jumps up and down (the rises counted above); as β grows the jumps die out and
-# the energy freezes.
+# While β is small the energy jumps up and down (the rises counted above); as β grows the jumps die out (the
+# output compares the first half of the sweeps with the last quarter) and the energy freezes.
 #
 # How long to anneal
 # ------------------
@@ -238,6 +246,8 @@ for index, length in enumerate(lengths):
 assert success[True][-1] > success[True][0] and residual[True][-1] < residual[True][0]
 # polish can only lower a restart's energy
 assert all(p <= q + 1e-9 for p, q in zip(residual[True], residual[False]))
+# from 32 sweeps on, the polish changes the success rate by a few points at most
+assert all(abs(success[True][i] - success[False][i]) <= 0.05 for i, length in enumerate(lengths) if length >= 32)
 
 length_figure = Figure(figsize=(10, 3.6), layout="constrained")
 left, right = length_figure.subplots(1, 2)
@@ -256,7 +266,8 @@ length_figure
 # %%
 # With polish, even a one-sweep anneal ends in a local minimum (it is then just descent from a random start,
 # which is why its success rate is close to descent's above); without polish the short anneals stop wherever
-# they are. From a few dozen sweeps on the polish hardly matters: the anneal has frozen in a minimum.
+# they are. From a few dozen sweeps on the polish hardly matters (a few points at most, asserted above): the
+# anneal has frozen in a minimum or next to one.
 #
 # Restarts or one long run?
 # -------------------------
@@ -295,15 +306,16 @@ options.save(split_figure, "restarts.png")
 split_figure
 
 # %%
-# The prediction and the measurement agree (the assertion above checks it). One anneal of the whole budget
+# The prediction and the measurement agree within the sampling noise (the assertion above checks it, with a
+# margin for the noise of the measured p as well). One anneal of the whole budget
 # spends many sweeps on runs that fail anyway; many tiny anneals are each too short to cool (without polish,
 # one sweep at β_cold is a quench from a random state). The output shows where the best split lies on this
 # instance. On hard instances p grows steeply with the length and long anneals win: the best split is a
-# property of the instance, found by measuring — which is what :func:`hopopt.anneal` does with a
-# ``time_limit`` (short
-# schedules are timed, then the time goes to rounds of equal anneals of at most 10⁵ sweeps, the length past
-# which a fresh anneal helped more than a longer one on the benchmark set). :doc:`08_comparison` turns the
-# success probability into the time to solution, the measure that settles such questions.
+# property of the instance, found by measuring. :func:`hopopt.anneal` with a ``time_limit`` and no ``n_sweeps``
+# fixes one rule instead: short schedules are timed, then the time goes to rounds of equal anneals of at most
+# 10⁵ sweeps, the length past which a fresh anneal helped more than a longer one on the Gset benchmarks.
+# :doc:`08_comparison` turns the success probability into the time to solution, the measure that settles
+# such questions.
 #
 # The shape of the schedule
 # -------------------------
@@ -329,8 +341,10 @@ for name, betas in candidates.items():
     final_energy[name] = result.energies / large_n
     print(f"{name:>20}: mean energy per spin {final_energy[name].mean():.4f} "
           f"(best {final_energy[name].min():.4f})")
-assert final_energy["geometric"].mean() < final_energy["quench (beta_cold)"].mean()
-assert final_energy["geometric"].mean() < final_energy["constant beta_hot"].mean()
+# both cooling shapes end lower than the quench and the constant temperatures
+cooling = max(final_energy["geometric"].mean(), final_energy["linear"].mean())
+assert cooling < min(final_energy[name].mean() for name in ("quench (beta_cold)", "constant mid beta",
+                                                            "constant beta_hot"))
 
 shape_figure = Figure(figsize=(7, 3.6), layout="constrained")
 ax = shape_figure.subplots()
@@ -345,10 +359,11 @@ options.save(shape_figure, "schedule_shapes.png")
 shape_figure
 
 # %%
-# The output shows the anneals from hot to cold end lower than the quench, which freezes into the nearest
-# valley, and than the constant temperatures, which never freeze (too hot) or never escape (cold). Which of
-# the two cooling shapes wins depends on the instance and the length; the geometric schedule is hopopt's
-# default because it spends equal effort on every decade of temperature.
+# The output shows both anneals from hot to cold end lower than the quench, which freezes into the nearest
+# valley, and than the two constant temperatures, too hot to freeze into a low state. Which of the two
+# cooling shapes wins depends on the instance and the length (the fast and full versions of this page
+# disagree); the geometric schedule is hopopt's default because it spends equal effort on every decade of
+# temperature.
 #
 # Where next
 # ----------
