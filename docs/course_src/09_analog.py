@@ -17,10 +17,10 @@ values and integrates differential equations, reading the signs at the end:
   soft spins whose couplings are scaled by error variables that grow while a spin's amplitude is too small,
   which makes local minima unstable, so the dynamics wander from one low state to the next.
 
-This page integrates the first two by hand in numpy for a few neurons (hopopt's kernels do not record whole
-trajectories) to show what happens inside, checks them against :func:`hopopt.solvers.tank` and
-:func:`hopopt.solvers.bifurcate`, and then compares all of them with annealing on one instance, with the
-tools of :doc:`08_comparison`.
+This page integrates the first two by hand in numpy on one small max-cut (hopopt's kernels do not record
+whole trajectories) to show what happens inside, checks them against :func:`hopopt.solvers.tank` (the same
+final state from the same start) and :func:`hopopt.solvers.bifurcate` (the same coupling scale), and then
+compares all of them with annealing on that instance, with the tools of :doc:`08_comparison`.
 """
 
 # %%
@@ -179,9 +179,9 @@ options.save(sb_figure, "bifurcation.png")
 sb_figure
 
 # %%
-# While the pull towards 0 is strong, the particles swing from wall to wall and the signs keep changing (the
-# cut read from them jumps about); as the pump rises the pull fades, the particles come to rest at the walls
-# one after another and the sign pattern freezes — the output counts the sign changes early and late. The
+# While the pull towards 0 is strong, the particles swing back and forth across 0 and the signs keep changing
+# (the cut read from them jumps about); as the pump rises the pull fades, the particles come to rest at the
+# walls one after another and the sign pattern freezes — the output counts the sign changes early and late. The
 # library's kernels keep each trajectory's best sign state on the way, not only its last one.
 #
 # Chaotic amplitude control
@@ -190,10 +190,11 @@ sb_figure
 #
 #     dx_i/dt = −x_i³ + (p − 1)x_i + ξ e_i Σ_j W_ij x_j,    de_i/dt = −β e_i (x_i² − a)
 #
-# An amplitude below the target a makes e_i grow, so that spin feels its couplings more strongly, and one
-# above it makes e_i shrink. A state where all amplitudes equal √a is a fixed point only if it is a good
-# one; elsewhere the error variables keep changing, so the dynamics do not settle in the first local minimum.
-# The pump p and the target a are ramped over the run (Kako et al. 2020's schedule).
+# An amplitude whose square x_i² is below the target a makes e_i grow, so that spin feels its couplings more
+# strongly, and one above it makes e_i shrink. The error variables stop changing only where every amplitude
+# has magnitude √a; such fixed points exist at the energy's local minima, but the error variables make them
+# unstable (Leleu et al. 2019), so the dynamics do not settle in the first local minimum they meet. The pump
+# p and the target a are ramped over the run (Kako et al. 2020's schedule).
 from hopopt.solvers import amplitude_control
 
 cac = amplitude_control(model, n_steps=200, n_trajectories=16, rng=options.seed)
@@ -251,7 +252,8 @@ for name, rows in list(curves.items()) + [(name, [row]) for name, row in single.
     for cost, p, low, high, tts, tts_low, tts_high in rows:
         print(f"{name:>14} {cost:7.0f} {p:8.3f} [{low:.3f}, {high:.3f}]   {tts:9.0f} [{tts_low:.0f}, {tts_high:.0f}]")
         assert low <= p <= high and tts_low <= tts <= tts_high
-# every solver with a schedule does at least as well with the largest budget as with the smallest
+# every solver with a schedule does about as well (within 0.1) or better with the largest budget as with the
+# smallest
 for name, rows in curves.items():
     assert rows[-1][1] >= rows[0][1] - 0.1, name
 
