@@ -131,7 +131,9 @@ items = 10 if options.fast else 12
 values = rng.integers(5, 30, items)
 weights = rng.integers(5, 30, items)
 knapsack = Knapsack(values, weights, int(weights.sum() // 2))
-best_value = hopopt.solve_exact(knapsack).objective
+reference = hopopt.solve_exact(knapsack)
+best_value = reference.objective
+assert reference.optimal
 n_bits = knapsack.n_variables
 states = every_state(n_bits)
 objective_part, penalty_part = split_energy(knapsack, states)
@@ -229,11 +231,11 @@ figure
 # -------------------------------------
 # For graph colouring, E = A Σ_v (Σ_c x[v,c] − 1)² + B·(conflicting edges) with B = 1, any A > 0 makes the
 # ground states proper colourings when one exists. hopopt's default asks more: A = B(⌊Δ/k⌋ + 1) (Δ the
-# largest degree), which
-# makes every single-flip local minimum one-hot (a node with two colours gains by dropping one; a node with
-# none can always take a colour used by at most ⌊Δ/k⌋ of its neighbours). Below, the wheel graph on five
-# nodes (a hub joined to a 4-cycle) with three colours, 15 bits: its single-flip local minima sorted into
-# proper colourings, one-hot colourings with conflicts, and states that are not one-hot.
+# largest degree), which makes every single-flip local minimum one-hot (a node with two colours gains by
+# dropping one; a node with none can always take a colour used by at most ⌊Δ/k⌋ of its neighbours). Below,
+# the wheel graph on five nodes (a hub joined to a 4-cycle) with three colours, 15 bits: its single-flip
+# local minima sorted into proper colourings, one-hot colourings with conflicts, and states that are not
+# one-hot.
 wheel = GraphColoring.from_networkx(nx.wheel_graph(5), colors=3)
 states = every_state(wheel.n_variables)
 one_hot = np.all(states.reshape(len(states), wheel.n, 3).sum(axis=2) == 1, axis=1)
@@ -244,6 +246,8 @@ colouring_penalties = [0.25, 0.5, 1.0, automatic, 4.0]
 kinds = {"proper colourings": [], "one-hot with conflicts": [], "not one-hot": []}
 for penalty in colouring_penalties:
     minima = local_minima(wheel.to_model(penalty).energies(states), wheel.n_variables)
+    # the minima that are not one-hot leave a node uncoloured: none has a node with two colours
+    assert np.all(states[minima & ~one_hot].reshape(-1, wheel.n, 3).sum(axis=2) <= 1)
     kinds["proper colourings"].append(int(np.sum(minima & one_hot & (conflicts == 0))))
     kinds["one-hot with conflicts"].append(int(np.sum(minima & one_hot & (conflicts > 0))))
     kinds["not one-hot"].append(int(np.sum(minima & ~one_hot)))
