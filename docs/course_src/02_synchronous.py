@@ -176,8 +176,8 @@ print(f"descent on the doubled network (2n = {2 * n}) stopped at the pair of the
 # ------------------------
 # The fixed points of the doubled network are the original fixed points (a = b) plus two for every 2-cycle
 # (a ≠ b, in either order), and nothing in the argument favours the first kind, so nothing makes 2-cycles
-# rare. How often they occur depends on the couplings. The cell draws networks with Gaussian weights of spread 1/√n plus a common mean coupling μ/n,
-# from "everyone opposes everyone" (μ < 0) through pure disorder (μ = 0) to "everyone agrees" (μ > 0), and
+# rare. How often they occur depends on the couplings. The cell draws networks with Gaussian weights of
+# spread 1/√n plus a common mean coupling μ/n, from "everyone opposes everyone" (μ < 0) through pure disorder (μ = 0) to "everyone agrees" (μ > 0), and
 # counts, over random starts, how often :func:`hopopt.synchronous` ends in a 2-cycle. Asynchronous descent
 # from the same starts is run too; it reaches a fixed point every time.
 n = 40 if options.fast else 100
@@ -220,8 +220,8 @@ figure
 # <05_encoding>` on) mostly have the disordered, frustrated kind of couplings, which is why hopopt's discrete
 # solvers (descent, annealing) make one move at a time (a single flip, or for constrained models a swap or
 # reassignment whose energy change is computed exactly) and spend their parallelism on independent restarts
-# rather than on simultaneous updates of one state. (The analog solvers of :doc:`page 9 <09_analog>` do move every variable at
-# once, but in small continuous steps, which is a different story.)
+# rather than on simultaneous updates of one state. (The analog solvers of :doc:`page 9 <09_analog>` do move
+# every variable at once, but in small continuous steps, which is a different story.)
 #
 # The cure: update in parallel only what is not coupled
 # -----------------------------------------------------

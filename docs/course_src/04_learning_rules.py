@@ -158,7 +158,8 @@ for rule in RULES:
           f"recall from 10 % noise falls below ½ at α ≈ {alpha_c[rule]:.2f}")
 assert all(fraction == 1.0 for _, fraction in fixed_points["pseudo-inverse"])
 assert alpha_c["hebb"] < alpha_c["storkey"] <= alpha_c["pseudo-inverse"] < 0.9
-assert 0.138 < alpha_c["hebb"] and last_fixed["hebb"] < last_fixed["storkey"]   # Hebb: a little past 0.138; fixed points lost first
+assert 0.138 < alpha_c["hebb"]                                # small networks recall a little past 0.138
+assert last_fixed["hebb"] < last_fixed["storkey"]             # Hebb's patterns stop being fixed points first
 
 figure = new_figure(figsize=(11, 4), layout="constrained")
 left, right = figure.subplots(1, 2)

@@ -122,8 +122,8 @@ for count in range(k + 1):
 
 # %%
 # The penalty is zero on the k allowed states and grows quadratically with the distance from one bit on: no
-# bit on and two bits on both cost A, and every further bit costs more (the output above). How large A must be compared with the rest of the
-# cost is the subject of the next page.
+# bit on and two bits on both cost A, and every further bit costs more (the output above). How large A must
+# be compared with the rest of the cost is the subject of the next page.
 #
 # The travelling salesman (Hopfield & Tank 1985)
 # ----------------------------------------------
@@ -158,9 +158,9 @@ assert ground.ground_count == 8
 # %%
 # The output above shows the ground energy equal to the optimal length found by Held–Karp dynamic
 # programming, and 8 ground states: the same optimal tour started at any of 4 cities and run in either of 2
-# directions, all 8 of them permutation matrices (the cell asserts both). The weight matrix shows the structure of the encoding:
-# blocks of −2A inside a row of the grid (one city twice), diagonals of −2A between rows (one position twice)
-# and the distances on the neighbouring positions. What a broken state costs, term by term, is what
+# directions, all 8 of them permutation matrices (the cell asserts both). The weight matrix shows the
+# structure of the encoding: blocks of −2A inside a row of the grid (one city twice), diagonals of −2A
+# between rows (one position twice) and the distances on the neighbouring positions. What a broken state costs, term by term, is what
 # :meth:`hopopt.TSP.explain` tells:
 broken = cities.encode([0, 1, 2, 3]).reshape(4, 4)
 broken[:, 1] = 0
