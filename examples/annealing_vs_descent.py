@@ -4,10 +4,11 @@ Annealing escapes the local minima where descent stops
 
 A max-cut instance is written as a Hopfield energy with E(s) = −cut(s) exactly (:class:`hopopt.MaxCut`), so
 lower energy means a bigger cut. Asynchronous descent only ever accepts downhill flips and stops at the first
-state where no single flip helps — a local minimum, different for every random start
-(:func:`hopopt.solvers.descend_restarts`). Simulated annealing (:func:`hopopt.anneal`) also accepts uphill
-flips with probability exp(−β ΔE), with β rising slowly, so it can climb out of shallow minima before
-freezing; on the same graph it ends with larger cuts.
+state where no single flip helps — a local minimum that depends on the random start
+(:func:`hopopt.solvers.descend_restarts` runs it from many starts). Simulated annealing
+(:func:`hopopt.anneal`) also accepts uphill flips, with probability exp(−β ΔE) for a rise ΔE > 0, while β
+rises slowly, so it can climb out of shallow minima before freezing. On the same graph its cuts are larger
+on average (the ``assert`` below checks it).
 
 From a shell: ``python examples/annealing_vs_descent.py --out pictures [--fast]`` writes
 ``annealing_vs_descent.png``.
@@ -29,7 +30,8 @@ sweeps = 300 if options.fast else 3000
 # One random graph, two methods
 # -----------------------------
 # G(n, 0.1) as a max-cut model; many descent restarts against a few annealing restarts. The output below
-# gives the range and mean of the cuts each method found.
+# gives the range and mean of the cuts each method found, and the ``assert`` stops the page if annealing's
+# mean cut is not the larger.
 problem = MaxCut.random(n, p=0.1, rng=options.seed)
 model = problem.to_model()
 descent = descend_restarts(model, n_restarts=restarts, rng=options.seed)
@@ -46,8 +48,9 @@ assert anneal_cuts.mean() > descent_cuts.mean(), "annealing's cuts are not large
 # %%
 # Traces and final cuts
 # ---------------------
-# Left: the energy of a few descent runs (per flip, rescaled to sweeps) and of the best annealing run (per
-# sweep). Right: the cut of every descent restart and every annealing restart.
+# Left: the energy of a few descent runs after every flip (plotted against flips / n) and of the best
+# annealing run after every sweep; the dashed line is the best of the descent restarts above. Right: the cut
+# of every descent restart and every annealing restart.
 figure = Figure(figsize=(12, 4.8), layout="constrained")
 left, right = figure.subplots(1, 2)
 rng = np.random.default_rng(options.seed + 1)
@@ -59,7 +62,7 @@ left.plot(np.arange(1, len(annealed.trace) + 1), annealed.trace, color="tab:red"
 left.axhline(-descent_cuts.max(), color="tab:blue", linestyle="--", linewidth=1,
              label=f"best of {restarts} descents")
 left.set_xscale("symlog", linthresh=1)
-left.set_xlabel("sweep (descent: flips / n)")
+left.set_xlabel("sweep (annealing) / flips ÷ n (descent)")
 left.set_ylabel("energy = −cut")
 left.set_title("energy traces")
 left.legend(fontsize="small")
