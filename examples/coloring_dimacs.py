@@ -4,9 +4,11 @@ Graph colouring: conflicts disappear as annealing cools
 
 With k colours each node gets k one-hot neurons; the energy counts monochromatic (conflicting) edges plus a
 penalty for breaking one-hot rows (:class:`hopopt.GraphColoring`). :func:`hopopt.fewest_colors` starts from
-a DSATUR colouring and keeps removing one colour, annealing each time until a conflict-free colouring is
-found. Then one annealing run at the final k, from a random colouring, is traced: its energy (the number of
-conflicting edges, since one-hot moves keep every state a colouring) falls to 0.
+a DSATUR colouring with k colours and tries k − 1, k − 2, ...: at each k it searches (by default one-hot
+annealing and conflict-driven Metropolis chains in turns) for a conflict-free colouring, and it stops when
+the time runs out or k reaches a clique's size. Then an anneal at the final k from a random colouring is
+traced: its energy (the number of conflicting edges, since one-hot moves keep every state a colouring)
+falls to 0.
 
 Run from a checkout with the ``../shared/instances/dimacs`` folder beside it, the script colours the DIMACS
 graph ``myciel4`` (23 nodes, chromatic number 5; read with :func:`hopopt.io.read_dimacs`); on this site,
@@ -52,8 +54,9 @@ print(f"{problem.name}: {problem.n} nodes, {len(problem.edges)} edges, clique bo
 # %%
 # Fewest colours
 # --------------
-# Each line of the output is one k that :func:`hopopt.fewest_colors` tried, and whether it found a proper
-# colouring within its time.
+# The first line of the output below is DSATUR's colouring, each further line a smaller k that
+# :func:`hopopt.fewest_colors` tried, and whether it found a proper colouring in time. The ``assert``
+# checks the final colouring has no conflict and uses no fewer colours than the clique bound.
 coloring, k, history = fewest_colors(problem, time_limit=0.5 if options.fast else 10, rng=options.seed)
 for colours, found, seconds in history:
     print(f"  k = {colours}: {'proper coloring found' if found else 'not found'} at {seconds:.2f} s")
@@ -64,8 +67,9 @@ assert conflicts == 0 and k >= problem.clique_bound()
 # %%
 # One traced anneal at the final k
 # --------------------------------
-# From a random colouring, with one-hot moves: every state the annealer visits is a colouring, and its
-# energy is its number of conflicting edges.
+# Four restarts from the same random colouring, with one-hot moves: every state the annealer visits is a
+# colouring, and its energy is its number of conflicting edges. The output gives the conflicts before and
+# after; the ``assert`` stops the page if any are left.
 target = problem.with_colors(k)
 rng = np.random.default_rng(options.seed)
 start = rng.integers(0, k, problem.n)
@@ -77,7 +81,7 @@ print(f"traced anneal at k = {k}: conflicts {target.conflicts(start)} at the sta
 assert target.conflicts(traced) == 0, "the traced anneal left conflicts"
 
 # %%
-# The random start with its conflicts, the energy per sweep, and the final colouring.
+# The random start with its conflicts, the energy per sweep of the best restart, and the final colouring.
 positions = nx.spring_layout(problem.to_networkx(), seed=0)
 figure = Figure(figsize=(17, 5.2), layout="constrained")
 axes = figure.subplots(1, 3)
