@@ -42,9 +42,9 @@ print(f"{n} neurons, |θ| up to {np.abs(thresholds).max():.2f}")
 # %%
 # Descent from several random starts
 # ----------------------------------
-# :func:`hopopt.descend` flips one neuron at a time and records the energy after every flip. The output
-# below lists the flips and final energy of every start, and how many times any energy rose (the
-# ``assert`` stops the page if one ever did).
+# :func:`hopopt.descend` flips one neuron at a time and records the energy at the start and after every
+# flip. The output below lists the flips and final energy of every start, and how many times any energy rose
+# (the ``assert`` stops the page if one ever did).
 traces = [descend(model, rng=rng).trace for _ in range(starts)]
 rises = sum(int(np.sum(np.diff(trace) > 1e-9)) for trace in traces)
 print(f"descend: {starts} starts, flips {[len(trace) - 1 for trace in traces]}, "
@@ -87,7 +87,7 @@ def manual_async(weights, thresholds, state, rng, max_sweeps=100):
     return trace[:, 0], trace[:, 1]
 
 
-for attempt in range(50):  # look for a start whose trajectory shows E′ rising (most do)
+for attempt in range(50):  # look for a start whose trajectory shows E′ rising
     start = rng.choice([-1, 1], size=n)
     e, e_wrong = manual_async(weights, thresholds, start, rng)
     up = np.flatnonzero(np.diff(e_wrong) > 1e-9) + 1
