@@ -10,8 +10,8 @@ number of clashes, and a solved puzzle sits at energy 0.
 
 The page anneals an 8-queens board (20 queens in the full run) from a random placement, with the
 explanation of the start (energy terms and the named attacking pairs); then it anneals Gordon Royle's first
-17-clue sudoku, a hard case for a short anneal, and solves it exactly with the 0/1 program of
-:mod:`hopopt.kinds.puzzles`, which proves the answer has no clash.
+17-clue sudoku (the output shows what a short anneal leaves of it) and solves it exactly with the 0/1
+program of :mod:`hopopt.kinds.puzzles` (HiGHS), which proves the answer has no clash.
 
 From a shell: ``python examples/puzzles.py --out pictures [--fast]`` writes ``puzzles.png``.
 """
@@ -49,7 +49,7 @@ assert board.attacks(placed) == queens_run.best_energy, "the energy is not the n
 # A 17-clue sudoku
 # ----------------
 # Annealed from random digits in the blank cells, then solved by :func:`hopopt.solve_exact`. The output
-# gives the clashes the anneal left and the exact answer's clashes, with the proof flag.
+# gives the clashes the anneal left and the exact answer's clashes, with the proof flag and the method.
 ROYLE_17 = "000000010400000000020000000000050407008000300001090000300400200050100000000806000"
 puzzle = Sudoku.from_string(ROYLE_17, name="Royle's first 17-clue sudoku")
 sudoku_run = hopopt.anneal(puzzle.to_model(), n_sweeps=300 if options.fast else 20000, n_restarts=4,
@@ -57,8 +57,10 @@ sudoku_run = hopopt.anneal(puzzle.to_model(), n_sweeps=300 if options.fast else 
 annealed = puzzle.decode(sudoku_run.best_state)
 print(f"sudoku annealed: {puzzle.clashes(annealed)} clashing pairs left (energy {sudoku_run.best_energy:g})")
 exact = hopopt.solve_exact(puzzle, time_limit=60)
-print(f"sudoku exact: {exact.objective:g} clashing pairs, optimal {exact.optimal}, {exact.time_s:.2f} s")
-assert exact.optimal and exact.objective == 0
+print(f"sudoku exact ({exact.method}): {exact.objective:g} clashing pairs, optimal {exact.optimal}, "
+      f"{exact.time_s:.2f} s")
+assert exact.optimal and exact.objective == 0 and exact.method == "milp"
+assert puzzle.clashes(annealed) == sudoku_run.best_energy, "the energy is not the number of clashing pairs"
 
 # %%
 # The pictures
