@@ -8,7 +8,7 @@ the dynamics end either in a fixed point or in a 2-cycle (Goles' theorem). Updat
 
 This page shows the smallest case and a random larger network (a start is searched for whose synchronous run
 ends in a 2-cycle), plotting the energy step by step for synchronous updates (flat or see-sawing once in the
-cycle) and for asynchronous updates (a staircase down to a fixed point).
+cycle, as the output shows) and for asynchronous updates (a staircase down to a fixed point).
 
 From a shell: ``python examples/sync_two_cycle.py --out pictures [--fast]`` writes ``sync_two_cycle.png``.
 """
@@ -63,11 +63,13 @@ print(f"random n = {n} (start {attempt}): synchronous -> {sync.message} after {l
 print(f"                       asynchronous from the same start -> {asyn.message}, "
       f"energy {asyn.best_energy:.2f} after {len(asyn.trace) - 1} flips")
 assert np.all(np.diff(asyn.trace) <= 1e-9), "asynchronous descent raised the energy"
+assert asyn.status == Status.CONVERGED and async_tiny.status == Status.CONVERGED, "descent found no fixed point"
 
 # %%
 # The energy, step by step
 # ------------------------
-# Synchronous steps against asynchronous flips divided by n (about one sweep per unit).
+# Energy after each synchronous step, and after each asynchronous flip with the flips divided by n (n
+# flips change as many neurons as one synchronous step could).
 def plot_pair(ax, sync, asyn, n, title):
     """Synchronous energy per step against asynchronous energy per sweep-equivalent (flips / n)."""
     ax.plot(np.arange(len(sync.trace)), sync.trace, marker="o", color="tab:red",
