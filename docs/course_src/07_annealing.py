@@ -307,15 +307,14 @@ split_figure
 
 # %%
 # The prediction and the measurement agree within the sampling noise (the assertion above checks it, with a
-# margin for the noise of the measured p as well). One anneal of the whole budget
-# spends many sweeps on runs that fail anyway; many tiny anneals are each too short to cool (without polish,
-# one sweep at β_cold is a quench from a random state). The output shows where the best split lies on this
-# instance. On hard instances p grows steeply with the length and long anneals win: the best split is a
-# property of the instance, found by measuring. :func:`hopopt.anneal` with a ``time_limit`` and no ``n_sweeps``
-# fixes one rule instead: short schedules are timed, then the time goes to rounds of equal anneals of at most
-# 10⁵ sweeps, the length past which a fresh anneal helped more than a longer one on the Gset benchmarks.
-# :doc:`08_comparison` turns the success probability into the time to solution, the measure that settles
-# such questions.
+# margin for the noise of the measured p as well). One anneal of the whole budget spends many sweeps on runs
+# that fail anyway; many tiny anneals are each too short to cool (without polish, one sweep at β_cold is a
+# quench from a random state). The output shows where the best split lies on this instance. On hard instances
+# p grows steeply with the length and long anneals win: the best split is a property of the instance, found by
+# measuring. :func:`hopopt.anneal` with a ``time_limit`` and no ``n_sweeps`` fixes one rule instead: short
+# schedules are timed, then the time goes to rounds of equal anneals of at most 10⁵ sweeps, the length past
+# which a fresh anneal helped more than a longer one on the Gset benchmarks. :doc:`08_comparison` turns the
+# success probability into the time to solution, the measure that settles such questions.
 #
 # The shape of the schedule
 # -------------------------
