@@ -181,8 +181,8 @@ sb_figure
 # %%
 # While the pull towards 0 is strong, the particles swing back and forth across 0 and the signs keep changing
 # (the cut read from them jumps about); as the pump rises the pull fades, the particles come to rest at the
-# walls one after another and the sign pattern freezes — the output counts the sign changes early and late. The
-# library's kernels keep each trajectory's best sign state on the way, not only its last one.
+# walls one after another and the sign pattern freezes — the output counts the sign changes early and late.
+# The library's kernels keep each trajectory's best sign state on the way, not only its last one.
 #
 # Chaotic amplitude control
 # -------------------------
@@ -192,9 +192,9 @@ sb_figure
 #
 # An amplitude whose square x_i² is below the target a makes e_i grow, so that spin feels its couplings more
 # strongly, and one above it makes e_i shrink. The error variables stop changing only where every amplitude
-# has magnitude √a; such fixed points exist at the energy's local minima, but the error variables make them
-# unstable (Leleu et al. 2019), so the dynamics do not settle in the first local minimum they meet. The pump
-# p and the target a are ramped over the run (Kako et al. 2020's schedule).
+# has magnitude √a; such fixed points exist at the energy's local minima, but with a large enough rate β the
+# error variables make them unstable (Leleu et al. 2019), so the dynamics do not settle in the first local
+# minimum they meet. The pump p and the target a are ramped over the run (Kako et al. 2020's schedule).
 from hopopt.solvers import amplitude_control
 
 cac = amplitude_control(model, n_steps=200, n_trajectories=16, rng=options.seed)
