@@ -23,8 +23,8 @@ This page goes through them on one max-cut instance with hopopt's statistics mod
 # The instance and its proven optimum
 # -----------------------------------
 # A random graph G(26, 0.3) (28 nodes in the full version). :func:`hopopt.solve_exact` picks the kind's exact
-# method by estimated time — here brute force over all 2ⁿ cuts or a mixed-integer program solved by HiGHS;
-# the output names the one it chose — and says whether it proved the answer optimal.
+# method by estimated time (here brute force over all 2ⁿ cuts or a mixed-integer program solved by HiGHS; the
+# output names the one it chose) and says whether it proved the answer optimal.
 import numpy as np
 
 import hopopt
@@ -218,9 +218,9 @@ print(f"the bound {unfinished.bound:g} {'is' if trivial else 'is not'} the trivi
 # %%
 # When the bound is the number of edges (the output says whether it is, on the machine that built this
 # page), it says only that no cut can cut more edges than there are: a large "gap to the bound" then
-# measures the weak bound, not the solver. Say which reference a gap is measured
-# against — proven optimum, bound, best known from the literature or best found in the same experiment
-# (``hopopt compare`` names it in ``target_source``).
+# measures the weak bound, not the solver. Say which reference a gap is measured against — proven optimum,
+# bound, best known from the literature or best found in the same experiment (``hopopt compare`` names it
+# in ``target_source``).
 #
 # Several solvers, side by side
 # -----------------------------
