@@ -715,6 +715,8 @@ def test_peer_without_time_limit_is_skipped_above_its_size(monkeypatch, capsys):
     # networkx's one_exchange takes no time limit and minutes on G1: above max_n it must not run at all
     spec = runners.SOLVERS["maxcut"]["networkx-one-exchange"]
     assert spec.max_n == runners.ONE_EXCHANGE_MAX_N
+    # Christofides neither: 14 s on pr1002 under compare's 0.05 s (the reliability campaign)
+    assert runners.SOLVERS["tsp"]["networkx-christofides"].max_n == runners.CHRISTOFIDES_MAX_N == 300
     called = []
     monkeypatch.setitem(runners.SOLVERS["maxcut"], "networkx-one-exchange",
                         dataclasses.replace(spec, max_n=5, run=lambda problem, budget: called.append(1)))
