@@ -117,7 +117,6 @@ KERNELS_OF_SET = {
     "matrix-exchanges": {"anneal_matrix_exchange_chunk", "polish_matrix_exchanges", "matrix_exchange_cost"},
     "descent": {"async_descent"}, "brute-force": {"brute_force"}, "held-karp": {"held_karp_levels"},
     "coloring-search": {"coloring_search"},
-    "qap-search": set(),  # the QAP branch and bound's kernels live in _kernels_qap, not in the watched module
 }
 
 _KERNEL_LOADS = """

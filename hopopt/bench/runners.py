@@ -745,6 +745,7 @@ def run_solver(problem_name, problem, label, solver, budget, *, threads=None, bl
     """
     from ..solvers import warm_up
     from ..solvers._common import numba_threads
+    from ..solvers.exact_qap import warm_up_qap
 
     spec = get_solver(problem_name, solver)
     record = {"block": block, "problem": problem_name, "instance": label, "n": int(problem.n), "solver": solver,
@@ -761,7 +762,9 @@ def run_solver(problem_name, problem, label, solver, budget, *, threads=None, bl
         record.update(status="skipped", note=f"skipped: n = {problem.n} is above {spec.max_n}, the largest size "
                                              f"this solver (which takes no time limit) is run on")
         return record
-    warm_up()  # compile once, outside the timed call
+    # compile once, outside the timed call (the QAP branch and bound's kernels are not among warm_up's sets)
+    warm_up()
+    warm_up_qap()
     try:
         with numba_threads(threads):
             start = time.perf_counter()

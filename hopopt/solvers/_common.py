@@ -154,7 +154,7 @@ def numba_threads(count):
 # the kernel sets warm_up can load, each the kernels of one move set or solver (hopopt.solvers.moves names its
 # engines' sets); warm_up() with no name loads them all
 KERNEL_SETS = ("flips", "lattice-flips", "polish", "one-hot", "tours", "tour-candidates", "assignments",
-               "matrix-exchanges", "descent", "brute-force", "held-karp", "coloring-search", "qap-search")
+               "matrix-exchanges", "descent", "brute-force", "held-karp", "coloring-search")
 
 
 def warm_up(*kernel_sets):
@@ -331,14 +331,8 @@ def _warm_coloring_search():
                             np.zeros(5, dtype=np.int64), 1)
 
 
-def _warm_qap_search():
-    from .exact_qap import _warm_up as warm_qap
-
-    warm_qap()
-
-
 _WARM_UPS = {"flips": _warm_flips, "lattice-flips": _warm_lattice_flips, "polish": _warm_polish,
              "one-hot": _warm_one_hot, "tours": _warm_tours, "tour-candidates": _warm_tour_candidates,
              "assignments": _warm_assignments, "matrix-exchanges": _warm_matrix_exchanges,
              "descent": _warm_descent, "brute-force": _warm_brute_force, "held-karp": _warm_held_karp,
-             "coloring-search": _warm_coloring_search, "qap-search": _warm_qap_search}
+             "coloring-search": _warm_coloring_search}
