@@ -92,28 +92,17 @@ def test_function_or_class_has_an_example(module_name, name):
 
 def _doc_comment(module_name: str, name: str) -> str:
     """The ``#:`` lines just above the top-level assignment of ``name`` (or on its line), as Sphinx reads them."""
-    import ast
-
-    source = inspect.getsource(importlib.import_module(module_name))
-    lines = source.splitlines()
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        else:
-            continue
-        if not any(isinstance(target, ast.Name) and target.id == name for target in targets):
-            continue
-        comment = []
-        row = node.lineno - 2
-        while row >= 0 and lines[row].lstrip().startswith("#:"):
-            comment.insert(0, lines[row].lstrip()[2:].strip())
-            row -= 1
-        if "#:" in lines[node.lineno - 1]:
-            comment.append(lines[node.lineno - 1].split("#:", 1)[1].strip())
-        return " ".join(comment).strip()
-    return ""
+    node, lines = public_api.assignment(module_name, name)
+    if node is None:
+        return ""
+    comment = []
+    row = node.lineno - 2
+    while row >= 0 and lines[row].lstrip().startswith("#:"):
+        comment.insert(0, lines[row].lstrip()[2:].strip())
+        row -= 1
+    if "#:" in lines[node.lineno - 1]:
+        comment.append(lines[node.lineno - 1].split("#:", 1)[1].strip())
+    return " ".join(comment).strip()
 
 
 @pytest.mark.parametrize("module_name, name", DATA, ids=[f"{m}.{n}" for m, n in DATA])

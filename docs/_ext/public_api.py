@@ -40,17 +40,17 @@ def is_data(value: object) -> bool:
     return not (callable(value) or isinstance(value, type))
 
 
-def assigns(module_name: str, name: str) -> bool:
-    """Whether the source of ``module_name`` assigns ``name`` at its top level (where a ``#:`` comment can say
-    what the value is: Sphinx reads it from there)."""
+def assignment(module_name: str, name: str):
+    """The top-level assignment of ``name`` in the source of ``module_name`` and the source's lines, or
+    ``(None, [])`` when the module does not assign it there (or has no source)."""
     import ast
     import inspect
 
     try:
-        tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+        source = inspect.getsource(importlib.import_module(module_name))
     except (OSError, TypeError):
-        return False
-    for node in tree.body:
+        return None, []
+    for node in ast.parse(source).body:
         if isinstance(node, ast.Assign):
             targets = node.targets
         elif isinstance(node, ast.AnnAssign):
@@ -58,8 +58,14 @@ def assigns(module_name: str, name: str) -> bool:
         else:
             continue
         if any(isinstance(target, ast.Name) and target.id == name for target in targets):
-            return True
-    return False
+            return node, source.splitlines()
+    return None, []
+
+
+def assigns(module_name: str, name: str) -> bool:
+    """Whether the source of ``module_name`` assigns ``name`` at its top level (where a ``#:`` comment can say
+    what the value is: Sphinx reads it from there)."""
+    return assignment(module_name, name)[0] is not None
 
 
 def public_objects() -> dict[str, list[str]]:
