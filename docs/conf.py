@@ -38,9 +38,8 @@ extensions = [
 ]
 
 # the reference is regenerated from every public module's __all__ at each build (docs/_ext/public_api.py)
+# (it writes each object's page itself, members listed one by one; autosummary only draws the tables)
 write_api_pages(HERE / "api")
-autosummary_generate = True
-autosummary_imported_members = True
 autodoc_default_options = {"members": False}
 autodoc_typehints = "none"  # numpydoc's Parameters sections say the types in words
 numpydoc_show_class_members = False

@@ -64,17 +64,23 @@ def _no_data(ax, text="no data"):
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="gray")
 
 
+def prepare_folder(folder, purpose=""):
+    """Create ``folder`` (and its parents); InputError (a ValueError) if that fails or it is not writable."""
+    folder = os.fspath(folder)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (OSError, ValueError) as error:
+        raise InputError(f"path: cannot create the folder {folder}{purpose}: "
+                         f"{getattr(error, 'strerror', None) or error}") from None
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"path: the folder {folder} is not writable") from None
+    return folder
+
+
 def _prepare_path(path):
     """Create the parent folders of ``path``; InputError (a ValueError) if that or writing there fails."""
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"path: cannot create the folder {folder} for {path}: "
-                         f"{error.strerror or error}") from None
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"path: the folder {folder} is not writable") from None
+    prepare_folder(os.path.dirname(os.path.abspath(path)), purpose=f" for {path}")
     return path
 
 

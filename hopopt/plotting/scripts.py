@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,14 +133,14 @@ def script_options(description: str, argv=None) -> ScriptOptions:
 
 
 def _writable_folder(path) -> Path:
-    """Create ``path`` and check that a file can be written in it; one stderr line and exit 2 otherwise."""
-    folder = Path(path)
+    """Create ``path`` and check that it can be written; one stderr line and exit 2 otherwise."""
+    from ..errors import InputError
+    from ._figures import prepare_folder
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
-            pass
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
+        prepare_folder(path)
+    except InputError as error:
+        reason = str(error).removeprefix("path: ")
         print(f"error: --out {os.fspath(path)!r} is not a writable folder: {reason}", file=sys.stderr)
         raise SystemExit(2) from None
-    return folder
+    return Path(path)
