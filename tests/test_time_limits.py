@@ -125,17 +125,24 @@ def test_a_solver_stops_at_the_command_deadline(problems, solver):
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_an_interrupt_stops_a_solver_with_its_best_state(problems, solver):
     run = control.RunControl()  # no deadline: only the interrupt can stop these runs
-    timer = threading.Timer(INTERRUPT_AFTER, run.interrupt)
-    started = time.perf_counter()
+    fired = []
+
+    def interrupt():
+        # the moment Ctrl-C arrives: on a loaded machine the timer thread itself may fire late, and that delay is
+        # not the solver's
+        fired.append(time.perf_counter())
+        run.interrupt()
+
+    timer = threading.Timer(INTERRUPT_AFTER, interrupt)
     timer.start()
     try:
         with control.activate(run):
             answer = _run(problems, solver)
     finally:
         timer.cancel()
-    elapsed = time.perf_counter() - started
-    assert run.interrupted
-    assert elapsed <= INTERRUPT_AFTER + 0.5, f"{solver} took {elapsed - INTERRUPT_AFTER:.2f} s to stop"
+    returned = time.perf_counter()
+    assert run.interrupted and fired
+    assert returned - fired[0] <= 0.5, f"{solver} took {returned - fired[0]:.2f} s to stop"
     assert answer.info["status"] == STATUS_MESSAGES[Status.INTERRUPTED], answer.info["status"]
     if answer.result is not None:
         assert answer.result.status == Status.INTERRUPTED
