@@ -115,6 +115,16 @@ def active() -> RunControl | None:
 def activate(run: RunControl):
     """Make ``run`` the active control for the block (restoring the previous one after).
 
+    Parameters
+    ----------
+    run : RunControl
+        The control that :func:`active` returns inside the block.
+
+    Yields
+    ------
+    RunControl
+        ``run`` itself.
+
     Examples
     --------
     >>> from hopopt.control import RunControl, activate, active
@@ -139,6 +149,17 @@ def time_left(time_limit=None):
 
     None stays None: a solver without a limit of its own plans by its sweeps (an incumbent anneal must not fill
     the whole budget of an exact method) and still stops at the deadline through :func:`should_stop`.
+
+    Parameters
+    ----------
+    time_limit : float, optional
+        The solver's own limit in seconds; None for none.
+
+    Returns
+    -------
+    float or None
+        ``time_limit`` when it is None or no control is active; else the smaller of it and the active run's
+        remaining time (at least 1e-6 s).
 
     Examples
     --------
@@ -223,6 +244,12 @@ def report(best=None, bound=None):
 def solving(run: RunControl | None = None):
     """Mark the block as the solving phase of ``run`` (default: the active one): Ctrl-C there keeps the best.
 
+    Parameters
+    ----------
+    run : RunControl, optional
+        The control whose ``solving`` flag is set for the block (restored after); default the active one. With
+        neither, the block runs unchanged.
+
     Examples
     --------
     >>> from hopopt.control import RunControl, activate, solving
@@ -250,6 +277,16 @@ def interrupt_handling(run: RunControl):
     and return their best state; a second one, or one before anything was found, raises KeyboardInterrupt.
 
     Only the main thread can install signal handlers; elsewhere the block runs with Python's default handling.
+
+    Parameters
+    ----------
+    run : RunControl
+        The control that Ctrl-C interrupts during its solving phase.
+
+    Yields
+    ------
+    RunControl
+        ``run`` itself.
 
     Examples
     --------

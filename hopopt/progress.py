@@ -23,6 +23,16 @@ _EVERY_SECONDS = 0.5
 def describe(run) -> str:
     """The text of the progress line for ``run`` (a :class:`~hopopt.control.RunControl`).
 
+    Parameters
+    ----------
+    run : RunControl
+        The command's control: its elapsed and remaining time, best energy, bound and interrupt flag.
+
+    Returns
+    -------
+    str
+        The parts that apply, joined by commas.
+
     Examples
     --------
     >>> from hopopt.control import RunControl

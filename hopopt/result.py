@@ -181,6 +181,16 @@ class SolveResult:
 def json_default(value):
     """``json.dumps(..., default=json_default)``: numpy scalars and arrays as Python numbers and lists.
 
+    Parameters
+    ----------
+    value : object
+        A value ``json`` cannot write itself.
+
+    Returns
+    -------
+    int, float, bool, list
+        A numpy scalar's Python value or an array's nested list; anything else is a TypeError.
+
     Examples
     --------
     >>> import json
@@ -200,6 +210,16 @@ def json_default(value):
 
 def finite_or_none(value):
     """JSON has no infinity or NaN: such a float becomes None (an infinite time to solution = "never reached").
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    object
+        None for an infinite or NaN float; ``value`` unchanged otherwise.
 
     Examples
     --------

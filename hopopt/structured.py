@@ -56,6 +56,16 @@ def _factor(matrix, name):
 def cycle_adjacency(n) -> np.ndarray:
     """C[p, q] = 1 when positions p and q follow each other on the cycle 0-1-…-(n-1)-0 (the tour factor).
 
+    Parameters
+    ----------
+    n : int
+        Number of positions on the cycle.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, n)
+        The symmetric 0/1 adjacency of the cycle.
+
     Examples
     --------
     >>> from hopopt.structured import cycle_adjacency

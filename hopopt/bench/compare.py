@@ -17,6 +17,16 @@ __all__ = ["compare", "assign_targets", "expand_seeds"]
 def expand_seeds(spec) -> tuple:
     """Seeds from ``"0-9"``, ``"0..9"``, ``"3"`` or ``"1,4,7"`` (an int is one seed); see :func:`parse_seeds`.
 
+    Parameters
+    ----------
+    spec : int or str
+        One seed, or a list of seeds and ranges in the form :func:`parse_seeds` reads.
+
+    Returns
+    -------
+    tuple of int
+        The seeds, in the order given.
+
     Examples
     --------
     >>> from hopopt.bench.compare import expand_seeds

@@ -36,6 +36,17 @@ def _default_workers():
 def describe_executor(spec) -> str:
     """The normalised executor name: "process", "dask-local" or "tcp://HOST:PORT".
 
+    Parameters
+    ----------
+    spec : str or None
+        ``None``, ``""``, ``"process"`` or ``"processes"`` (one process per worker), ``"dask-local"``, or
+        ``"dask://HOST:PORT"`` / ``"tcp://HOST:PORT"`` (a dask scheduler).
+
+    Returns
+    -------
+    str
+        The normalised name; an unknown name or an address that is not ``HOST:PORT`` is an InputError.
+
     Examples
     --------
     >>> from hopopt.bench.executors import describe_executor

@@ -529,6 +529,15 @@ class ModelPeer:
     """A peer that samples a bare EnergyModel: ``sample_model(model, budget) -> (states, extra)``, states in
     the model's vartype (one row per read, agent or run), ``extra`` a dict for the run record.
 
+    Attributes
+    ----------
+    sample_model : callable
+        ``sample_model(model, budget) -> (states, extra)``, as above.
+    description : str
+        What the peer is, for listings and reports.
+    requires : tuple of str
+        Modules that must import for it to run; a missing one means "not installed".
+
     Examples
     --------
     >>> from hopopt.bench.runners import MODEL_PEERS
@@ -639,6 +648,16 @@ for _kind in KINDS.values():
 def solver_names(problem=None):
     """The solver names for one problem type, or a mapping problem -> names.
 
+    Parameters
+    ----------
+    problem : str, optional
+        A problem type of the bench (``"maxcut"``, ``"coloring"``, ...); None for every type.
+
+    Returns
+    -------
+    tuple of str or dict of str to tuple of str
+        The solver names of ``problem`` in the registry's order, or every problem type's.
+
     Examples
     --------
     >>> from hopopt.bench.runners import solver_names
@@ -686,6 +705,16 @@ def get_solver(problem, name) -> SolverSpec:
 
 def missing_requirements(spec: SolverSpec) -> str | None:
     """Why a solver cannot run here ("not installed (No module named 'openjij')"), or None when it can.
+
+    Parameters
+    ----------
+    spec : SolverSpec
+        The solver; its ``requires`` names the modules it imports.
+
+    Returns
+    -------
+    str or None
+        The reason, naming the first module that fails to import; None when every one imports.
 
     Examples
     --------

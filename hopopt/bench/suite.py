@@ -109,6 +109,15 @@ class SuiteError(InputError):
     ``str(error)`` is ``"{source}:{line}: {message}"``, or ``"{source}: {message}"`` when ``line`` is None
     (a problem with the whole file). The parts stay available as ``source``, ``line`` and ``message``.
 
+    Parameters
+    ----------
+    source : str
+        The suite file's name, for the message.
+    line : int or None
+        The line the problem is on; None for a problem with the whole file.
+    message : str
+        What is wrong.
+
     Examples
     --------
     >>> from hopopt.bench.suite import SuiteError
@@ -138,6 +147,27 @@ class SuiteBlock:
     from (a defaults line when the block took the default), and leaves out keys left at their built-in
     defaults. ``lines`` is only for messages, so it takes no part in equality or hashing.
 
+    Attributes
+    ----------
+    name : str
+        The block's name, the text between the brackets.
+    line : int
+        The header's line number.
+    problem : str
+        The problem type of every instance of the block.
+    instances, solvers : tuple of str
+        Instance names and solver names, repeats dropped.
+    seeds : tuple of int
+        The seeds each (instance, solver) pair is run with, repeats dropped.
+    time_limit : float
+        Seconds per solver run.
+    sweeps, restarts : int or None
+        Fixed work per anneal and restarts per run; None when not set.
+    exact_time_limit : float or None
+        Seconds for the exact solvers; None: ``time_limit``.
+    lines : mapping of str to int
+        Line of each key that was set, as described above (read-only).
+
     Examples
     --------
     >>> from hopopt.bench.suite import SuiteBlock
@@ -166,6 +196,13 @@ class SuiteBlock:
 @dataclass(frozen=True)
 class Suite:
     """A parsed suite file: where it came from (for messages) and its blocks in file order.
+
+    Attributes
+    ----------
+    source : str
+        The file's name, used in messages.
+    blocks : tuple of SuiteBlock
+        The blocks, in file order.
 
     Examples
     --------
@@ -433,6 +470,16 @@ def _single(key: str, items: list[str]) -> str:
 
 def parse_seeds(text: str) -> tuple[int, ...]:
     """Seeds from a list like ``"0-4 7, 9..11"`` (what a suite's ``seeds`` and ``--seeds`` accept).
+
+    Parameters
+    ----------
+    text : str
+        Seeds and ranges (``A-B`` or ``A..B``, both ends included) separated by spaces or commas.
+
+    Returns
+    -------
+    tuple of int
+        The seeds, in the order given; a malformed item is an InputError.
 
     Examples
     --------

@@ -128,6 +128,24 @@ class VariableBlock:
 
     ``value = offset + bits @ coefficients`` element by element (spin: offset −1, coefficient 2).
 
+    Attributes
+    ----------
+    name : str
+        The name given when declaring it.
+    kind : {"binary", "spin", "integer"}
+    shape : tuple of int
+        The declared shape; ``()`` for a single variable.
+    bits : numpy.ndarray of int, shape (size, bits per element)
+        Indices of the internal binaries that write each element.
+    coefficients : numpy.ndarray, shape (bits per element,)
+        Weight of each of an element's binaries.
+    offset : float
+        The element's value when all its binaries are 0.
+    lower, upper : int or None
+        An integer's bounds; None for binary and spin variables.
+    encoding : {"log", "unary", "one-hot"} or None
+        An integer's encoding; None for binary and spin variables.
+
     Examples
     --------
     An integer in 0..5 is written by three binaries with weights 1, 2, 2 (the bounded log encoding):
@@ -159,6 +177,17 @@ class VariableBlock:
 @dataclass(frozen=True, eq=False)
 class Constraint:
     """A named linear constraint ``expression (==|<=|>=) 0`` over the internal binaries.
+
+    Attributes
+    ----------
+    name : str
+        Unique within its model (default ``c0``, ``c1``, ...).
+    expression : Expression
+        The left side minus the right side, linear.
+    sense : {"==", "<=", ">="}
+        How ``expression`` compares with 0.
+    text : str
+        The constraint's text when it was given as text, else ``""``; :meth:`describe` prefers it.
 
     Examples
     --------

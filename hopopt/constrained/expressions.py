@@ -31,6 +31,15 @@ class Expression:
     Build expressions from the variables a :class:`~hopopt.constrained.ConstrainedModel` declares; a product
     of two linear expressions is quadratic, and anything of higher degree is refused.
 
+    Parameters
+    ----------
+    linear : dict of int to float, optional
+        Coefficient of each binary variable's index.
+    quadratic : dict of (int, int) to float, optional
+        Coefficient of each product of two variables, keyed by their indices ``(i, j)``, i ≤ j.
+    constant : float
+        The constant term.
+
     Examples
     --------
     >>> from hopopt.constrained import ConstrainedModel
@@ -175,6 +184,13 @@ class Expression:
 @dataclass(frozen=True, eq=False)
 class Relation:
     """``expression (== | <= | >=) 0``: what comparing two expressions gives, before it becomes a constraint.
+
+    Attributes
+    ----------
+    expression : Expression
+        The left side minus the right side.
+    sense : {"==", "<=", ">="}
+        How ``expression`` compares with 0.
 
     Examples
     --------

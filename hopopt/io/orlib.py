@@ -299,6 +299,16 @@ def _parse_pisinger(lines, name):
 def read_knapsack(source: PathLike) -> KnapsackInstance:
     """Read a knapsack file (plain, knapPI or Pisinger layout); the record is named after the file stem.
 
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Path of the knapsack file.
+
+    Returns
+    -------
+    KnapsackInstance
+        The items, capacity, layout and any optimum and solution the file gives.
+
     Examples
     --------
     >>> import os, tempfile
@@ -472,6 +482,16 @@ def parse_scp(text: str, name: str = "<string>") -> SetCoverInstance:
 
 def read_scp(source: PathLike) -> SetCoverInstance:
     """Read an OR-Library ``scp`` file; the record is named after the file stem.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Path of the ``scp`` file.
+
+    Returns
+    -------
+    SetCoverInstance
+        The elements, set costs and sets.
 
     Examples
     --------

@@ -521,6 +521,16 @@ def _offset_comment(text: str, mark: str, pattern, name: str) -> float:
 def read_qbsolv(source: PathLike) -> QuadraticInstance:
     """Read a qbsolv ``.qubo`` file (see :func:`parse_qbsolv`); the record is named after the file stem.
 
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Path of the ``.qubo`` file.
+
+    Returns
+    -------
+    QuadraticInstance
+        The binary model's terms, named after the file stem.
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -755,6 +765,16 @@ def read_bqm(source: PathLike) -> QuadraticInstance:
     Variables labelled ``0..n-1`` (in any order) keep their numbers; otherwise positions follow the BQM's
     variable order and ``labels`` holds the labels. The biases come from dimod's own
     ``to_numpy_vectors``, so nothing is rounded.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Path of the BQM file.
+
+    Returns
+    -------
+    QuadraticInstance
+        The model's terms, named after the file stem.
 
     Examples
     --------

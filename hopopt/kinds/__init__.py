@@ -118,6 +118,15 @@ def __dir__():
 def get_kind(name) -> ProblemKind:
     """The kind called ``name``; an unknown name is an InputError listing the known ones.
 
+    Parameters
+    ----------
+    name : str
+        A key of :data:`KINDS` (``"maxcut"``, ``"tsp"``, ...).
+
+    Returns
+    -------
+    ProblemKind
+
     Examples
     --------
     >>> from hopopt.kinds import get_kind
@@ -132,6 +141,16 @@ def get_kind(name) -> ProblemKind:
 
 def kind_of(problem) -> ProblemKind:
     """The kind whose encoder class ``problem`` is an instance of (the first such kind in registry order).
+
+    Parameters
+    ----------
+    problem : object
+        An encoder instance (a :class:`~hopopt.problems.MaxCut`, a :class:`~hopopt.problems.TSP`, ...).
+
+    Returns
+    -------
+    ProblemKind
+        Its kind; an object of no registered kind's class is a TypeError.
 
     Examples
     --------

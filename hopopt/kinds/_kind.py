@@ -63,6 +63,13 @@ class Budget:
 class Outcome:
     """A peer's answer: the solution in the problem's own terms, plus solver-specific extras.
 
+    Attributes
+    ----------
+    solution : object
+        The solution in the problem's own terms (what its ``evaluate`` takes).
+    extra : dict
+        Solver-specific values for the run record (an exact solver's ``optimal`` and ``bound``, ...).
+
     Examples
     --------
     >>> from hopopt import MaxCut
@@ -83,6 +90,23 @@ class ExactAnswer:
 
     ``bound`` is a proven bound on the optimum in the problem's own objective (a lower bound for "min", an
     upper bound for "max"), None when the method proved none.
+
+    Attributes
+    ----------
+    solution : numpy.ndarray
+        The best solution found, in the problem's own terms.
+    optimal : bool
+        True when the method proved it optimal.
+    bound : float or None
+        As above.
+    method : str
+        The method that answered (``"brute-force"``, a MILP, ...).
+    message : str
+        The method's message (such as why it stopped early); may be empty.
+    time_s : float
+        Seconds the method took.
+    state : numpy.ndarray or None
+        The model state, where the method works on the energy; else None.
 
     Examples
     --------
@@ -106,6 +130,19 @@ class ExactAnswer:
 @dataclass(frozen=True)
 class PeerSpec:
     """Another library's solver for a kind: ``run(problem, budget) -> Outcome``.
+
+    Attributes
+    ----------
+    run : callable
+        ``run(problem, budget) -> Outcome``.
+    description : str
+        What the peer is, for listings and reports.
+    requires : tuple of str
+        Modules that must import for it to run; a missing one means "not installed".
+    deterministic : bool
+        True when seeds do not matter: suites run it once per instance.
+    max_n : int or None
+        Largest instance it is run on (for peers without a time limit); None for no limit.
 
     Examples
     --------

@@ -135,6 +135,16 @@ def greedy_knapsack(problem) -> np.ndarray:
     """Greedy by value/weight ratio: pack items best ratio first while they fit (skipping those that do not);
     the better of that and the most valuable single item that fits (the classic ½-approximation).
 
+    Parameters
+    ----------
+    problem : Knapsack
+        The instance (its ``values``, ``weights`` and ``capacity``).
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+        1 for each packed item, 0 otherwise; the packing fits the capacity.
+
     Examples
     --------
     >>> from hopopt.kinds.knapsack import greedy_knapsack
@@ -250,6 +260,16 @@ def _set_cover_exact(problem, time_limit):
 def greedy_set_cover(problem) -> np.ndarray:
     """Chvátal's greedy: repeatedly choose the set of least cost per newly covered element (an H(d)-approximation,
     d the largest set); no redundant sets are dropped afterwards (the textbook algorithm).
+
+    Parameters
+    ----------
+    problem : SetCover
+        The instance (its ``costs`` and element-by-set ``incidence``); every element must be in some set.
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+        1 for each chosen set, 0 otherwise; the chosen sets cover every element.
 
     Examples
     --------

@@ -80,6 +80,16 @@ def karmarkar_karp(numbers) -> np.ndarray:
     the final number is the difference reached. The commitments form a tree, two-coloured at the end. A
     baseline written here (about ten lines), not a library's: networkx and dimod have none.
 
+    Parameters
+    ----------
+    numbers : array_like of float
+        The numbers to split; negative ones are placed by their magnitude and their group flipped.
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+        The group (0 or 1) of each number.
+
     Examples
     --------
     >>> from hopopt.kinds.partition import karmarkar_karp
@@ -133,6 +143,17 @@ def subset_sum_partition(numbers) -> np.ndarray:
     largest reachable sum t is the lighter group's best total (difference ``S − 2t``). The subset is
     recovered backwards from ``√n`` checkpoints: a number is taken exactly when t is not reachable without it.
 
+    Parameters
+    ----------
+    numbers : array_like of int
+        The numbers to split (any sign); a number that is not whole is a ValueError. The work grows with
+        n times the sum of the magnitudes.
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+        The group (0 or 1) of each number, in a partition of least difference.
+
     Examples
     --------
     >>> from hopopt.kinds.partition import subset_sum_partition
@@ -180,6 +201,16 @@ def meet_in_the_middle_partition(numbers) -> np.ndarray:
 
     Group 1 is a left subset plus a right subset; for every left sum the right sums nearest to
     ``S/2 − left`` (one on each side, by binary search in the sorted right sums) are the only candidates.
+
+    Parameters
+    ----------
+    numbers : array_like of float
+        The numbers to split (any sign, integer or not); the work grows as 2^(n/2).
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+        The group (0 or 1) of each number, in a partition of least difference.
 
     Examples
     --------

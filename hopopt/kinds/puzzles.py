@@ -40,6 +40,16 @@ __all__ = ["QUEENS", "SUDOKU", "read_queens", "read_sudoku", "read_sudoku_puzzle
 def read_queens(path) -> NQueens:
     """An N-queens instance from a text file holding the board side (one positive integer).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Path of the text file (``#`` starts a comment).
+
+    Returns
+    -------
+    NQueens
+        The board, named after the file stem.
+
     Examples
     --------
     >>> import os, tempfile
@@ -88,6 +98,16 @@ def _sudoku_lines(path):
 
 def read_sudoku_puzzles(path) -> list:
     """Every sudoku in a file (one per line, see the module docstring), named ``STEM:LINE``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Path of the puzzle file (``#`` starts a comment).
+
+    Returns
+    -------
+    list of Sudoku
+        One puzzle per line that holds one, in file order.
 
     Examples
     --------

@@ -457,7 +457,16 @@ def plot_assignment(flow, distance, assignment, title="Assignment", ax=None):
 def solution_figure(with_trace):
     """An empty figure for a solution picture, with a second panel for an energy trace when ``with_trace``.
 
-    Returns the figure and its list of axes (one or two).
+    Parameters
+    ----------
+    with_trace : bool
+        Whether to add a second panel, on the right, for the energy trace.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    axes : list of matplotlib.axes.Axes
+        One Axes, or two (the solution's, then the trace's) when ``with_trace``.
 
     Examples
     --------
@@ -734,6 +743,15 @@ def plot_sudoku(givens, grid, box=None, title="Sudoku", ax=None):
         The filled grid (0 = still empty).
     box : (int, int), optional
         Rows and columns of a box; default :func:`hopopt.problems.puzzles.box_shape`.
+    title : str
+        The title's start; it goes on with the number of clashing pairs.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure with one Axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (``ax``'s when given).
 
     Examples
     --------
@@ -935,8 +953,17 @@ def plot_clauses(n, clauses, assignment, title="MAX-SAT", ax=None, max_rows=80):
         Signed 1-based literals (``-3`` is "not x3").
     assignment : array_like of 0/1
         One truth value per variable.
+    title : str
+        First line of the title; the second says how many clauses are unsatisfied.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure with one Axes.
     max_rows : int
         At most this many clauses are drawn (the unsatisfied ones first); the title says how many were left out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (``ax``'s when given).
 
     Examples
     --------

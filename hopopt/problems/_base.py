@@ -30,6 +30,9 @@ class Evaluation:
         True when an exact method proved this objective optimal; None when unknown.
     bound : float or None
         A proven bound on the optimum (upper for "max", lower for "min"); None when unknown.
+    extra : dict
+        Further numbers a problem kind reports (a knapsack's weight and capacity, a partition's group sums,
+        ...); empty by default.
 
     Examples
     --------

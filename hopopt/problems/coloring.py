@@ -717,6 +717,16 @@ def coloring_beta_range(problem) -> tuple[float, float]:
     (measured during development, 2 cores). The engine's generic range is derived from the penalty couplings,
     which one-hot moves never pay, so it would start far too hot.
 
+    Parameters
+    ----------
+    problem : GraphColoring
+        The instance; its nodes n and colours k set the cold end.
+
+    Returns
+    -------
+    (float, float)
+        β_hot = ln 2 and β_cold = 8 ln(100·n·k).
+
     Examples
     --------
     >>> from hopopt.problems.coloring import GraphColoring, coloring_beta_range

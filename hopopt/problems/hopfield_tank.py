@@ -74,6 +74,16 @@ def random_cities(n=10, rng=None):
 def city_distances(cities):
     """Euclidean distance matrix of city coordinates of shape (n, 2).
 
+    Parameters
+    ----------
+    cities : array_like, shape (n, 2)
+        The cities' coordinates; another number of dimensions is a ValueError.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, n)
+        The distance between every two cities (zero diagonal).
+
     Examples
     --------
     >>> from hopopt.problems.hopfield_tank import city_distances

@@ -529,6 +529,16 @@ def box_shape(n) -> tuple:
 
     Raises ValueError when that r is 1 (n prime or 1): the boxes would be the rows.
 
+    Parameters
+    ----------
+    n : int
+        The sudoku's side (digits 1..n).
+
+    Returns
+    -------
+    (int, int)
+        Rows and columns of a box.
+
     Examples
     --------
     >>> from hopopt.problems.puzzles import box_shape
@@ -1034,6 +1044,16 @@ def puzzle_beta_range(problem) -> tuple:
     20-queens (five seeds each, all solved with both ranges).
 
     The model's ``metadata["onehot_beta_range"]`` holds it; pass it as ``anneal(model, beta_range=...)``.
+
+    Parameters
+    ----------
+    problem : Sudoku or NQueens
+        The puzzle; its number of variables N sets the cold end.
+
+    Returns
+    -------
+    (float, float)
+        β_hot = ln 2 and β_cold = 8 ln(100·N).
 
     Examples
     --------

@@ -51,6 +51,12 @@ def coloring_structure(model):
     every coupled pair of nodes. Couplings inside a group are free (they never act on one-hot states). Then on
     every one-hot state ``E = constant + B · conflicts``.
 
+    Parameters
+    ----------
+    model : EnergyModel
+        A one-hot colouring model, such as :meth:`hopopt.GraphColoring.to_model`'s; one without that structure is a
+        ValueError saying what is missing.
+
     Returns
     -------
     groups : ndarray, shape (N, k)

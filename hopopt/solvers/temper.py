@@ -62,6 +62,17 @@ def temper_beta_range(model) -> tuple[float, float]:
     left. β_hot is at most half of β_cold, and neither end is colder than
     :func:`hopopt.schedules.default_beta_range`'s.
 
+    Parameters
+    ----------
+    model : EnergyModel
+        The model (spin or binary; its spin form is measured).
+
+    Returns
+    -------
+    (float, float)
+        β_hot and β_cold; a model without couplings or thresholds gets
+        :func:`~hopopt.schedules.default_beta_range`'s.
+
     Examples
     --------
     >>> from hopopt import MaxCut

@@ -62,6 +62,8 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
         Passed to :func:`hopopt.solvers.anneal` (restarts default to 8, see ``_DEFAULT_RESTARTS``).
     growth : float
         Penalty factor after an infeasible round.
+    max_rounds : int
+        At most this many rounds (each with its own child generator of ``rng``).
     start_fraction : float, optional
         The first round's penalty as a fraction of ``problem.local_penalty()``; default: the problem's own
         ``start_penalty()`` (a quarter of the local penalty for builder models, see
