@@ -100,6 +100,17 @@ _SETUP_SECONDS_PER_RESTART = 5e-5
 def solvers_of(kind):
     """The solver names that apply to a problem kind, its default first.
 
+    Parameters
+    ----------
+    kind : ProblemKind
+        The kind (an entry of :data:`hopopt.kinds.KINDS`).
+
+    Returns
+    -------
+    tuple of str
+        The kind's own solvers, its default first, then (for a kind that takes any model solver) the
+        generic model solvers it does not list itself.
+
     Examples
     --------
     >>> from hopopt.api import solvers_of
@@ -274,7 +285,7 @@ def solve_exact(problem, *, time_limit=None, max_memory=None) -> Solution:
     from .resources import check_fits, estimate_exact
 
     kind = kind_of(problem)
-    check_fits(estimate_exact(problem), max_memory, what=f"exact {kind.name} {getattr(problem, 'name', '')}".strip())
+    check_fits(estimate_exact(problem, control.time_left(time_limit)), max_memory, what=f"exact {kind.name} {getattr(problem, 'name', '')}".strip())
     started = time.perf_counter()
     with _deadline(time_limit), control.solving():
         exact = kind.exact(problem, control.time_left(time_limit))

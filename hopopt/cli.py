@@ -328,7 +328,8 @@ def _check_compare_memory(args, problem, names):
         check_fits(estimate_solve(problem, solvers_of(get_kind(args.problem))[0], restarts=args.restarts),
                    args.max_memory, what=f"{args.problem} {args.instance}")
     if names is None or "exact" in names:
-        check_fits(estimate_exact(problem), args.max_memory, what=f"exact {args.problem} {args.instance}")
+        exact_limit = args.time_limit if args.exact_time_limit is None else args.exact_time_limit
+        check_fits(estimate_exact(problem, exact_limit), args.max_memory, what=f"exact {args.problem} {args.instance}")
 
 
 def command_bench(args):

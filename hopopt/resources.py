@@ -30,7 +30,7 @@ from .errors import InputError
 __all__ = ["Estimate", "available_memory", "memory_limit", "parse_memory", "format_bytes", "estimate_instance",
            "estimate_file", "estimate_model", "estimate_solver", "estimate_solve", "estimate_exact", "check_fits",
            "sparse_model", "dense_model", "structured_model", "random_graph_instance", "milp_estimate",
-           "SAFETY_FRACTION"]
+           "milp_builds_in_time", "SAFETY_FRACTION", "MILP_ENTRIES_PER_SECOND"]
 
 #: share of the available memory a command may plan to use: the rest is for the interpreter, numba's
 #: compiled kernels, the page cache and whatever else runs beside it
@@ -72,6 +72,11 @@ GRAPH_BYTES_PER_NODE = 64
 # of peak RSS between max-cut n = 150 and n = 300 (p = 0.5, 8 s limits): 94 MB for 16,800 more pairs, about
 # 470 bytes per constraint non-zero (the tree keeps growing with the time limit)
 MILP_BYTES_PER_NONZERO = 512
+
+#: constraint entries scipy builds and HiGHS reads per second, counted low: scipy prepares the rows holding the
+#: GIL and HiGHS does not look at the clock while it reads them (bisection of G(1500, 0.5), 2.2e6 entries, ended
+#: 0.3 s late at 5e6 a second), so a MILP that cannot be read in the time left is not started at all
+MILP_ENTRIES_PER_SECOND = 2e6
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,16 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgtp]?)(i?b?)\s*$", re.IGNOR
 def parse_memory(text) -> int:
     """Bytes in a size such as "4G", "512M", "1.5GiB" or "1000000" (units are powers of 1024).
 
+    Parameters
+    ----------
+    text : str, int or float
+        A size with an optional unit K, M, G, T or P (also ``KiB``, ``GB``, ...), or a number of bytes.
+
+    Returns
+    -------
+    int
+        The size in bytes (at least 1).
+
     Raises
     ------
     ValueError
@@ -245,6 +260,17 @@ def parse_memory(text) -> int:
 
 def format_bytes(count) -> str:
     """A byte count in words: "512 B", "11.2 GiB".
+
+    Parameters
+    ----------
+    count : int or float
+        A number of bytes.
+
+    Returns
+    -------
+    str
+        Whole bytes below 1 KiB; else the number in the largest unit (KiB ... PiB) that keeps it below 1024,
+        with one decimal (exponent form from 10 000 PiB).
 
     Examples
     --------
@@ -409,6 +435,29 @@ def milp_estimate(pairs, what="the MILP (HiGHS)") -> Estimate:
                     f"{what}: {_count(pairs)} pair variables, {_count(nonzeros)} constraint non-zeros")
 
 
+def milp_builds_in_time(entries, seconds) -> bool:
+    """Whether a MILP with ``entries`` constraint non-zeros can be built and read in ``seconds`` (None: no limit).
+
+    Parameters
+    ----------
+    entries : int
+        Non-zeros of the constraint matrix.
+    seconds : float or None
+        The time left; None for no limit.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from hopopt.resources import milp_builds_in_time
+    >>> milp_builds_in_time(10**6, 2.0), milp_builds_in_time(10**8, 2.0), milp_builds_in_time(10**8, None)
+    (True, False, True)
+    """
+    return seconds is None or not math.isfinite(seconds) or entries <= MILP_ENTRIES_PER_SECOND * seconds
+
+
 # ------------------------------------------------------------------ estimates
 def _kind(name_or_problem):
     from .kinds import get_kind, kind_of
@@ -524,6 +573,16 @@ def estimate_model(problem) -> Estimate:
     The kind's ``model_bytes`` hook answers where it has one; otherwise a dense float64 W over
     ``problem.n_variables`` (what the dense encoders build).
 
+    Parameters
+    ----------
+    problem : object
+        An instance of a registered problem kind.
+
+    Returns
+    -------
+    Estimate
+        Peak bytes, and what they are for.
+
     Examples
     --------
     >>> from hopopt.problems import NumberPartitioning
@@ -628,9 +687,22 @@ def estimate_solve(problem, solver_name, *, restarts=None, moves="auto") -> Esti
                                    moves=moves, what=model.reason.split(":")[0])
 
 
-def estimate_exact(problem) -> Estimate:
+def estimate_exact(problem, time_limit=None) -> Estimate:
     """What the kind's exact method will take: the kind's ``exact_bytes`` hook, else the energy model and the
     max-cut MILP over its coupled pairs (brute force up to 30 variables needs nothing to speak of).
+
+    Parameters
+    ----------
+    problem : object
+        An instance of a registered problem kind.
+    time_limit : float, optional
+        The exact method's time limit: a max-cut MILP too large to be built within it
+        (:func:`milp_builds_in_time`) is never built, so it takes no memory; the incumbent anneal still runs.
+
+    Returns
+    -------
+    Estimate
+        Peak bytes, and what they are for.
 
     Examples
     --------
@@ -648,8 +720,13 @@ def estimate_exact(problem) -> Estimate:
         return model + Estimate(8 * n * n, "brute force over 2^n states")
     nnz = model.nnz if model.nnz is not None else n * n
     # the incumbent anneal (4 restarts) runs on the model too
-    return model + milp_estimate(nnz // 2 + n) + estimate_solver("anneal", n, nnz, restarts=4,
-                                                                  storage=model.storage or "dense")
+    incumbent = estimate_solver("anneal", n, nnz, restarts=4, storage=model.storage or "dense")
+    pairs = nnz // 2 + n
+    # the edge formulation's six constraint entries per pair (hopopt.solvers.exact.milp)
+    if not milp_builds_in_time(6 * pairs, time_limit):
+        return model + incumbent + Estimate(0, f"no MILP: its {_count(6 * pairs)} constraint entries would not "
+                                               f"be built in {time_limit:g} s")
+    return model + milp_estimate(pairs) + incumbent
 
 
 def check_fits(estimate, max_memory=None, what=None):

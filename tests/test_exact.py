@@ -184,6 +184,35 @@ def test_milp_time_limited_bound_is_below_true_optimum(warm):
             assert result.best_energy == pytest.approx(optimum)
 
 
+def test_milp_without_time_for_the_anneal_keeps_a_random_incumbent(warm, monkeypatch):
+    # the anneal's set-up counted as taking far longer than the limit: a seeded random state is the incumbent,
+    # and the answer is as consistent as any other (its energy, a bound below the optimum)
+    monkeypatch.setattr(exact_module, "_ANNEAL_SETUP_S_PER_COUPLING", 1.0)
+    model = MaxCut.random(20, 0.5, rng=3, weights="signed").to_model()
+    optimum = brute_force(model).best_energy
+    result = milp(model, time_limit=0.5)
+    _check_exact(model, result, 1e-9)
+    assert result.info["incumbent"].startswith("random")
+    assert result.info["incumbent_energy"] == pytest.approx(model.energy(np.asarray(
+        (2 * np.random.default_rng(0).integers(0, 2, model.n) - 1), dtype=np.int8)))
+    assert result.bound <= optimum + 1e-9 <= result.best_energy + 2e-9
+    # with no clock there is no hurry: the anneal provides it
+    assert milp(model).info["incumbent"] == "anneal"
+
+
+def test_a_milp_that_cannot_be_built_in_time_is_not_counted_in_memory():
+    from hopopt.resources import estimate_exact, milp_builds_in_time
+
+    problem = MaxCut.random(2000, 0.5, rng=1)
+    pairs = problem.edges.shape[0]
+    assert not milp_builds_in_time(6 * pairs, 2.0) and milp_builds_in_time(6 * pairs, 60.0)
+    untimed, short, long = estimate_exact(problem), estimate_exact(problem, 2.0), estimate_exact(problem, 60.0)
+    assert untimed.bytes == long.bytes > 10 * short.bytes
+    assert untimed.reason.startswith("the MILP")
+    # the model and the incumbent's anneal are still counted
+    assert short.bytes > 8 * problem.edges.shape[0]
+
+
 @pytest.mark.parametrize("limit", [0, -1.0, "soon", float("inf")])
 def test_milp_bad_time_limit(limit):
     with pytest.raises(ValueError):

@@ -204,6 +204,9 @@ COMMANDS = {
     "maxcut": ["solve", "maxcut", "random:n=3000,seed=1,p=0.5"],
     "tsp": ["solve", "tsp", "kroA100", "--data-dir", str(INSTANCES)],
     "coloring": ["solve", "coloring", "random:n=500,seed=1,p=0.1"],
+    # a MILP too large for the memory limit and for the time: not refused, since it would never be built; the
+    # incumbent and the pairs' bound come back in time
+    "exact-maxcut": ["exact", "maxcut", "random:n=2000,seed=1,p=0.5", "--max-memory", "1G"],
 }
 
 

@@ -104,7 +104,8 @@ def check_suite_memory(suite, data_dir=None, parallel=1, max_memory=None):
                 spec = get_solver(block.problem, solver)
                 runs += 1 if spec.deterministic else len(block.seeds)
                 if spec.kind == "exact":
-                    estimate = estimate_exact(problem)
+                    estimate = estimate_exact(problem, block.time_limit if block.exact_time_limit is None
+                                              else block.exact_time_limit)
                 elif spec.kind == "hopopt" and solver.startswith("hopopt-"):
                     estimate = estimate_solve(problem, solver[len("hopopt-"):], restarts=block.restarts)
                 else:
@@ -171,6 +172,18 @@ def _load(problem_name, instance, data_dir):
 
 def execute_run(run):
     """Run one planned run (in a worker process) and return its record.
+
+    Parameters
+    ----------
+    run : dict
+        One planned run, as :func:`plan_runs` makes it: ``block``, ``problem``, ``instance``, ``solver``,
+        ``seed`` (None counts as 0 for the budget) and ``time_limit``, optionally ``data_dir``, ``sweeps`` and
+        ``restarts``.
+
+    Returns
+    -------
+    dict
+        The record :func:`hopopt.bench.run_solver` returns, with the run's ``seed``.
 
     Examples
     --------

@@ -183,6 +183,36 @@ def warm_up(*kernel_sets):
 
 
 _WARMED = set()
+# what loading kernels costs, counted high from this machine's runs: numba's own set-up before the first kernel of
+# a process (about half a second) and each further kernel set from the cache (10-30 ms)
+_FIRST_LOAD_S = 0.6
+_LOAD_PER_SET_S = 0.05
+
+
+def warm_up_seconds(*kernel_sets) -> float:
+    """What :func:`warm_up` of these kernel sets will still cost in this process, counted high (0 once loaded).
+
+    Parameters
+    ----------
+    *kernel_sets : str
+        Names from :data:`KERNEL_SETS`.
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Examples
+    --------
+    >>> from hopopt.solvers._common import warm_up, warm_up_seconds
+    >>> warm_up("polish")
+    >>> warm_up_seconds("polish")
+    0.0
+    """
+    missing = [name for name in kernel_sets if name not in _WARMED]
+    if not missing:
+        return 0.0
+    return (0.0 if _WARMED else _FIRST_LOAD_S) + _LOAD_PER_SET_S * len(missing)
 
 
 def _tiny_spin_arrays():

@@ -17,7 +17,9 @@ from .. import control
 from ..model import EnergyModel
 from ..result import Solution, SolveResult
 from . import _kernels as kernels
-from ._common import Clock, check_model, check_time_limit, spin_states, to_model_vartype, warm_up
+from ..resources import milp_builds_in_time
+from ._common import (Clock, check_model, check_time_limit, spin_states, to_model_vartype, warm_up,
+                      warm_up_seconds)
 
 __all__ = ["problem_answer", "brute_force", "milp", "solve_exact", "estimate_brute_force_seconds", "brute_force_rate",
            "BRUTE_FORCE_MAX_N"]
@@ -42,6 +44,17 @@ def _exact_result(state, energy, optimal, bound, time_s, method, ground_count, m
 def problem_answer(kind):
     """A constructor of problem-level exact answers (:class:`~hopopt.result.Solution`) for one kind, taking
     ``(solution, objective, optimal, bound, time_s, method, message="", info=None)``.
+
+    Parameters
+    ----------
+    kind : str
+        The problem kind's name, recorded in every answer.
+
+    Returns
+    -------
+    callable
+        ``answer(solution, objective, optimal, bound, time_s, method, message="", info=None)`` returning a
+        :class:`~hopopt.result.Solution` (see :meth:`hopopt.Solution.exact`).
 
     Examples
     --------
@@ -166,12 +179,23 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
     constant = spin.offset - float(upper.data.sum()) + float(spin.thresholds.sum())
 
     start_state = None
+    incumbent_source = "anneal" if isinstance(incumbent, str) else "given"
+    # whether the formulation can be built in the time there is (decided again after the incumbent)
+    builds = milp_builds_in_time(_formulation_entries(size, costs.size), _finite(clock.remaining()))
     if isinstance(incumbent, str):
         if incumbent != "anneal":
             raise ValueError(f"incumbent must be 'anneal', None or a state, got {incumbent!r}")
-        # the incumbent may take a fifth of the time: on large models 1000 sweeps would eat the whole limit
-        share = None if time_limit is None else max(_INCUMBENT_SHARE * clock.remaining(), 1e-3)
-        start_state = anneal(spin, n_sweeps=1000, n_restarts=4, rng=0, time_limit=share).best_state
+        # the incumbent may take a fifth of the time (on large models 1000 sweeps would eat the whole limit), or
+        # all of it when the MILP will not be built anyway
+        share = None if time_limit is None else max((1.0 if not builds else _INCUMBENT_SHARE) * clock.remaining(),
+                                                    1e-3)
+        if share is not None and _anneal_setup_seconds(spin) > share:
+            # the anneal's set-up alone (its tables over every coupling, its kernels) would outlast the time: a
+            # seeded random state, which cuts about half of any graph, is the incumbent
+            incumbent_source = "random (no time to set up the anneal)"
+            start_state = (2 * np.random.default_rng(0).integers(0, 2, n) - 1).astype(np.int8)
+        else:
+            start_state = anneal(spin, n_sweeps=1000, n_restarts=4, rng=0, time_limit=share).best_state
     elif incumbent is not None:
         start_state = spin_states(model, incumbent, 1)[0]
     cutoff = None
@@ -192,14 +216,14 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
         return _exact_result(state, energy, True, energy, clock.elapsed(), "milp", None,
                            "constant energy: every state is optimal", {"formulation": "none"})
     solution = None
-    if np.isfinite(clock.remaining()) and _formulation_entries(size, costs.size) > \
-            _ENTRIES_PER_SECOND * clock.remaining():
+    if not milp_builds_in_time(_formulation_entries(size, costs.size), _finite(clock.remaining())):
         # building the rows and handing them to HiGHS would alone outlast the time left: keep the incumbent and
         # the bound every pair at its best cost gives (a proof only when no pair has to give anything up)
         formulation = "none (too large for the time left)"
         status, bound = 1, float(np.minimum(costs, 0.0).sum())
         message = (f"the MILP's {_formulation_entries(size, costs.size):,} constraint entries would not be built "
-                   f"in the {clock.remaining():.2f} s left; incumbent kept, bound from the pairs' best costs")
+                   f"in the {clock.remaining():.2f} s left; incumbent ({incumbent_source}) kept, bound from the pairs' "
+                   f"best costs")
     elif size <= _TRIANGLE_MAX_N:
         formulation = "triangle"
         solution, objective, bound, status, message = _solve_triangle(size, rows, cols, costs, cutoff, options)
@@ -244,15 +268,26 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
         # HiGHS proved nothing (left at the deadline, or no time): every pair at its best cost still bounds E
         lower = constant + float(np.minimum(costs, 0.0).sum())
     return _exact_result(state, energy, optimal, float(min(lower, energy)), elapsed, "milp", None, message,
-                       {"formulation": formulation, "incumbent_energy": None if start_state is None else
-                        float(spin.energy(start_state))})
+                       {"formulation": formulation, "incumbent": incumbent_source if start_state is not None else None,
+                        "incumbent_energy": None if start_state is None else float(spin.energy(start_state))})
 
 
 # Share of a time-limited MILP given to the incumbent anneal.
 _INCUMBENT_SHARE = 0.2
-# Constraint entries scipy and HiGHS take in per second (rows built, handed over, presolve off), counted as a round
-# figure from the edge formulation's runs on this machine; not a measurement of any one instance.
-_ENTRIES_PER_SECOND = 5e6
+# Seconds the annealer's set-up takes per stored coupling (the single-flip engine's copies and its flip-cost
+# lattice), counted high: 20-30 ns measured on max-cut G(3000, 0.5) and G(5000, 0.5) on a loaded machine.
+_ANNEAL_SETUP_S_PER_COUPLING = 5e-8
+
+
+def _finite(seconds):
+    """None for an infinite time left (no limit), else the seconds."""
+    return None if not np.isfinite(seconds) else seconds
+
+
+def _anneal_setup_seconds(spin):
+    """What :func:`hopopt.anneal` spends on a spin model before its first sweep, counted high."""
+    loading = min(warm_up_seconds("flips", "polish"), warm_up_seconds("lattice-flips", "polish"))
+    return loading + _ANNEAL_SETUP_S_PER_COUPLING * len(spin.csr()[2])
 
 
 def _formulation_entries(size, pairs):
@@ -296,6 +331,16 @@ def brute_force_rate() -> float:
 def estimate_brute_force_seconds(model) -> float:
     """Expected seconds of :func:`brute_force` on ``model``: 2ⁿ states (2ⁿ⁻¹ without thresholds) × n field
     updates at the measured rate.
+
+    Parameters
+    ----------
+    model : EnergyModel
+        The model that would be enumerated.
+
+    Returns
+    -------
+    float
+        The expected seconds on this machine (from :func:`brute_force_rate`).
 
     Examples
     --------

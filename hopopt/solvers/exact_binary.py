@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint
 
 from .. import control
+from ..resources import milp_builds_in_time
 from ._common import check_time_limit
 from ._milp import run_milp
 
@@ -93,12 +94,6 @@ def _quadratic_triples(quadratic, n):
     merged.eliminate_zeros()
     merged = merged.tocoo()
     return merged.row.astype(np.int64), merged.col.astype(np.int64), merged.data.astype(np.float64), diagonal
-
-
-# constraint entries scipy and HiGHS take in per second, counted low: scipy prepares the rows holding the GIL, and
-# a run left at the deadline while it does so still slows the command's output (bisection of G(1500, 0.5), 2.2e6
-# entries, ended 0.3 s late at 5e6 per second)
-_ENTRIES_PER_SECOND = 2e6
 
 
 def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *, sense="min", time_limit=None,
@@ -198,7 +193,7 @@ def solve_binary_program(linear, quadratic=None, constant=0.0, constraints=(), *
     entries = sum(int(constraint.A.nnz) if hasattr(constraint.A, "nnz") else int(np.size(constraint.A))
                   for constraint in milp_constraints)
     left = None if time_limit is None else time_limit - (time.perf_counter() - started)
-    if left is not None and entries > _ENTRIES_PER_SECOND * left:
+    if not milp_builds_in_time(entries, left):
         # scipy hands the rows to HiGHS holding the GIL, and HiGHS does not look at the clock while it reads
         # them: a model that cannot even be read in the time left would hold the command past its deadline
         return BinaryProgramResult(None, None, None, False, False,

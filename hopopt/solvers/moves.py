@@ -92,12 +92,54 @@ def _uniform_seeds(children):
 _MAX_TABLE_SIZE = 1 << 16
 
 
+def _row_sums(model, values):
+    """Σ_j values_ij over each row of the model's CSR pattern, as one sparse product (no per-entry row array)."""
+    import scipy.sparse as sp  # scipy is loaded by the model already; kept local as the module needs it here only
+
+    indptr, indices, _ = model.csr()
+    return sp.csr_array((values, indices, indptr), shape=(model.n, model.n)) @ np.ones(model.n)
+
+
+def _lattice_unit(model, magnitudes):
+    """The largest unit u of which every coupling magnitude (``magnitudes``, aligned with ``model.csr()``) and
+    every threshold is a multiple, among the smallest magnitude divided by 1, 2, 3, 4, 6, 8 or 12; 0.0 if none."""
+    thresholds = np.abs(model.thresholds)
+    thresholds = thresholds[thresholds > 0]
+    smallest = magnitudes.min() if magnitudes.size else np.inf
+    if smallest == 0:  # explicit zeros in the pattern: no flip cost involves them
+        magnitudes = magnitudes[magnitudes > 0]
+        smallest = magnitudes.min() if magnitudes.size else np.inf
+    smallest = float(min(smallest, thresholds.min() if thresholds.size else np.inf))
+    if not np.isfinite(smallest):
+        return 0.0
+    # unweighted graphs and most penalty encodings have one coupling magnitude: then only the thresholds and
+    # that one value need the test, not millions of copies of it
+    if magnitudes.size and magnitudes.max() == magnitudes.min():
+        magnitudes = magnitudes[:1]
+    values = np.concatenate([magnitudes, thresholds])
+    for divisor in (1, 2, 3, 4, 6, 8, 12):
+        unit = smallest / divisor
+        ratios = values / unit
+        if np.all(np.abs(ratios - np.round(ratios)) <= 1e-9 * ratios):
+            return unit
+    return 0.0
+
+
 def cost_lattice(model):
     """``(step, size)`` when every flip cost of the spin model is a multiple of ``step``, else ``(0.0, 0)``.
 
     ``ΔE_i = 2 s_i (Σ_j W_ij s_j - θ_i)`` is a multiple of ``2u`` whenever every coupling and threshold is
     a multiple of one unit u (integer weights, ±1 graphs, most penalty encodings). ``size`` is the largest
     ``|ΔE| / step``. The annealing kernel then looks acceptance probabilities up in a small table.
+
+    Parameters
+    ----------
+    model : EnergyModel
+        A spin model.
+
+    Returns
+    -------
+    tuple of (float, int)
 
     Examples
     --------
@@ -106,20 +148,13 @@ def cost_lattice(model):
     >>> cost_lattice(MaxCut(3, [(0, 1), (1, 2)]).to_model())
     (1.0, 2)
     """
-    indptr, _, data = model.csr()
-    magnitudes = np.concatenate([np.abs(data), np.abs(model.thresholds)])
-    magnitudes = magnitudes[magnitudes > 0]
-    if magnitudes.size == 0:
+    magnitudes = np.abs(model.csr()[2])
+    unit = _lattice_unit(model, magnitudes)
+    if unit == 0.0:
         return 0.0, 0
-    rows = np.repeat(np.arange(model.n), np.diff(indptr))
-    largest_drive = float(np.max(np.bincount(rows, np.abs(data), minlength=model.n) + np.abs(model.thresholds)))
-    for divisor in (1, 2, 3, 4, 6, 8, 12):
-        unit = float(magnitudes.min()) / divisor
-        ratios = magnitudes / unit
-        if np.all(np.abs(ratios - np.round(ratios)) <= 1e-9 * ratios):
-            size = int(round(largest_drive / unit))
-            return (2.0 * unit, size) if size <= _MAX_TABLE_SIZE else (0.0, 0)
-    return 0.0, 0
+    largest_drive = float(np.max(_row_sums(model, magnitudes) + np.abs(model.thresholds)))
+    size = int(round(largest_drive / unit))
+    return (2.0 * unit, size) if size <= _MAX_TABLE_SIZE else (0.0, 0)
 
 
 # the branch-free lattice sweep (every proposal updates its neighbours, by 0 when rejected) pays when the
@@ -145,16 +180,16 @@ def lattice_arrays(spin):
     >>> lattice_arrays(EnergyModel([[0, 2 ** 0.5], [2 ** 0.5, 0]], [1, 0])) is None
     True
     """
-    step, _ = cost_lattice(spin)
-    if step <= 0:
+    data = np.asarray(spin.csr()[2])
+    unit = _lattice_unit(spin, np.abs(data))
+    if unit == 0.0:
         return None
-    unit = step / 2.0
-    indptr, _, data = spin.csr()
-    weights = np.rint(np.asarray(data) / unit)
+    weights = np.rint(data / unit)
     thresholds = np.rint(np.asarray(spin.thresholds) / unit)
-    rows = np.repeat(np.arange(spin.n), np.diff(indptr))
-    size = int(np.max(np.bincount(rows, np.abs(weights), minlength=spin.n) + np.abs(thresholds)))
-    # cost_lattice caps the table at 2**16 units, far inside int32 drives
+    # integer row sums, exact in floating point far beyond the table's cap
+    size = int(np.max(_row_sums(spin, np.abs(weights)) + np.abs(thresholds)))
+    if size > _MAX_TABLE_SIZE:  # the acceptance table would be too large: real arithmetic
+        return None
     return unit, weights.astype(np.int32), thresholds.astype(np.int64), max(size, 1)
 
 
