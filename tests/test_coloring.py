@@ -333,6 +333,33 @@ def test_fewest_colors_is_reproducible_without_a_time_limit():
     assert np.array_equal(first[0], second[0]) and first[1] == second[1]
 
 
+def test_a_time_limit_beside_sweeps_is_only_a_cap(monkeypatch):
+    # `hopopt solve coloring … --sweeps 20 --time-limit 4294967296` ran for hours: the kind handed the limit to
+    # the search, which repeats runs of that many sweeps until the time is spent. With sweeps the runs are the
+    # plan (one annealing and one run of the chains per k, as without a limit) and the limit only a cap.
+    import hopopt
+    import hopopt.workflows.coloring as workflow
+
+    runs = []
+    for name in ("anneal", "temper_coloring"):
+        def counted(*args, _search=getattr(workflow, name), **kwargs):
+            runs.append(_search.__name__)
+            return _search(*args, **kwargs)
+        monkeypatch.setattr(workflow, name, counted)
+    # the Grötzsch graph (myciel3): DSATUR's 4 colours are the fewest, above the clique bound 2, so every run at
+    # 3 colours fails and a search filling its time would repeat them for the whole limit
+    problem = GraphColoring.from_networkx(nx.mycielski_graph(4), colors=1)
+    planned = hopopt.solve(problem, sweeps=50, rng=0)
+    planned_runs, runs[:] = list(runs), []
+    capped = hopopt.solve(problem, sweeps=50, rng=0, time_limit=30.0)
+    assert planned_runs == ["anneal", "temper_coloring"]
+    assert runs == planned_runs
+    assert capped.objective == planned.objective == 4
+    assert capped.info["history"][-1][:2] == [3, False]
+    # planned by sweeps, a last k that fails is the end of the plan, not a time limit
+    assert capped.info["status"] == planned.info["status"] == "all planned sweeps completed"
+
+
 @pytest.mark.skipif(not (SHARED / "myciel3.col").exists(), reason="../shared/instances is not checked out")
 def test_myciel3_needs_four_colours():
     problem = GraphColoring.from_edgelist(read_dimacs(SHARED / "myciel3.col"), colors=4)

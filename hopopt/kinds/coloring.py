@@ -55,20 +55,24 @@ def _heuristic(problem, settings):
 
     asked = settings.get("moves")
     moves = asked if asked in ("one-hot", "single-flip", "conflicts") else "auto"
-    # fixed sweeps mean fixed work (and a result that does not depend on the machine's speed); else 10 s
-    time_limit = settings.get("time_limit") or (None if settings.get("sweeps") else 10.0)
+    # fixed sweeps mean fixed work (and a result that does not depend on the machine's speed): one run per k, as
+    # without a time limit. The command's time limit is then only a cap, which its deadline (hopopt.control)
+    # enforces; handed to the search, it would repeat runs until that time is spent ("without --sweeps the
+    # solver fills it"), and a huge limit made the command run on for minutes. Without either, 10 s.
+    sweeps = settings.get("sweeps")
+    time_limit = None if sweeps else (settings.get("time_limit") or 10.0)
     started = time.perf_counter()
     coloring, colors, history = fewest_colors(problem, time_limit=time_limit, rng=settings.get("rng"),
-                                               sweeps=settings.get("sweeps"), moves=moves)
+                                               sweeps=sweeps, moves=moves)
     seconds = time.perf_counter() - started
     final = problem.with_colors(colors)
     # the search returns no SolveResult, so its status is said here: it ends at a clique bound (completed), or
-    # when its time (the command's deadline included) ran out, or on Ctrl-C; a last attempt that failed means
-    # the time ran out during it
+    # when its time (the command's deadline included) ran out, or on Ctrl-C; planned by time, a last attempt that
+    # failed means the time ran out during it (planned by sweeps, it means its sweeps were done: completed)
     stop = control.stop_reason()
     if stop == "interrupted":
         status = Status.INTERRUPTED
-    elif stop == "time limit" or not history[-1][1] or (time_limit is not None and seconds >= time_limit):
+    elif stop == "time limit" or (time_limit is not None and (not history[-1][1] or seconds >= time_limit)):
         status = Status.TIME_LIMIT
     else:
         status = Status.COMPLETED
