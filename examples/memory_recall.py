@@ -109,8 +109,9 @@ figure
 # %%
 # The animation
 # -------------
-# With ``--out``, the script also writes ``memory_recall.gif``: the four recalls side by side, Hebb on top
-# and pseudo-inverse below, one frame per sweep (:func:`hopopt.plotting.save_animation`).
+# With ``--out`` (and on the documentation site, below) the script also writes ``memory_recall.gif``: the four
+# recalls side by side, Hebb on top and pseudo-inverse below, one frame per sweep
+# (:func:`hopopt.plotting.save_animation`).
 def frame(t):
     """The state of every recall after sweep t, Hebb on top, pseudo-inverse below."""
     rows = []
@@ -123,7 +124,8 @@ def frame(t):
     return np.vstack([rows[0], np.zeros((1, rows[0].shape[1])), rows[1]])
 
 
-if options.out is not None:
-    gif = save_animation(frame, options.out / "memory_recall.gif", count=sweeps, interval=600,
-                         title="asynchronous sweep", xlabel="H | O | P | E", ylabel="pseudo-inverse | Hebb")
-    print(f"wrote {gif}")
+animation_folder = options.animation_folder()
+if animation_folder is not None:
+    animation = save_animation(frame, animation_folder / "memory_recall.gif", count=sweeps, interval=600,
+                               title="asynchronous sweep", xlabel="H | O | P | E", ylabel="pseudo-inverse | Hebb")
+    print(f"wrote {animation}")

@@ -89,6 +89,30 @@ class ScriptOptions:
         print(f"wrote {path}")
         return path
 
+    def animation_folder(self) -> Path | None:
+        """Where the script should write an animation, if anywhere.
+
+        ``out`` when given; while sphinx-gallery builds the documentation site, a fresh temporary folder (the
+        site's scraper copies a GIF whose path a page keeps in a variable, and shows it); otherwise None, and
+        nothing is written.
+
+        Returns
+        -------
+        pathlib.Path or None
+
+        Examples
+        --------
+        >>> ScriptOptions(out=Path("pictures")).animation_folder()
+        PosixPath('pictures')
+        """
+        if self.out is not None:
+            return self.out
+        if "sphinx_gallery" in sys.modules:
+            import tempfile
+
+            return Path(tempfile.mkdtemp(prefix="hopopt-animation-"))
+        return None
+
 
 def _in_jupyter() -> bool:
     # a Jupyter kernel's sys.argv carries its own connection file ("-f kernel.json"), not the script's options
