@@ -227,6 +227,44 @@ def test_time_limit_returns_incumbent_and_bound():
     assert_consistent(result, flow, distance)
 
 
+@settings(max_examples=120, deadline=None)
+@given(instances())
+def test_scalar_product_bound_is_below_every_cost(instance):
+    # the bound returned when the branch and bound cannot start: valid for any signs, asymmetry and diagonals
+    flow, distance = instance
+    _, costs = all_costs(flow, distance)
+    assert exact_qap._scalar_product_bound(flow, distance) <= costs.min() + tolerance(flow, distance)
+
+
+def test_sorted_off_diagonal_lists_the_other_columns_in_order():
+    matrix = np.random.default_rng(4).integers(0, 3, size=(1, 6, 6)).astype(float)
+    for descending in (False, True):
+        orders = exact_qap._sorted_off_diagonal(matrix, descending)
+        for i in range(6):
+            others = [j for j in range(6) if j != i]
+            key = (lambda j: -matrix[0, i, j]) if descending else (lambda j: matrix[0, i, j])
+            assert orders[0, i].tolist() == sorted(others, key=key)  # sorted() is stable, as the solver's order
+
+
+def test_a_root_bound_that_cannot_fit_the_time_left_is_not_started():
+    # `hopopt exact qap random:n=1000,seed=1 --time-limit 0.5` ran 4 s: the set-up and root bound (n² scalar
+    # products of length n and an n × n assignment, no clock inside) ran after the deadline had passed
+    rng = np.random.default_rng(7)
+    n = 300  # set-up and root bound about 0.1 s
+    flow = rng.integers(0, 10, size=(n, n)).astype(float)
+    distance = rng.integers(1, 20, size=(n, n)).astype(float)
+    qap_exact(flow[:3, :3], distance[:3, :3])  # compile outside the call
+    with mock.patch.object(exact_qap, "_Search", side_effect=AssertionError("the search was set up")):
+        result = qap_exact(flow, distance, time_limit=0.005)
+    assert not result.optimal and result.message.startswith("time limit reached before the branch and bound")
+    assert result.info["root_bound_method"] == "minimal scalar product" and result.info["nodes"] == 0
+    assert result.bound == math.ceil(exact_qap._scalar_product_bound(flow, distance) - 1e-9)
+    assert result.solution.tolist() == list(range(n))  # no descent either (about 2.7 s at n = 300)
+    assert_consistent(result, flow, distance)
+    start = np.random.default_rng(1).permutation(n)
+    assert qap_exact(flow, distance, time_limit=0.005, initial=start).solution.tolist() == start.tolist()
+
+
 def test_time_limit_on_qaplib_nug20():
     path = SHARED / "qaplib" / "nug20.dat"
     if not path.exists():
