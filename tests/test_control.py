@@ -160,3 +160,35 @@ def test_no_progress_line_under_json(monkeypatch, capsys):
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["solve", "maxcut", "random:n=30,seed=1", "--time-limit", "0.5", "--json"]) == 0
     assert terminal.getvalue() == ""
+
+
+@pytest.mark.parametrize("solver", ["temper", "anneal", "descent", "dsb", "tank"])
+def test_a_solver_whose_set_up_would_outlast_the_deadline_is_not_started(monkeypatch, solver):
+    import hopopt
+    from hopopt.solvers import _common
+
+    problem = hopopt.MaxCut.random(40, 0.5, rng=1)
+    # a set-up counted as taking seconds per coupling: far past the deadline, so the solver is not started
+    monkeypatch.setattr(_common, "SETUP_SECONDS_PER_COUPLING", 1.0)
+    started = time.perf_counter()
+    with control.activate(RunControl(time_limit=1.0)):
+        answer = hopopt.solve(problem, solver, rng=3)
+    assert time.perf_counter() - started < 0.5
+    assert answer.result.status == Status.TIME_LIMIT and answer.result.sweeps_done == 0
+    assert answer.info["note"].startswith("not started")
+    # a valid answer all the same: the seeded random start, its energy the model's
+    state = answer.result.best_state
+    assert answer.result.best_energy == pytest.approx(problem.to_model().energy(state))
+    assert answer.objective == pytest.approx(problem.evaluate(answer.solution).objective)
+    # without a deadline (or with time for the set-up) the solver runs
+    assert "note" not in hopopt.solve(problem, solver, rng=3, sweeps=20).info
+
+
+def test_a_model_with_declared_structure_is_left_to_its_solver(monkeypatch):
+    import hopopt
+    from hopopt.solvers import _common
+
+    monkeypatch.setattr(_common, "SETUP_SECONDS_PER_COUPLING", 1.0)
+    with control.activate(RunControl(time_limit=2.0)):
+        answer = hopopt.solve(hopopt.TSP.random(6, rng=0), "anneal", sweeps=50, rng=0)
+    assert answer.feasible and "note" not in answer.info  # permutation moves: a random spin state is no tour

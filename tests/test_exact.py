@@ -187,7 +187,7 @@ def test_milp_time_limited_bound_is_below_true_optimum(warm):
 def test_milp_without_time_for_the_anneal_keeps_a_random_incumbent(warm, monkeypatch):
     # the anneal's set-up counted as taking far longer than the limit: a seeded random state is the incumbent,
     # and the answer is as consistent as any other (its energy, a bound below the optimum)
-    monkeypatch.setattr(exact_module, "_ANNEAL_SETUP_S_PER_COUPLING", 1.0)
+    monkeypatch.setattr(exact_module, "_anneal_setup_seconds", lambda spin: 1e9)
     model = MaxCut.random(20, 0.5, rng=3, weights="signed").to_model()
     optimum = brute_force(model).best_energy
     result = milp(model, time_limit=0.5)

@@ -18,8 +18,8 @@ from ..model import EnergyModel
 from ..result import Solution, SolveResult
 from . import _kernels as kernels
 from ..resources import milp_builds_in_time
-from ._common import (Clock, check_model, check_time_limit, spin_states, to_model_vartype, warm_up,
-                      warm_up_seconds)
+from ._common import (Clock, check_model, check_time_limit, setup_seconds, spin_states, to_model_vartype,
+                      warm_up, warm_up_seconds)
 
 __all__ = ["problem_answer", "brute_force", "milp", "solve_exact", "estimate_brute_force_seconds", "brute_force_rate",
            "BRUTE_FORCE_MAX_N"]
@@ -274,11 +274,6 @@ def milp(model, *, time_limit=None, incumbent="anneal", verbose=False) -> SolveR
 
 # Share of a time-limited MILP given to the incumbent anneal.
 _INCUMBENT_SHARE = 0.2
-# Seconds the annealer's set-up takes per stored coupling (the single-flip engine's copies and its flip-cost
-# lattice), counted high: 20-30 ns measured on max-cut G(3000, 0.5) and G(5000, 0.5) on a loaded machine.
-_ANNEAL_SETUP_S_PER_COUPLING = 5e-8
-
-
 def _finite(seconds):
     """None for an infinite time left (no limit), else the seconds."""
     return None if not np.isfinite(seconds) else seconds
@@ -287,7 +282,7 @@ def _finite(seconds):
 def _anneal_setup_seconds(spin):
     """What :func:`hopopt.anneal` spends on a spin model before its first sweep, counted high."""
     loading = min(warm_up_seconds("flips", "polish"), warm_up_seconds("lattice-flips", "polish"))
-    return loading + _ANNEAL_SETUP_S_PER_COUPLING * len(spin.csr()[2])
+    return loading + setup_seconds(spin)
 
 
 def _formulation_entries(size, pairs):
