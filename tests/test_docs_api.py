@@ -5,6 +5,10 @@ The objects are those ``docs/_ext/public_api.py`` puts in the reference (each na
 at least one ``>>>`` line (the examples run as doctests: ``pytest --doctest-modules`` over ``hopopt/``).
 Methods need no example of their own: the class's covers them.
 
+Every parameter of a public function, and of a class's constructor, is named in the docstring's Parameters
+section, with its type and meaning (numpydoc's layout); a dataclass may say what its fields are in an
+Attributes section instead, the project's convention for records.
+
 Data (constants, tables, registry entries: anything neither callable nor a class) have no docstring of their
 own and need no example; what documents them is a Sphinx doc-comment, ``#:`` lines just above the assignment
 in the module that defines them, which is what the reference shows on the constant's page. A mention in the
@@ -17,6 +21,7 @@ for the section otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import inspect
@@ -110,3 +115,57 @@ def test_constant_has_a_doc_comment(module_name, name):
     assert public_api.assigns(module_name, name), f"{module_name}.{name} is documented where it is not assigned"
     assert _doc_comment(module_name, name), \
         f"{module_name}.{name} needs a '#:' comment above its assignment (the reference shows it)"
+
+
+def _signature_parameters(value) -> list[str]:
+    """The parameters a caller passes (``*args``/``**kwargs`` with their stars), or [] for a class whose
+    constructor is not hopopt's own (an enum's, a protocol's: nothing of the class to document)."""
+    if isinstance(value, type) and not getattr(value.__init__, "__module__", "").startswith("hopopt"):
+        return []
+    names = []
+    for parameter in inspect.signature(value).parameters.values():
+        if parameter.name in ("self", "cls"):
+            continue
+        stars = {parameter.VAR_POSITIONAL: "*", parameter.VAR_KEYWORD: "**"}.get(parameter.kind, "")
+        names.append(stars + parameter.name)
+    return names
+
+
+def _documented_parameters(value) -> set[str]:
+    """Names in the Parameters sections (and a dataclass's Attributes); ``a, b : int`` names both."""
+    from numpydoc.docscrape import NumpyDocString
+
+    doc = NumpyDocString(inspect.getdoc(value) or "")
+    sections = ["Parameters", "Other Parameters"]
+    if dataclasses.is_dataclass(value):
+        sections.append("Attributes")
+    return {name.strip() for section in sections for entry in doc[section] for name in entry.name.split(",")}
+
+
+def test_parameter_reader_sees_a_missing_parameter():
+    pytest.importorskip("numpydoc")
+
+    def undocumented(count, *args, scale=1.0, **kwargs):
+        """Do something with ``count``.
+
+        Parameters
+        ----------
+        count : int
+            How many.
+        *args
+            Passed on.
+        """
+
+    documented = _documented_parameters(undocumented)
+    missing = [name for name in _signature_parameters(undocumented) if name not in documented]
+    assert missing == ["scale", "**kwargs"]
+
+
+@pytest.mark.parametrize("module_name, name", CODE, ids=[f"{m}.{n}" for m, n in CODE])
+def test_function_or_class_documents_its_parameters(module_name, name):
+    pytest.importorskip("numpydoc")
+    value = getattr(importlib.import_module(module_name), name)
+    parameters = _signature_parameters(value)
+    documented = _documented_parameters(value)
+    missing = [parameter for parameter in parameters if parameter not in documented]
+    assert not missing, f"{module_name}.{name}: no Parameters entry for {', '.join(missing)}"

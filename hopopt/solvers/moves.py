@@ -170,6 +170,17 @@ def lattice_arrays(spin):
     ``spin.csr()``), θ = unit·thresholds (int64) and ``size`` the largest possible ``|h_i - θ_i| / unit``, when
     :func:`cost_lattice` finds a unit; None otherwise (then the annealer uses real arithmetic).
 
+    Parameters
+    ----------
+    spin : EnergyModel
+        A spin model; its couplings (as ``spin.csr()`` holds them) and thresholds are read.
+
+    Returns
+    -------
+    tuple of (float, ndarray of int32, ndarray of int64, int) or None
+        ``(unit, weights, thresholds, size)`` as above; None also when ``size`` would exceed the acceptance
+        table's cap.
+
     Examples
     --------
     >>> from hopopt import EnergyModel
