@@ -36,6 +36,30 @@ def test_clopper_pearson_known_value():
     assert low + high == pytest.approx(1.0, abs=1e-12)
 
 
+def test_clopper_pearson_matches_scipy_binomtest():
+    # the beta quantiles are the ends scipy.stats.binomtest finds by root finding (to its tolerance)
+    from scipy.stats import binomtest
+
+    for runs in (1, 2, 3, 7, 20, 64, 150):
+        for successes in range(runs + 1):
+            for confidence in (0.5, 0.8, 0.95, 0.99, 0.999):
+                expected = binomtest(successes, runs).proportion_ci(confidence_level=confidence, method="exact")
+                low, high = clopper_pearson(successes, runs, confidence)
+                assert low == pytest.approx(expected.low, abs=1e-10)
+                assert high == pytest.approx(expected.high, abs=1e-10)
+
+
+def test_clopper_pearson_does_not_import_scipy_stats():
+    # scipy.stats takes about a second to import: the interval (and so compare's tables) must not need it
+    import subprocess
+    import sys
+
+    code = ("import sys; from hopopt.bench.statistics import clopper_pearson; clopper_pearson(3, 10); "
+            "print('scipy.stats' in sys.modules)")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "False"
+
+
 def test_clopper_pearson_returns_plain_floats():
     low, high = clopper_pearson(3, 10)
     assert type(low) is float and type(high) is float

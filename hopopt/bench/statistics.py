@@ -85,10 +85,16 @@ def clopper_pearson(successes, runs, confidence=0.95):
     if isinstance(successes, bool) or not isinstance(successes, Integral) or not 0 <= successes <= runs:
         raise ValueError(f"successes must be an integer between 0 and runs={runs}, got {successes!r}")
     _check_confidence(confidence)
-    from scipy.stats import binomtest  # here: importing scipy.stats takes about a second
+    # the interval's ends are quantiles of beta distributions (the Clopper–Pearson definition): scipy.special's
+    # inverse incomplete beta gives them directly and imports in a fifth of a second, where scipy.stats (whose
+    # binomtest finds the same ends by root finding, within 1e-12) takes about a second to import
+    from scipy.special import betaincinv
 
-    interval = binomtest(int(successes), int(runs)).proportion_ci(confidence_level=confidence, method="exact")
-    return float(interval.low), float(interval.high)
+    k, n = int(successes), int(runs)
+    tail = (1.0 - confidence) / 2.0
+    low = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, tail))
+    high = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1.0 - tail))
+    return low, high
 
 
 def runs_to_solution(p, target_probability=0.99):
