@@ -25,7 +25,7 @@ This page builds that up step by step on one small spin glass whose ground state
 # %%
 # The instance
 # ------------
-# A ±1 spin glass on 24 spins (28 in the full version): a max-cut whose edges have random weights w_ij = ±1
+# A ±1 spin glass on 22 spins (28 in the full version): a max-cut whose edges have random weights w_ij = ±1
 # (:meth:`hopopt.MaxCut.random` with ``weights="signed"``), so the couplings are W_ij = −w_ij/2 = ∓½ and
 # E(s) = −cut(s). The mixed signs frustrate the glass: no state satisfies every coupling at once.
 # :func:`hopopt.brute_force` enumerates every state and proves the ground energy, which is what "success"
@@ -37,7 +37,7 @@ from hopopt.plotting import script_options
 from hopopt.solvers import brute_force, descend_restarts
 
 options = script_options(__doc__)
-n = 24 if options.fast else 28
+n = 22 if options.fast else 28
 problem = hopopt.MaxCut.random(n, 0.5, rng=options.seed, weights="signed")
 model = problem.to_model()
 exact = brute_force(model)
@@ -230,7 +230,7 @@ trace_figure
 # a poor valley before it freezes. Here 256 restarts per length (1024 in the full version), with and without
 # the final polish (a greedy descent from each restart's best state, on by default), each compared with the
 # proven ground energy.
-lengths = [2 ** k for k in range(0, 11 if options.fast else 13)]
+lengths = [2 ** k for k in range(0, 10 if options.fast else 13)]
 restarts = 256 if options.fast else 1024
 success = {True: [], False: []}
 residual = {True: [], False: []}
@@ -265,7 +265,7 @@ length_figure
 
 # %%
 # With polish, even a one-sweep anneal ends in a local minimum (it is then just descent from a random start,
-# which is why its success rate is close to descent's above); without polish the short anneals stop wherever
+# which is why its success rate is comparable to descent's above); without polish the short anneals stop wherever
 # they are. From a few dozen sweeps on the polish hardly matters (a few points at most, asserted above): the
 # anneal has frozen in a minimum or next to one.
 #
@@ -276,22 +276,23 @@ length_figure
 # one of k succeeds with probability 1 − (1 − p)ᵏ: the success rates measured above predict every split.
 # The polish is left out here, so that the budget counts every sweep (a descent costs sweeps too). The budget
 # is the shortest length at which one anneal succeeds at least half of the time, and the measured points
-# group 2048 fresh restarts of each length into 2048/k trials of k restarts each.
+# group 1024 fresh restarts of each length (2048 in the full version) into 1024/k trials of k restarts each.
 budget = next(length for length, hit in zip(lengths, success[False]) if hit >= 0.5)
 splits = [k for k in (1, 2, 4, 8, 16, 32, 64) if budget // k >= 1]
+split_restarts = 1024 if options.fast else 2048
 per_length = dict(zip(lengths, success[False]))
 predicted, measured_split = [], []
 for k in splits:
     p = per_length[budget // k]
     predicted.append(1 - (1 - p) ** k)
-    runs = hopopt.anneal(model, n_sweeps=budget // k, n_restarts=2048 // k * k, polish=False,
+    runs = hopopt.anneal(model, n_sweeps=budget // k, n_restarts=split_restarts // k * k, polish=False,
                          rng=options.seed + 7)
     measured_split.append(reached(runs.energies).reshape(-1, k).any(axis=1).mean())
     print(f"{k:3d} x {budget // k:4d} sweeps: predicted {predicted[-1]:.3f}, measured {measured_split[-1]:.3f}")
 best_split = splits[int(np.argmax(predicted))]
 print(f"budget {budget} sweeps: the best split here is {best_split} anneal(s) of {budget // best_split} sweeps")
-# the measured rates agree with the prediction within the sampling noise of 2048/k trials
-assert all(abs(a - b) <= 4 * np.sqrt(a * (1 - a) * k / 2048) + 0.05
+# the measured rates agree with the prediction within the sampling noise of split_restarts/k trials
+assert all(abs(a - b) <= 4 * np.sqrt(a * (1 - a) * k / split_restarts) + 0.05
            for a, b, k in zip(predicted, measured_split, splits))
 
 split_figure = Figure(figsize=(6.4, 3.8), layout="constrained")
