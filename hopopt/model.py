@@ -299,6 +299,16 @@ class EnergyModel:
     def local_fields(self, states) -> np.ndarray:
         """Local fields ``h = W s`` for one state (n,) or many (k, n).
 
+        Parameters
+        ----------
+        states : array_like, shape (n,) or (k, n)
+            One state or k states, in the model's variable type.
+
+        Returns
+        -------
+        ndarray of float64, shape (n,) or (k, n)
+            The fields of each state.
+
         Examples
         --------
         >>> from hopopt import EnergyModel
@@ -330,13 +340,33 @@ class EnergyModel:
         return -0.5 * np.sum(values * fields, axis=-1) + values @ self.thresholds + self.offset
 
     def energy(self, state) -> float:
-        """Energy of one state (see :meth:`energies`)."""
+        """Energy of one state (see :meth:`energies`).
+
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            One state, in the model's variable type (spins ±1 or binary 0/1).
+
+        Returns
+        -------
+        float
+        """
         return float(self.energies(np.asarray(state).reshape(-1)))
 
     def flip_costs(self, state) -> np.ndarray:
         """Energy change of flipping each variable alone, from the local fields.
 
         For spins ``ΔE_i = 2 s_i (h_i - θ_i)``; for binary variables ``ΔE_i = (1 - 2 x_i)(θ_i - h_i)``.
+
+        Parameters
+        ----------
+        state : array_like, shape (n,) or (k, n)
+            One state or k states, in the model's variable type.
+
+        Returns
+        -------
+        ndarray of float64, shape (n,) or (k, n)
+            ``E(state with variable i flipped) − E(state)`` for every i.
 
         Examples
         --------
@@ -400,7 +430,18 @@ class EnergyModel:
         )
 
     def change_vartype(self, vartype) -> "EnergyModel":
-        """Convert to ``vartype`` ("spin" or "binary"), keeping every state's energy."""
+        """Convert to ``vartype`` ("spin" or "binary"), keeping every state's energy.
+
+        Parameters
+        ----------
+        vartype : {"spin", "binary"} or Vartype
+            The variable type wanted.
+
+        Returns
+        -------
+        EnergyModel
+            The converted model (:meth:`to_spin` or :meth:`to_binary`).
+        """
         return self.to_spin() if _as_vartype(vartype) is Vartype.SPIN else self.to_binary()
 
     @classmethod
@@ -474,6 +515,13 @@ class EnergyModel:
         h : array_like (n,) or dict {i: value}
         J : array_like (n, n), scipy.sparse matrix, or dict {(i, j): value}
             Each pair counts once: entries (i, j) and (j, i) add up. The diagonal must be zero.
+        offset : float
+            The constant term.
+
+        Returns
+        -------
+        EnergyModel
+            The spin model, with ``W = −(J + Jᵀ)`` and ``θ = h``.
 
         Examples
         --------
@@ -523,6 +571,16 @@ class EnergyModel:
         """From a ``dimod.BinaryQuadraticModel`` whose variables are the integers 0..n-1.
 
         Requires dimod (``pip install hopopt[peers]``).
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            A SPIN or BINARY model; variables other than 0..n-1 are numbered in the BQM's variable order.
+
+        Returns
+        -------
+        EnergyModel
+            A spin model for a SPIN BQM, else a binary one, with the BQM's offset.
         """
         labels = list(bqm.variables)
         if sorted(labels) != list(range(len(labels))):

@@ -158,6 +158,30 @@ class SolveResult:
     def exact(cls, state, energy, *, optimal, bound, time_s, method, message="", info=None):
         """The result of an exact method: one state, its energy, the proof and the bound.
 
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            The best state found.
+        energy : float
+            Its energy.
+        optimal : bool
+            True when the method proved it optimal (status ``OPTIMAL``, else ``TIME_LIMIT``).
+        bound : float
+            The proven lower bound on the energy.
+        time_s : float
+            Seconds the method took.
+        method : str
+            The method's name, recorded as the solver.
+        message : str, optional
+            The method's own account of how it ended, kept in ``info["message"]``.
+        info : dict, optional
+            Further entries for ``info``.
+
+        Returns
+        -------
+        SolveResult
+            One state and energy, no trace and no schedule.
+
         Examples
         --------
         >>> from hopopt.result import SolveResult
@@ -310,6 +334,34 @@ class Solution:
     @classmethod
     def exact(cls, kind, solution, objective, *, optimal, bound, time_s, method, message, sense="min", info=None):
         """The answer of a problem-level exact method (a tour, a coloring, an assignment) with its proof.
+
+        Parameters
+        ----------
+        kind : str
+            The problem kind's name.
+        solution : array_like
+            The answer in the problem's own terms.
+        objective : float
+            Its objective.
+        optimal : bool
+            True when the method proved it optimal.
+        bound : float
+            The proven bound on the optimum (the objective itself when optimal).
+        time_s : float
+            Seconds the method took.
+        method : str
+            The method's name, recorded as the solver.
+        message : str
+            The method's own account of how it ended.
+        sense : {"min", "max"}
+            Whether the objective is minimised or maximised.
+        info : dict, optional
+            Further entries for ``info`` (beside ``method`` and ``message``).
+
+        Returns
+        -------
+        Solution
+            A feasible solution with ``optimal``, ``bound`` and the method's name set.
 
         Examples
         --------

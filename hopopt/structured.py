@@ -185,7 +185,18 @@ class KroneckerWeights:
 
     # ------------------------------------------------------------------ arithmetic
     def scaled(self, factor) -> "KroneckerWeights":
-        """``factor · W`` (scales the first factor of every term and the sparse part)."""
+        """``factor · W`` (scales the first factor of every term and the sparse part).
+
+        Parameters
+        ----------
+        factor : float
+            The scale.
+
+        Returns
+        -------
+        KroneckerWeights
+            A new matrix; this one is unchanged.
+        """
         factor = float(factor)
         result = object.__new__(KroneckerWeights)
         result.terms = tuple((_factor(a * factor, "A"), b) for a, b in self.terms)
@@ -226,7 +237,17 @@ class KroneckerWeights:
         return result.reshape(-1) if single else result
 
     def sum(self, axis=None):
-        """Row sums (``axis`` 0 or 1: W is symmetric) or the sum of all entries (``axis=None``)."""
+        """Row sums (``axis`` 0 or 1: W is symmetric) or the sum of all entries (``axis=None``).
+
+        Parameters
+        ----------
+        axis : {None, 0, 1}
+            None for the sum of all entries; 0 or 1 for the row sums (equal to the column sums).
+
+        Returns
+        -------
+        float or ndarray of float64, shape (n,)
+        """
         rows = self @ np.ones(self.n)
         return float(rows.sum()) if axis is None else rows
 

@@ -223,6 +223,20 @@ class Suite:
         is a block of this suite or its name; when ``key`` is None or was never set, the error points at
         the block's header line.
 
+        Parameters
+        ----------
+        block : SuiteBlock or str
+            A block of this suite, or its name (an unknown name is a KeyError).
+        key : str or None
+            The key whose value is wrong; None for the block as a whole.
+        message : str
+            What is wrong.
+
+        Returns
+        -------
+        SuiteError
+            The error, for the caller to raise.
+
         Examples
         --------
         >>> from hopopt.bench.suite import parse_suite

@@ -47,29 +47,100 @@ class BuilderBacked:
 
     def to_model(self, penalty=None):
         """The binary energy model; ``penalty`` as in :meth:`ConstrainedModel.to_model` (default: the
-        problem's own rule, :meth:`default_penalty`)."""
+        problem's own rule, :meth:`default_penalty`).
+
+        Parameters
+        ----------
+        penalty : float or dict, optional
+            As :meth:`ConstrainedModel.to_model <hopopt.constrained.ConstrainedModel.to_model>` takes it; default
+            :meth:`default_penalty`.
+
+        Returns
+        -------
+        EnergyModel
+            The binary model, its metadata naming the problem kind and the instance.
+        """
         model = self.constrained.to_model(self.default_penalty() if penalty is None else penalty)
         model.metadata.update(problem=self.kind_name, instance=self.name)
         return model
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """``objective`` and one ``penalty: NAME`` term per constraint of a raw binary state, and violations."""
+        """``objective`` and one ``penalty: NAME`` term per constraint of a raw binary state, and violations.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1
+            A raw binary state of the model, slack binaries included.
+        metadata : dict
+            The model's metadata (its ``constraint_penalties`` weigh the penalty terms).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each term's contribution to the energy.
+        violations : list of str
+            The violated constraints.
+        """
         return self.constrained.energy_terms(binary, metadata)
 
     def explain(self, state, model=None):
-        """The energy of a raw state split into its terms (see :func:`hopopt.problems.explain.explain`)."""
+        """The energy of a raw state split into its terms (see :func:`hopopt.problems.explain.explain`).
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``.
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s.
+
+        Returns
+        -------
+        Explanation
+        """
         from ..problems.explain import explain
 
         return explain(self, state, model)
 
     def state_violations(self, state) -> list[str]:
-        """The violated constraints of a raw state, without repair (what the penalty loop checks)."""
+        """The violated constraints of a raw state, without repair (what the penalty loop checks).
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of the model (binary, or spins: positive entries count as 1).
+
+        Returns
+        -------
+        list of str
+            One line per violated constraint.
+        """
         return self.constrained.state_violations(state)
 
     def objective_from_energy(self, energy) -> float:
-        """The objective of a feasible encoded state with this energy."""
+        """The objective of a feasible encoded state with this energy.
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a feasible state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+        """
         return self.constrained.objective_from_energy(energy)
 
     def encode(self, solution) -> np.ndarray:
-        """The full binary state of a solution, slack binaries set so that satisfied constraints cost 0."""
+        """The full binary state of a solution, slack binaries set so that satisfied constraints cost 0.
+
+        Parameters
+        ----------
+        solution : array_like
+            A solution in the problem's own terms.
+
+        Returns
+        -------
+        ndarray of int8
+            The binary state, slack binaries included.
+        """
         return self.constrained.encode(self._check(solution))

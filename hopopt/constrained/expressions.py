@@ -171,7 +171,17 @@ class Expression:
         return 1 if any(value != 0 for value in self.linear.values()) else 0
 
     def value(self, binary) -> float:
-        """The value of the expression at a 0/1 vector of the internal binaries."""
+        """The value of the expression at a 0/1 vector of the internal binaries.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1
+            The internal binaries, indexed as the expression's variables are.
+
+        Returns
+        -------
+        float
+        """
         binary = np.asarray(binary, dtype=np.float64).reshape(-1)
         total = self.constant + sum(value * binary[index] for index, value in self.linear.items())
         total += sum(value * binary[i] * binary[j] for (i, j), value in self.quadratic.items())

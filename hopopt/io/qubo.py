@@ -210,7 +210,17 @@ class QuadraticInstance:
         return int(self.values.size)
 
     def energy(self, state) -> float:
-        """The energy of one state (0/1 for binary, ±1 for spin records); for checks and examples."""
+        """The energy of one state (0/1 for binary, ±1 for spin records); for checks and examples.
+
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            0/1 values for a binary record, ±1 for a spin record; anything else is a ValueError.
+
+        Returns
+        -------
+        float
+        """
         state = np.asarray(state, dtype=np.float64).reshape(-1)
         if state.shape != (self.n,):
             raise ValueError(f"state must have n = {self.n} entries, got {state.size}")

@@ -76,10 +76,31 @@ class Problem(Protocol):
         """The :class:`~hopopt.model.EnergyModel` whose low-energy states are good solutions."""
 
     def decode(self, state):
-        """The solution a state stands for (repaired if the problem has constraints)."""
+        """The solution a state stands for (repaired if the problem has constraints).
+
+        Parameters
+        ----------
+        state : array_like
+            A state of :meth:`to_model`'s model, in its variable type.
+
+        Returns
+        -------
+        object
+            The solution in the problem's own terms (what :meth:`evaluate` takes).
+        """
 
     def evaluate(self, solution) -> Evaluation:
-        """Objective, feasibility and violations of a solution."""
+        """Objective, feasibility and violations of a solution.
+
+        Parameters
+        ----------
+        solution : object
+            A solution in the problem's own terms (a cut's sides, a tour, ...).
+
+        Returns
+        -------
+        Evaluation
+        """
 
 
 def grid_state(state, n, label):
