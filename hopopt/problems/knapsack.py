@@ -146,6 +146,15 @@ class Knapsack(BuilderBacked):
     def from_instance(cls, instance):
         """From a :class:`~hopopt.io.orlib.KnapsackInstance` (what :func:`~hopopt.io.orlib.read_knapsack` returns).
 
+        Parameters
+        ----------
+        instance : KnapsackInstance
+            The values, weights, capacity and name read from a file.
+
+        Returns
+        -------
+        Knapsack
+
         Examples
         --------
         >>> from hopopt.io.orlib import parse_knapsack
@@ -211,6 +220,17 @@ class Knapsack(BuilderBacked):
     def to_model(self, penalty=None):
         """The binary energy model (see the module docstring); ``penalty`` as in the builder's ``to_model``.
 
+        Parameters
+        ----------
+        penalty : float or dict, optional
+            As :meth:`ConstrainedModel.to_model <hopopt.constrained.ConstrainedModel.to_model>` takes it; default
+            :meth:`default_penalty`.
+
+        Returns
+        -------
+        EnergyModel
+            The binary model: item bits first, then the capacity constraint's slack bits.
+
         Examples
         --------
         >>> from hopopt.problems.knapsack import Knapsack
@@ -258,6 +278,16 @@ class Knapsack(BuilderBacked):
     def repair(self, solution) -> np.ndarray:
         """Drop the chosen items of the worst value/weight ratio until the rest fits (a fitting choice is kept).
 
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen items.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            A choice that fits (a new array).
+
         Examples
         --------
         >>> from hopopt.problems.knapsack import Knapsack
@@ -277,6 +307,16 @@ class Knapsack(BuilderBacked):
 
     def decode(self, state) -> np.ndarray:
         """The 0/1 item choice of a model state (item bits; spins or binary), repaired to fit.
+
+        Parameters
+        ----------
+        state : array_like
+            A model state (all its binaries, or only the n item bits), 0/1 or spins ±1.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The chosen items, repaired to fit.
 
         Examples
         --------
@@ -330,6 +370,16 @@ class Knapsack(BuilderBacked):
         that fits — one packed item for one unpacked, or when none gains, two for one or one for two — and add
         again, until nothing gains value.
 
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen items (repaired first if they do not fit).
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            A choice that fits, worth at least as much.
+
         Examples
         --------
         >>> from hopopt.problems.knapsack import Knapsack
@@ -355,6 +405,15 @@ class Knapsack(BuilderBacked):
 
     def evaluate(self, solution) -> Evaluation:
         """Total value (the objective), whether the total weight fits, and the overload as a violation.
+
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen items.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------

@@ -85,12 +85,36 @@ class MaxCut:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_edges(cls, n, edges, weights=None, name="maxcut"):
-        """Same as the constructor; reads well beside the other ``from_*`` methods."""
+        """Same as the constructor; reads well beside the other ``from_*`` methods.
+
+        Parameters
+        ----------
+        n, edges, weights, name
+            As :class:`MaxCut` takes them.
+
+        Returns
+        -------
+        MaxCut
+        """
         return cls(n, edges, weights, name)
 
     @classmethod
     def from_networkx(cls, graph, weight="weight", name=None):
         """From a networkx graph; nodes are numbered 0..n-1 in ``graph.nodes`` order (kept in ``labels``).
+
+        Parameters
+        ----------
+        graph : networkx.Graph
+            An undirected graph with at least one node (a directed one is a ValueError).
+        weight : str
+            The edge attribute holding the weight; an edge without it weighs 1.
+        name : str, optional
+            Default: the graph's name, else ``"maxcut"``.
+
+        Returns
+        -------
+        MaxCut
+            Its ``labels`` hold the networkx node of each position.
 
         Examples
         --------
@@ -114,6 +138,22 @@ class MaxCut:
     @classmethod
     def random(cls, n, p=0.5, *, rng=None, weights="unit"):
         """An Erdős–Rényi G(n, p) graph with unit weights, or ±1 weights with ``weights="signed"``.
+
+        Parameters
+        ----------
+        n : int
+            Number of nodes.
+        p : float
+            Probability of each edge, in [0, 1].
+        rng : None, int or numpy.random.Generator
+            Seed of the graph (and of the signs).
+        weights : {"unit", "signed"}
+            Every weight 1, or each ±1 with equal probability.
+
+        Returns
+        -------
+        MaxCut
+            Named ``random:n=…,p=…,seed=…``.
 
         Examples
         --------
@@ -168,7 +208,18 @@ class MaxCut:
         return model
 
     def decode(self, state) -> np.ndarray:
-        """Sides (0/1 per node) from a spin state (+1 → side 1) or a binary state (used as is)."""
+        """Sides (0/1 per node) from a spin state (+1 → side 1) or a binary state (used as is).
+
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The side of each node.
+        """
         state = np.asarray(state).reshape(-1)
         if state.shape != (self.n,):
             raise ValueError(f"state must have {self.n} entries, got {state.size}")
@@ -178,17 +229,47 @@ class MaxCut:
         return (state > 0).astype(np.int8)
 
     def encode(self, sides) -> np.ndarray:
-        """The spin state of a partition: side 1 → +1, side 0 → −1 (so ``decode(encode(sides)) == sides``)."""
+        """The spin state of a partition: side 1 → +1, side 0 → −1 (so ``decode(encode(sides)) == sides``).
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The spin state.
+        """
         return (2 * self._check_sides(sides) - 1).astype(np.int8)
 
     def cut_weight(self, sides) -> float:
-        """Total weight of the edges whose ends lie on different sides."""
+        """Total weight of the edges whose ends lie on different sides.
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        float
+        """
         sides = self._check_sides(sides)
         crossing = sides[self.edges[:, 0]] != sides[self.edges[:, 1]]
         return float(self.weights[crossing].sum())
 
     def evaluate(self, sides) -> Evaluation:
         """Cut weight of a partition; every partition is feasible.
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -199,7 +280,18 @@ class MaxCut:
         return Evaluation(self.cut_weight(sides), True, (), "max")
 
     def objective_from_energy(self, energy: float) -> float:
-        """The cut weight of any state with this energy (``cut = −E``)."""
+        """The cut weight of any state with this energy (``cut = −E``).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The cut weight.
+        """
         return -float(energy)
 
     def _check_sides(self, sides):
@@ -212,6 +304,20 @@ class MaxCut:
 
     def energy_terms(self, sides, metadata) -> tuple[dict, list]:
         """The energy of a binary state (the sides) as its named terms, and the violations (none for max-cut).
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node (a raw binary state).
+        metadata : dict
+            The model's metadata (not needed: max-cut has no penalty).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
 
         Examples
         --------
@@ -229,6 +335,18 @@ class MaxCut:
         """The energy of a raw model state split into objective and constraint terms, with the violations.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 

@@ -97,12 +97,31 @@ class NumberPartitioning:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_numbers(cls, numbers, name="partition"):
-        """Same as the constructor; reads well beside the other ``from_*`` methods."""
+        """Same as the constructor; reads well beside the other ``from_*`` methods.
+
+        Parameters
+        ----------
+        numbers, name
+            As :class:`NumberPartitioning` takes them.
+
+        Returns
+        -------
+        NumberPartitioning
+        """
         return cls(numbers, name)
 
     @classmethod
     def from_number_list(cls, record):
         """From a :class:`~hopopt.io.numbers.NumberList` (e.g. :func:`hopopt.io.numbers.read_numbers`).
+
+        Parameters
+        ----------
+        record : NumberList
+            The numbers and name read from a file.
+
+        Returns
+        -------
+        NumberPartitioning
 
         Examples
         --------
@@ -209,6 +228,16 @@ class NumberPartitioning:
 
         Every assignment is a partition, so nothing needs repairing.
 
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The group of each number.
+
         Examples
         --------
         >>> from hopopt.problems.partition import NumberPartitioning
@@ -223,11 +252,32 @@ class NumberPartitioning:
         return (state > 0).astype(np.int8)
 
     def encode(self, groups) -> np.ndarray:
-        """The spin state of a partition: group 1 → +1, group 0 → −1 (``decode(encode(g)) == g``)."""
+        """The spin state of a partition: group 1 → +1, group 0 → −1 (``decode(encode(g)) == g``).
+
+        Parameters
+        ----------
+        groups : array_like of 0/1, shape (n,)
+            The group of each number.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The spin state.
+        """
         return (2 * self._check_groups(groups) - 1).astype(np.int8)
 
     def group_sums(self, groups) -> tuple[float, float]:
         """The sums of group 0 and group 1 (exact for integer instances).
+
+        Parameters
+        ----------
+        groups : array_like of 0/1, shape (n,)
+            The group of each number.
+
+        Returns
+        -------
+        (float, float)
+            The sum of group 0, then of group 1.
 
         Examples
         --------
@@ -239,7 +289,17 @@ class NumberPartitioning:
         return float(zeros), float(ones)
 
     def difference(self, groups) -> float:
-        """``|Σ a_i s_i|``: the absolute difference of the two group sums."""
+        """``|Σ a_i s_i|``: the absolute difference of the two group sums.
+
+        Parameters
+        ----------
+        groups : array_like of 0/1, shape (n,)
+            The group of each number.
+
+        Returns
+        -------
+        float
+        """
         zeros, ones = self._signed_sum_parts(self._check_groups(groups))
         return float(abs(ones - zeros))
 
@@ -247,6 +307,15 @@ class NumberPartitioning:
         """The difference of the group sums; every partition is feasible.
 
         ``extra`` holds the two group sums.
+
+        Parameters
+        ----------
+        groups : array_like of 0/1, shape (n,)
+            The group of each number.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -260,6 +329,16 @@ class NumberPartitioning:
 
     def objective_from_energy(self, energy: float) -> float:
         """The difference of any state with this energy: ``√E`` (the energy is the squared difference).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a state of :meth:`to_model`'s model (negative rounding errors count as 0).
+
+        Returns
+        -------
+        float
+            The difference of the group sums.
 
         Examples
         --------
@@ -287,6 +366,20 @@ class NumberPartitioning:
     def energy_terms(self, groups, metadata) -> tuple[dict, list]:
         """The energy of a binary state (the groups) as its one term, and the violations (none).
 
+        Parameters
+        ----------
+        groups : array_like of 0/1, shape (n,)
+            The group of each number. (a raw binary state).
+        metadata : dict
+            The model's metadata (not needed: the encoding has no penalty).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
+
         Examples
         --------
         >>> from hopopt.problems.partition import NumberPartitioning
@@ -304,6 +397,18 @@ class NumberPartitioning:
         """The energy of a raw model state split into its terms (one here), with the violations (none).
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 

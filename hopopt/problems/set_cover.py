@@ -142,6 +142,15 @@ class SetCover(BuilderBacked):
     def from_instance(cls, instance):
         """From a :class:`~hopopt.io.orlib.SetCoverInstance` (what :func:`~hopopt.io.orlib.read_scp` returns).
 
+        Parameters
+        ----------
+        instance : SetCoverInstance
+            The elements, sets, costs and name read from a file.
+
+        Returns
+        -------
+        SetCover
+
         Examples
         --------
         >>> from hopopt.io.orlib import parse_scp
@@ -155,6 +164,23 @@ class SetCover(BuilderBacked):
     def random(cls, n, density=0.1, *, elements=None, rng=None, cost_range=100):
         """A random instance: n sets over ``elements`` elements (default ⌈n/2⌉), each element in each set with
         probability ``density``, and in one more random set if that left it in none; integer costs 1..cost_range.
+
+        Parameters
+        ----------
+        n : int
+            Number of sets (≥ 1).
+        density : float
+            Probability that a set holds an element, in [0, 1].
+        elements : int, optional
+            Number of elements (≥ 1); default ⌈n/2⌉.
+        rng : None, int or numpy.random.Generator
+            Seed of the sets and costs.
+        cost_range : int
+            Costs are drawn from the integers 1..cost_range.
+
+        Returns
+        -------
+        SetCover
 
         Examples
         --------
@@ -187,13 +213,35 @@ class SetCover(BuilderBacked):
         return int(self.costs.size)
 
     def holders(self, element) -> np.ndarray:
-        """The sets that hold ``element``."""
+        """The sets that hold ``element``.
+
+        Parameters
+        ----------
+        element : int
+            An element, 0..n_elements-1.
+
+        Returns
+        -------
+        ndarray of int
+            The indices of the sets holding it.
+        """
         start, end = self.incidence.indptr[element], self.incidence.indptr[element + 1]
         return self.incidence.indices[start:end]
 
     # ------------------------------------------------------------------ energy (delegated to the builder)
     def to_model(self, penalty=None):
         """The binary energy model (see the module docstring); ``penalty`` as in the builder's ``to_model``.
+
+        Parameters
+        ----------
+        penalty : float or dict, optional
+            As :meth:`ConstrainedModel.to_model <hopopt.constrained.ConstrainedModel.to_model>` takes it; default
+            :meth:`default_penalty`.
+
+        Returns
+        -------
+        EnergyModel
+            The binary model: set bits first, then the coverage constraints' slack bits.
 
         Examples
         --------
@@ -233,7 +281,18 @@ class SetCover(BuilderBacked):
         return solution.astype(np.int8)
 
     def coverage(self, solution) -> np.ndarray:
-        """How many chosen sets hold each element."""
+        """How many chosen sets hold each element.
+
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen sets.
+
+        Returns
+        -------
+        ndarray of int64, shape (n_elements,)
+            The number of chosen sets holding each element.
+        """
         return self.incidence @ self._check(solution).astype(np.int64)
 
     def _drop_redundant(self, chosen, counts):
@@ -249,6 +308,16 @@ class SetCover(BuilderBacked):
     def repair(self, solution) -> np.ndarray:
         """Cover every element (add the set of least cost per newly covered element, Chvátal's rule), then drop
         redundant sets, the most expensive first.
+
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen sets.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            A cover without redundant sets (a new array).
 
         Examples
         --------
@@ -273,6 +342,16 @@ class SetCover(BuilderBacked):
 
     def decode(self, state) -> np.ndarray:
         """The 0/1 set choice of a model state (set bits; spins or binary), repaired into a cover.
+
+        Parameters
+        ----------
+        state : array_like
+            A model state (all its binaries, or only the n set bits), 0/1 or spins ±1.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The chosen sets, repaired into a cover.
 
         Examples
         --------
@@ -345,6 +424,16 @@ class SetCover(BuilderBacked):
         only they covered again with other sets (the cheapest single set holding them all, or Chvátal's greedy
         on them), then drop sets made redundant; the best such move each time, until none lowers the cost.
 
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen sets. (repaired into a cover first).
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            A cover costing at most as much.
+
         Examples
         --------
         >>> from hopopt.problems.set_cover import SetCover
@@ -382,6 +471,15 @@ class SetCover(BuilderBacked):
 
     def evaluate(self, solution) -> Evaluation:
         """Total cost (the objective), whether every element is covered, and one line per uncovered element.
+
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen sets.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
