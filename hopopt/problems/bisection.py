@@ -110,12 +110,35 @@ class GraphBisection:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_edges(cls, n, edges, weights=None, name="bisection", penalty=None):
-        """Same as the constructor; reads well beside the other ``from_*`` methods."""
+        """Same as the constructor; reads well beside the other ``from_*`` methods.
+
+        Parameters
+        ----------
+        n, edges, weights, name, penalty
+            As :class:`GraphBisection` takes them.
+
+        Returns
+        -------
+        GraphBisection
+        """
         return cls(n, edges, weights, name, penalty)
 
     @classmethod
     def from_edgelist(cls, graph, name=None, penalty=None):
         """From an :class:`~hopopt.io.EdgeList` (:func:`hopopt.io.read_gset`, :func:`hopopt.io.read_dimacs`).
+
+        Parameters
+        ----------
+        graph : EdgeList
+            Nodes, edges and edge weights, as the graph readers return them.
+        name : str, optional
+            Default: the graph's name.
+        penalty : float, optional
+            As :class:`GraphBisection` takes it.
+
+        Returns
+        -------
+        GraphBisection
 
         Examples
         --------
@@ -130,6 +153,21 @@ class GraphBisection:
     def from_networkx(cls, graph, weight="weight", name=None, penalty=None):
         """From an undirected networkx graph; nodes are numbered 0..n-1 in ``graph.nodes`` order (kept in
         ``labels``).
+
+        Parameters
+        ----------
+        graph : networkx.Graph
+            An undirected graph with at least one node.
+        weight : str
+            The edge attribute holding the weight; an edge without it weighs 1.
+        name : str, optional
+            Default: the graph's name, else ``"bisection"``.
+        penalty : float, optional
+            As :class:`GraphBisection` takes it.
+
+        Returns
+        -------
+        GraphBisection
 
         Examples
         --------
@@ -280,6 +318,15 @@ class GraphBisection:
     def state_violations(self, state) -> list[str]:
         """The balance violation of a raw state (spins or binary), as a readable line; empty when balanced.
 
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        list of str
+
         Examples
         --------
         >>> from hopopt.problems.bisection import GraphBisection
@@ -303,6 +350,18 @@ class GraphBisection:
         With ``repair=True`` (default) an unbalanced state is repaired by :meth:`repair`; with
         ``repair=False`` a ValueError names the imbalance.
 
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            Spins (−1/+1) or binary values (0/1).
+        repair : bool
+            Repair an unbalanced state (True), or refuse it with a ValueError (False).
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The side of each node, balanced.
+
         Examples
         --------
         >>> from hopopt.problems.bisection import GraphBisection
@@ -323,6 +382,16 @@ class GraphBisection:
 
         Each move changes the cut by (weight to the node's own side) − (weight to the other side); the
         cheapest is taken, ties to the lowest index. Balanced input comes back unchanged.
+
+        Parameters
+        ----------
+        sides : array_like, shape (n,)
+            Sides 0/1 (or spins −1/+1) of every node.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            Balanced sides (a new array).
 
         Examples
         --------
@@ -351,15 +420,45 @@ class GraphBisection:
 
     def encode(self, sides) -> np.ndarray:
         """The spin state of a side assignment: side 1 → +1, side 0 → −1 (``decode(encode(s)) == s`` for
-        every bisection s)."""
+        every bisection s).
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The spin state.
+        """
         return self._graph.encode(self._check_sides(sides))
 
     def cut_weight(self, sides) -> float:
-        """Total weight of the edges whose ends lie on different sides."""
+        """Total weight of the edges whose ends lie on different sides.
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        float
+        """
         return self._graph.cut_weight(self._check_sides(sides))
 
     def evaluate(self, sides) -> Evaluation:
         """Cut weight of a side assignment, feasible when the sides are balanced.
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -375,7 +474,18 @@ class GraphBisection:
         return Evaluation(self.cut_weight(sides), not violations, violations, "min")
 
     def objective_from_energy(self, energy: float) -> float:
-        """The cut of a bisection with this energy: the energy itself (the penalty vanishes on bisections)."""
+        """The cut of a bisection with this energy: the energy itself (the penalty vanishes on bisections).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a bisection's state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy)
 
     def _check_sides(self, sides):
@@ -388,6 +498,20 @@ class GraphBisection:
 
     def energy_terms(self, sides, metadata) -> tuple[dict, list]:
         """The energy of a binary state (the sides) as the cut and the balance penalty, with the violation.
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node. (a raw binary state).
+        metadata : dict
+            The model's metadata (its ``penalty``; default :meth:`default_penalty`).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
 
         Examples
         --------
@@ -413,6 +537,18 @@ class GraphBisection:
         """The energy of a raw model state split into cut and balance penalty, with the violation.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 

@@ -107,7 +107,18 @@ class _NodeSetProblem:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_edges(cls, n, edges, weights=None, name=None, penalty=None):
-        """Same as the constructor; reads well beside the other ``from_*`` methods."""
+        """Same as the constructor; reads well beside the other ``from_*`` methods.
+
+        Parameters
+        ----------
+        n, edges, weights, name, penalty
+            As the class takes them.
+
+        Returns
+        -------
+        MaximumIndependentSet, MaximumClique or MinimumVertexCover
+            An instance of the class it is called on.
+        """
         return cls(n, edges, weights, name, penalty)
 
     @classmethod
@@ -115,6 +126,22 @@ class _NodeSetProblem:
         """From an undirected networkx graph; node weights from the node attribute ``weight`` (default 1).
 
         Nodes are numbered 0..n-1 in ``graph.nodes`` order; the original labels are kept in ``labels``.
+
+        Parameters
+        ----------
+        graph : networkx.Graph
+            An undirected graph without self-loops, with at least one node.
+        weight : str
+            The node attribute holding the weight; a node without it weighs 1.
+        name : str, optional
+            Default: the graph's name.
+        penalty : float, optional
+            As the class takes it.
+
+        Returns
+        -------
+        MaximumIndependentSet, MaximumClique or MinimumVertexCover
+            An instance of the class it is called on; its ``labels`` hold the networkx node of each position.
 
         Examples
         --------
@@ -143,6 +170,22 @@ class _NodeSetProblem:
     @classmethod
     def from_edgelist(cls, graph, weights=None, name=None, penalty=None):
         """From an :class:`~hopopt.io.EdgeList` (e.g. :func:`hopopt.io.read_dimacs`); edge weights are ignored.
+
+        Parameters
+        ----------
+        graph : EdgeList
+            Nodes and edges, as the graph readers return them.
+        weights : array_like of shape (n,), optional
+            Node weights (default 1).
+        name : str, optional
+            Default: the graph's name.
+        penalty : float, optional
+            As the class takes it.
+
+        Returns
+        -------
+        MaximumIndependentSet, MaximumClique or MinimumVertexCover
+            An instance of the class it is called on.
 
         Examples
         --------
@@ -206,6 +249,16 @@ class _NodeSetProblem:
     def from_independent_set(self, independent) -> np.ndarray:
         """The solution (0/1 per node) behind an independent set of the conflict graph: the set itself, or the
         nodes left out of it for the vertex cover.
+
+        Parameters
+        ----------
+        independent : array_like of 0/1, shape (n,)
+            An independent set of the conflict graph.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The chosen nodes.
 
         Examples
         --------
@@ -315,6 +368,17 @@ class _NodeSetProblem:
     def encode(self, solution, vartype="binary") -> np.ndarray:
         """The model state of a solution (0/1 per node): binary as is, or spins ``2x − 1``.
 
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen nodes.
+        vartype : {"binary", "spin"} or Vartype
+            The model's variable type.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+
         Examples
         --------
         >>> from hopopt.problems.independent_set import MaximumIndependentSet
@@ -327,7 +391,18 @@ class _NodeSetProblem:
         return chosen
 
     def objective_from_energy(self, energy) -> float:
-        """The weight of a feasible solution whose state has this energy (``−E``; ``E`` for the cover)."""
+        """The weight of a feasible solution whose state has this energy (``−E``; ``E`` for the cover).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a feasible state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy) if self._complemented else -float(energy)
 
     # ------------------------------------------------------------------ decode
@@ -364,6 +439,16 @@ class _NodeSetProblem:
         A solution that is feasible and cannot be improved by adding (for the cover: removing) one node is
         returned unchanged, so the repair of a repaired solution is itself.
 
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen nodes.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            A feasible solution (a new array).
+
         Examples
         --------
         >>> from hopopt.problems.independent_set import MinimumVertexCover
@@ -381,11 +466,30 @@ class _NodeSetProblem:
 
     # ------------------------------------------------------------------ evaluate and explain
     def set_weight(self, solution) -> float:
-        """Total weight of the chosen nodes."""
+        """Total weight of the chosen nodes.
+
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen nodes.
+
+        Returns
+        -------
+        float
+        """
         return float(self.weights @ self._check_solution(solution))
 
     def evaluate(self, solution) -> Evaluation:
         """Weight of the chosen nodes, feasibility, and one line per violated constraint.
+
+        Parameters
+        ----------
+        solution : array_like of 0/1, shape (n,)
+            The chosen nodes.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -401,7 +505,17 @@ class _NodeSetProblem:
                           extra={"size": int(chosen.sum())})
 
     def state_violations(self, state) -> list[str]:
-        """Readable violated constraints of a raw model state (spins or binary), as :meth:`evaluate` lists."""
+        """Readable violated constraints of a raw model state (spins or binary), as :meth:`evaluate` lists.
+
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        list of str
+        """
         return self._violations(self.decode(state, repair=False))
 
     def _violating_pairs(self, chosen) -> np.ndarray:
@@ -417,6 +531,20 @@ class _NodeSetProblem:
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
         """The energy of a binary state as its named terms (weight and penalty), and the violations.
+
+        Parameters
+        ----------
+        binary : array_like, shape (n,)
+            A raw state (entries above 0 count as chosen).
+        metadata : dict
+            The model's metadata (its ``penalty``; default the instance's own).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
 
         Examples
         --------
@@ -438,6 +566,18 @@ class _NodeSetProblem:
         """The energy of a raw model state split into weight and penalty terms, with the violations.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 
