@@ -95,7 +95,17 @@ class QAP:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_qaplib(cls, instance):
-        """From a :class:`hopopt.io.QAPInstance` (see :func:`hopopt.io.read_qaplib`)."""
+        """From a :class:`hopopt.io.QAPInstance` (see :func:`hopopt.io.read_qaplib`).
+
+        Parameters
+        ----------
+        instance : QAPInstance
+            The flows, distances and name read from a file.
+
+        Returns
+        -------
+        QAP
+        """
         return cls(instance.flow, instance.distance, instance.name)
 
     @classmethod
@@ -104,6 +114,19 @@ class QAP:
 
         Locations are random points of an integer grid with Manhattan distances (as in Nugent et al.);
         flows are symmetric with a zero diagonal.
+
+        Parameters
+        ----------
+        n : int
+            Number of facilities and locations.
+        rng : None, int or numpy.random.Generator
+            Seed of the flows and locations.
+        high : int
+            Flows are drawn from 0..high-1.
+
+        Returns
+        -------
+        QAP
 
         Examples
         --------
@@ -179,7 +202,18 @@ class QAP:
         return EnergyModel(weights, thresholds, 2.0 * n * penalty, Vartype.BINARY, metadata)
 
     def encode(self, assignment) -> np.ndarray:
-        """The binary state (permutation matrix, flattened) of an assignment ``p`` (facility i → p[i])."""
+        """The binary state (permutation matrix, flattened) of an assignment ``p`` (facility i → p[i]).
+
+        Parameters
+        ----------
+        assignment : array_like of int, shape (n,)
+            The location of each facility (facility i at ``assignment[i]``).
+
+        Returns
+        -------
+        ndarray of int8, shape (n²,)
+            ``x[facility, location]`` flattened row by row.
+        """
         assignment = self._check_assignment(assignment)
         state = np.zeros((self.n, self.n), dtype=np.int8)
         state[np.arange(self.n), assignment] = 1
@@ -190,7 +224,18 @@ class QAP:
         return grid_state(state, self.n, "a QAP state")
 
     def state_violations(self, state) -> list[str]:
-        """Readable row/column violations of a raw state ("facility 3 at 2 locations (1, 5)", ...)."""
+        """Readable row/column violations of a raw state ("facility 3 at 2 locations (1, 5)", ...).
+
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            A raw state (spins or binary), the facility × location matrix flattened row by row.
+
+        Returns
+        -------
+        list of str
+            Empty for a permutation matrix.
+        """
         matrix = self._matrix(state)
         messages = []
         for facility, count in enumerate(matrix.sum(axis=1)):
@@ -210,6 +255,18 @@ class QAP:
         agreeing with the most active neurons (``linear_sum_assignment``), ties broken towards lower cost by
         exchanges that keep the agreement; without repair a ValueError lists the violations.
 
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            A raw state (spins or binary), the facility × location matrix flattened row by row.
+        repair : bool
+            Repair a state that is not a permutation matrix (True), or refuse it (False).
+
+        Returns
+        -------
+        ndarray of int64, shape (n,)
+            The assignment.
+
         Examples
         --------
         >>> import numpy as np
@@ -226,7 +283,18 @@ class QAP:
 
     def repair(self, activations) -> np.ndarray:
         """The assignment whose permutation matrix agrees best with ``activations`` (n×n), ties towards lower
-        cost (exchanges of two facilities that keep the agreement, made while they lower the cost)."""
+        cost (exchanges of two facilities that keep the agreement, made while they lower the cost).
+
+        Parameters
+        ----------
+        activations : array_like, shape (n, n) or (n²,)
+            Any real values, indexed [facility, location].
+
+        Returns
+        -------
+        ndarray of int64, shape (n,)
+            The assignment.
+        """
         activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
         # scipy.optimize takes a third of a second to import: only for a state that is not a permutation
         from scipy.optimize import linear_sum_assignment
@@ -268,6 +336,15 @@ class QAP:
         cost, since a permutation pays no penalty (the command reports it after the deadline, and the model's
         penalty bound alone took seconds at n = 1000).
 
+        Parameters
+        ----------
+        assignment : array_like of int, shape (n,)
+            The location of each facility (facility i at ``assignment[i]``).
+
+        Returns
+        -------
+        float
+
         Examples
         --------
         >>> from hopopt.problems import QAP
@@ -278,12 +355,31 @@ class QAP:
         return float(self.cost(assignment))
 
     def cost(self, assignment) -> float:
-        """``Σ_ij F[i,j]·D[p[i],p[j]]``."""
+        """``Σ_ij F[i,j]·D[p[i],p[j]]``.
+
+        Parameters
+        ----------
+        assignment : array_like of int, shape (n,)
+            The location of each facility (facility i at ``assignment[i]``).
+
+        Returns
+        -------
+        float
+        """
         assignment = self._check_assignment(assignment)
         return float(np.sum(self.flow * self.distance[np.ix_(assignment, assignment)]))
 
     def evaluate(self, assignment) -> Evaluation:
         """Cost; infeasible (with the reasons) when a location is used twice.
+
+        Parameters
+        ----------
+        assignment : array_like of int, shape (n,)
+            The location of each facility (facility i at ``assignment[i]``).
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -298,11 +394,37 @@ class QAP:
         return Evaluation(self.cost(assignment), not violations, tuple(violations), "min")
 
     def objective_from_energy(self, energy) -> float:
-        """The cost of a valid assignment with this energy (``E = cost``)."""
+        """The cost of a valid assignment with this energy (``E = cost``).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a valid assignment's state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy)
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """The energy of a binary state as its named terms (each from its formula), and the violations."""
+        """The energy of a binary state as its named terms (each from its formula), and the violations.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (n²,)
+            A raw binary state, ``x[facility, location]`` flattened row by row.
+        metadata : dict
+            The model's metadata (its ``penalty``).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
+        """
         matrix = np.asarray(binary, dtype=np.float64).reshape(self.n, self.n)
         penalty = float(metadata["penalty"])
         cost = float(np.einsum("ij,ia,jb,ab->", self.flow, matrix, matrix, self.distance))

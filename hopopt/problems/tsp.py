@@ -94,12 +94,35 @@ class TSP:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_tsplib(cls, instance):
-        """From a :class:`hopopt.io.TSPInstance` (see :func:`hopopt.io.read_tsplib`)."""
+        """From a :class:`hopopt.io.TSPInstance` (see :func:`hopopt.io.read_tsplib`).
+
+        Parameters
+        ----------
+        instance : TSPInstance
+            The distances, name and any coordinates read from a file.
+
+        Returns
+        -------
+        TSP
+        """
         return cls(instance.distances, instance.name, instance.coordinates)
 
     @classmethod
     def random(cls, n, *, rng=None, side=1000.0):
         """n cities uniform in a ``side``×``side`` square, TSPLIB EUC_2D distances (rounded to integers).
+
+        Parameters
+        ----------
+        n : int
+            Number of cities.
+        rng : None, int or numpy.random.Generator
+            Seed of the cities' positions.
+        side : float
+            Side of the square.
+
+        Returns
+        -------
+        TSP
 
         Examples
         --------
@@ -125,7 +148,17 @@ class TSP:
         return float(self.distances.max())
 
     def penalty_bound(self, distance_scale=1.0) -> float:
-        """The penalty above which every ground state is a valid tour: ``D·max d``."""
+        """The penalty above which every ground state is a valid tour: ``D·max d``.
+
+        Parameters
+        ----------
+        distance_scale : float
+            D, the factor of the tour length in the energy.
+
+        Returns
+        -------
+        float
+        """
         return float(distance_scale) * self.max_distance
 
     def to_model(self, penalty=None, distance_scale=1.0) -> EnergyModel:
@@ -165,7 +198,18 @@ class TSP:
         return EnergyModel(weights, thresholds, 2.0 * n * penalty, Vartype.BINARY, metadata)
 
     def encode(self, tour) -> np.ndarray:
-        """The binary state (permutation matrix, flattened) of a tour."""
+        """The binary state (permutation matrix, flattened) of a tour.
+
+        Parameters
+        ----------
+        tour : array_like of int, shape (n,)
+            The cities in visiting order (0-based).
+
+        Returns
+        -------
+        ndarray of int8, shape (n²,)
+            ``x[city, position]`` flattened row by row.
+        """
         tour = self._check_tour(tour)
         state = np.zeros((self.n, self.n), dtype=np.int8)
         state[tour, np.arange(self.n)] = 1
@@ -176,7 +220,18 @@ class TSP:
         return grid_state(state, self.n, "a TSP state")
 
     def state_violations(self, state) -> list[str]:
-        """Readable row/column violations of a raw state ("city 3 in positions 1 and 5", ...)."""
+        """Readable row/column violations of a raw state ("city 3 in positions 1 and 5", ...).
+
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            A raw state (spins or binary), the city × position matrix flattened row by row.
+
+        Returns
+        -------
+        list of str
+            Empty for a permutation matrix.
+        """
         matrix = self._matrix(state)
         messages = []
         for city, count in enumerate(matrix.sum(axis=1)):
@@ -200,6 +255,18 @@ class TSP:
         the most active neurons is found by an assignment (``scipy.optimize.linear_sum_assignment``), ties
         broken towards shorter tours (see :meth:`repair`); without repair a ValueError lists the violations.
 
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            A raw state (spins or binary), the city × position matrix flattened row by row.
+        repair : bool
+            Repair a state that is not a permutation matrix (True), or refuse it (False).
+
+        Returns
+        -------
+        ndarray of int64, shape (n,)
+            The tour.
+
         Examples
         --------
         >>> import numpy as np
@@ -222,6 +289,16 @@ class TSP:
         to the state, so a state one swap away from a tour is repaired to that tour. Ties between equally
         near tours are then broken towards shorter ones: exchanges of two cities that keep the agreement are
         made while they shorten the tour, until the command's deadline or Ctrl-C (:mod:`hopopt.control`).
+
+        Parameters
+        ----------
+        activations : array_like, shape (n, n) or (n²,)
+            Any real values, indexed [city, position].
+
+        Returns
+        -------
+        ndarray of int64, shape (n,)
+            The tour.
         """
         activations = np.asarray(activations, dtype=np.float64).reshape(self.n, self.n)
         # scipy.optimize takes a third of a second to import: only for a state that is not a permutation
@@ -255,12 +332,31 @@ class TSP:
         return tour.astype(np.int64)
 
     def tour_length(self, tour) -> float:
-        """Length of the closed tour (returning to the first city)."""
+        """Length of the closed tour (returning to the first city).
+
+        Parameters
+        ----------
+        tour : array_like of int, shape (n,)
+            The cities in visiting order (0-based).
+
+        Returns
+        -------
+        float
+        """
         tour = self._check_tour(tour)
         return float(self.distances[tour, np.roll(tour, -1)].sum())
 
     def evaluate(self, tour) -> Evaluation:
         """Tour length; infeasible (with the reasons) when a city is missing or repeated.
+
+        Parameters
+        ----------
+        tour : array_like of int, shape (n,)
+            The cities in visiting order (0-based).
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -277,11 +373,39 @@ class TSP:
         return Evaluation(length, not violations, tuple(violations), "min")
 
     def objective_from_energy(self, energy, distance_scale=1.0) -> float:
-        """The tour length of a valid tour with this energy (``E = D·length``)."""
+        """The tour length of a valid tour with this energy (``E = D·length``).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a valid tour's state.
+        distance_scale : float
+            D, the model's factor of the tour length.
+
+        Returns
+        -------
+        float
+            The tour length, ``energy / D``.
+        """
         return float(energy) / float(distance_scale)
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """The energy of a binary state as its named terms (each from its formula), and the violations."""
+        """The energy of a binary state as its named terms (each from its formula), and the violations.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (n²,)
+            A raw binary state, ``x[city, position]`` flattened row by row.
+        metadata : dict
+            The model's metadata: its ``penalty`` A and ``distance_scale`` D (default 1).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
+        """
         n = self.n
         binary = np.asarray(binary).reshape(-1)
         if binary.size != n * n:
@@ -317,6 +441,18 @@ class TSP:
         """The energy of a raw model state split into objective and constraint terms, with the violations.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 
