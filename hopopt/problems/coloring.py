@@ -119,7 +119,17 @@ class GraphColoring:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_edges(cls, n, edges, colors, name="coloring", penalty=None):
-        """Same as the constructor; reads well beside the other ``from_*`` methods."""
+        """Same as the constructor; reads well beside the other ``from_*`` methods.
+
+        Parameters
+        ----------
+        n, edges, colors, name, penalty
+            As :class:`GraphColoring` takes them.
+
+        Returns
+        -------
+        GraphColoring
+        """
         return cls(n, edges, colors, name, penalty)
 
     @classmethod
@@ -127,6 +137,21 @@ class GraphColoring:
         """From an undirected networkx graph; nodes are numbered 0..n-1 in ``graph.nodes`` order.
 
         The original node labels are kept in ``labels`` (``labels[i]`` is node i's label).
+
+        Parameters
+        ----------
+        graph : networkx.Graph
+            An undirected graph.
+        colors : int
+            The number of colours k.
+        name : str, optional
+            Default: the graph's name.
+        penalty : float, optional
+            As :class:`GraphColoring` takes it.
+
+        Returns
+        -------
+        GraphColoring
 
         Examples
         --------
@@ -154,6 +179,21 @@ class GraphColoring:
     def from_edgelist(cls, graph, colors, name=None, penalty=None):
         """From an :class:`~hopopt.io.EdgeList` (e.g. :func:`hopopt.io.read_dimacs`); weights are ignored.
 
+        Parameters
+        ----------
+        graph : EdgeList
+            Nodes and edges, as the graph readers return them.
+        colors : int
+            The number of colours k.
+        name : str, optional
+            Default: the graph's name.
+        penalty : float, optional
+            As :class:`GraphColoring` takes it.
+
+        Returns
+        -------
+        GraphColoring
+
         Examples
         --------
         >>> from hopopt.io import EdgeList
@@ -166,6 +206,21 @@ class GraphColoring:
     @classmethod
     def random(cls, n, p=0.5, *, rng=None, colors=None):
         """An Erdős–Rényi G(n, p) graph; ``colors`` defaults to the DSATUR colour count (surely enough).
+
+        Parameters
+        ----------
+        n : int
+            Number of nodes.
+        p : float
+            Probability of each edge.
+        rng : None, int or numpy.random.Generator
+            Seed of the graph.
+        colors : int, optional
+            The number of colours k; default the DSATUR colouring's.
+
+        Returns
+        -------
+        GraphColoring
 
         Examples
         --------
@@ -189,6 +244,16 @@ class GraphColoring:
 
     def with_colors(self, colors) -> "GraphColoring":
         """The same graph with another number of colours k (the penalty, if one was given, is kept).
+
+        Parameters
+        ----------
+        colors : int
+            The new number of colours k.
+
+        Returns
+        -------
+        GraphColoring
+            A new instance; this one is unchanged.
 
         Examples
         --------
@@ -221,7 +286,17 @@ class GraphColoring:
         return int(self.degrees.max())
 
     def neighbours(self, node) -> np.ndarray:
-        """The neighbours of ``node`` (sorted)."""
+        """The neighbours of ``node`` (sorted).
+
+        Parameters
+        ----------
+        node : int
+            A node, 0..n-1.
+
+        Returns
+        -------
+        ndarray of int
+        """
         return self._neighbour_indices[self._neighbour_offsets[node]:self._neighbour_offsets[node + 1]]
 
     def clique_bound(self) -> int:
@@ -357,6 +432,17 @@ class GraphColoring:
     def one_hot(self, coloring, vartype="binary") -> np.ndarray:
         """The model state (length ``n·k``) of a coloring with colours in 0..k-1.
 
+        Parameters
+        ----------
+        coloring : array_like of int, shape (n,)
+            The colour of each node, in 0..k-1.
+        vartype : {"binary", "spin"} or Vartype
+            The model's variable type.
+
+        Returns
+        -------
+        ndarray of int8, shape (n·k,)
+
         Examples
         --------
         >>> from hopopt.problems.coloring import GraphColoring
@@ -378,6 +464,15 @@ class GraphColoring:
     # ------------------------------------------------------------------ decode
     def assignment(self, state) -> np.ndarray:
         """A model state (spin or binary, length ``n·k``) as an (n, k) 0/1 matrix: row v = colours of node v.
+
+        Parameters
+        ----------
+        state : array_like, shape (n·k,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int8, shape (n, k)
 
         Examples
         --------
@@ -439,6 +534,18 @@ class GraphColoring:
         lowers the number of conflicts, so the loop ends; with ``add_colors`` the result is always a proper
         coloring, possibly with more than k colours.
 
+        Parameters
+        ----------
+        coloring : array_like of int, shape (n,)
+            The colour of each node (negative for none).
+        add_colors : bool
+            Whether a node may take a new colour when every colour conflicts.
+
+        Returns
+        -------
+        ndarray of int, shape (n,)
+            The repaired coloring.
+
         Examples
         --------
         >>> from hopopt.problems.coloring import GraphColoring
@@ -497,6 +604,15 @@ class GraphColoring:
     def conflicting_edges(self, coloring) -> np.ndarray:
         """The edges whose two ends share a colour, shape (conflicts, 2); uncoloured nodes never conflict.
 
+        Parameters
+        ----------
+        coloring : array_like of int, shape (n,)
+            The colour of each node (negative for none).
+
+        Returns
+        -------
+        ndarray of int64, shape (conflicts, 2)
+
         Examples
         --------
         >>> from hopopt.problems.coloring import GraphColoring
@@ -513,6 +629,15 @@ class GraphColoring:
         ``coloring`` is a colour per node (negative = none) or an (n, c) 0/1 assignment matrix, where an
         edge counts once per colour its ends share.
 
+        Parameters
+        ----------
+        coloring : array_like
+            A colour per node (shape (n,)) or an assignment matrix (shape (n, c)), as above.
+
+        Returns
+        -------
+        int
+
         Examples
         --------
         >>> from hopopt.problems.coloring import GraphColoring
@@ -528,6 +653,15 @@ class GraphColoring:
         """The energy of a colouring's one-hot state in :meth:`to_model` (default penalty), without building
         the model: B × conflicting edges, since a one-hot state pays no penalty. The command reports it after
         the deadline, when building a 400-node model took a second.
+
+        Parameters
+        ----------
+        coloring : array_like of int, shape (n,)
+            The colour of each node (negative for none).
+
+        Returns
+        -------
+        float
 
         Examples
         --------
@@ -601,6 +735,15 @@ class GraphColoring:
     def summary(self, coloring) -> str:
         """One line about a coloring, for reports and ``--explain``.
 
+        Parameters
+        ----------
+        coloring : array_like of int, shape (n,)
+            The colour of each node (negative for none).
+
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> from hopopt.problems.coloring import GraphColoring
@@ -650,7 +793,22 @@ class GraphColoring:
         return np.bincount(self.edges[bad].reshape(-1), minlength=self.n).astype(np.int64)
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """The energy of a binary state as its named terms (each from its formula), and the violations."""
+        """The energy of a binary state as its named terms (each from its formula), and the violations.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (n·k,)
+            A raw binary state, node by node.
+        metadata : dict
+            The model's metadata: its ``penalty`` A, ``conflict_weight`` B (default 1) and ``colors``.
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
+        """
         k = int(metadata.get("colors", self.colors))
         binary = np.asarray(binary).reshape(-1)
         if binary.size != self.n * k:
@@ -681,6 +839,18 @@ class GraphColoring:
         """The energy of a raw model state split into objective and constraint terms, with the violations.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 

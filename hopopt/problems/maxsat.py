@@ -138,6 +138,17 @@ class MaxSAT:
     def from_cnf(cls, formula, name=None):
         """From a :class:`hopopt.io.CNFInstance` (what :func:`hopopt.io.read_cnf` returns).
 
+        Parameters
+        ----------
+        formula : CNFInstance
+            Variables, clauses, weights and hard flags read from a file.
+        name : str, optional
+            Default: the formula's name.
+
+        Returns
+        -------
+        MaxSAT
+
         Examples
         --------
         >>> from hopopt.io import parse_cnf
@@ -365,6 +376,16 @@ class MaxSAT:
         ``state`` may be a whole model state (``n_variables`` entries) or just an assignment (``n``), with
         binary (0/1) or spin (−1/+1) values. Every assignment is feasible unless there are hard clauses, which
         are not repaired (satisfying them is SAT itself); the energy makes ground states satisfy them.
+
+        Parameters
+        ----------
+        state : array_like
+            A model state or an assignment, 0/1 or spins ±1.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The assignment.
         """
         state = np.asarray(state).reshape(-1)
         if state.size not in (self.n, self._size):
@@ -378,6 +399,16 @@ class MaxSAT:
 
         Chain neurons ``a_j = ℓ_{j+2} ∨ … ∨ ℓ_{k−1}`` and Ishikawa auxiliaries ``y = [at least two literals of
         the piece false]``, so that the energy equals the weighted unsatisfied count (see the module docstring).
+
+        Parameters
+        ----------
+        assignment : array_like of 0/1, shape (n,)
+            The truth value of each variable.
+
+        Returns
+        -------
+        ndarray of int8, shape (n_variables,)
+            The assignment, then the chain neurons and the auxiliaries.
 
         Examples
         --------
@@ -418,6 +449,15 @@ class MaxSAT:
     def satisfied(self, assignment) -> np.ndarray:
         """One boolean per clause: whether the assignment satisfies it.
 
+        Parameters
+        ----------
+        assignment : array_like of 0/1, shape (n,)
+            The truth value of each variable.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_clauses,)
+
         Examples
         --------
         >>> from hopopt.problems import MaxSAT
@@ -432,7 +472,17 @@ class MaxSAT:
         return (counts > 0) | self._tautology
 
     def unsatisfied_weight(self, assignment) -> float:
-        """The cost: total weight of the soft clauses the assignment leaves unsatisfied."""
+        """The cost: total weight of the soft clauses the assignment leaves unsatisfied.
+
+        Parameters
+        ----------
+        assignment : array_like of 0/1, shape (n,)
+            The truth value of each variable.
+
+        Returns
+        -------
+        float
+        """
         unsatisfied = ~self.satisfied(assignment) & ~self.hard
         return float(self.weights[unsatisfied].sum())
 
@@ -440,6 +490,15 @@ class MaxSAT:
         """Cost (unsatisfied soft weight) of an assignment; infeasible when a hard clause is unsatisfied.
 
         ``extra`` holds ``satisfied_weight`` and the number of unsatisfied soft clauses.
+
+        Parameters
+        ----------
+        assignment : array_like of 0/1, shape (n,)
+            The truth value of each variable.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -464,7 +523,18 @@ class MaxSAT:
                 for index in np.flatnonzero(self.hard & ~satisfied)]
 
     def objective_from_energy(self, energy: float) -> float:
-        """The cost of a feasible solution whose encoded state has this energy (cost = E)."""
+        """The cost of a feasible solution whose encoded state has this energy (cost = E).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a feasible state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy)
 
     def improve(self, assignment) -> np.ndarray:
@@ -472,6 +542,16 @@ class MaxSAT:
 
         Hard clauses count with their energy weight (:attr:`hard_weight`). The result is never worse and no
         single flip improves it. ``hopopt.solve`` does not call it (decode must give states back unchanged).
+
+        Parameters
+        ----------
+        assignment : array_like of 0/1, shape (n,)
+            The truth value of each variable.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The improved assignment (a new array).
 
         Examples
         --------
@@ -505,6 +585,20 @@ class MaxSAT:
         * ``hard clauses``: the hard-clause weight times the number of unsatisfied hard clauses;
         * ``chain slack``: what chain neurons off their optimum add (≥ 0);
         * ``auxiliary slack``: what Ishikawa auxiliaries off their optimum add (≥ 0).
+
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (n_variables,)
+            A raw binary state: the assignment, then the chain neurons and the auxiliaries.
+        metadata : dict
+            The model's metadata (not needed: the weights are the instance's).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
 
         Examples
         --------
@@ -549,6 +643,18 @@ class MaxSAT:
         """The energy of a raw model state split into cost and slack terms, with the violations.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 
