@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 
 import numpy as np
 import pytest
@@ -145,6 +146,74 @@ def test_a_model_proven_infeasible_by_the_milp_is_one_clear_error():
     model.add(x[0] + x[1] <= 1, name="at most one")
     with pytest.raises(InputError, match="infeasible"):
         hopopt.solve_exact(model)
+
+
+def _random_model_by_loops(n, seed, constraints=2, density=0.3):
+    """ConstrainedModel.random as it was written before numpy drew its numbers (the reference it must match)."""
+    generator = np.random.default_rng(seed)
+    model = ConstrainedModel(f"random:n={n},seed={seed}")
+    x = model.binary("x", n)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if generator.random() < density]
+    values = generator.integers(1, 21, size=n)
+    couplings = generator.integers(1, 6, size=len(pairs)) * generator.choice([-1, 1], size=len(pairs))
+    model.maximize(quicksum([values @ x] + [int(c) * x[i] * x[j] for (i, j), c in zip(pairs, couplings)]))
+    for row in range(constraints):
+        weights = generator.integers(1, 11, size=n)
+        model.add(weights @ x <= int(weights.sum() // 2), name=f"capacity {row}")
+    model.add(x.sum() <= (n + 1) // 2, name="cardinality")
+    return model
+
+
+@pytest.mark.parametrize("n, seed, constraints, density", [
+    (1, 0, 2, 0.3), (2, 5, 0, 1.0), (7, 1, 3, 0.3), (40, 2, 1200, 0.5), (9, 3, 5, 0.0)])
+def test_random_models_are_the_ones_the_loops_gave(n, seed, constraints, density):
+    # the numbers are drawn by numpy in blocks now (10⁵ rows of 400 variables took minutes): same seed, same model
+    fast = ConstrainedModel.random(n, rng=seed, constraints=constraints, density=density)
+    slow = _random_model_by_loops(n, seed, constraints, density)
+    assert fast.to_dict() == slow.to_dict()
+    assert list(fast.objective.linear.items()) == list(slow.objective.linear.items())
+    assert list(fast.objective.quadratic.items()) == list(slow.objective.quadratic.items())
+    for made, expected in zip(fast.constraints, slow.constraints, strict=True):
+        assert (made.name, made.sense) == (expected.name, expected.sense)
+        assert list(made.expression.linear.items()) == list(expected.expression.linear.items())
+        assert made.expression.constant == expected.expression.constant and not made.expression.quadratic
+    with pytest.raises(ValueError, match="already exists"):
+        fast.add(fast.variables["x"].sum() <= 1, name="cardinality")
+
+
+def test_generating_and_encoding_a_random_model_end_at_the_deadline():
+    # random:n=400,constraints=100000 --time-limit 2 ran for minutes: generation and the rows' encoding are
+    # Python loops over the rows; after a short grace they look at the command's deadline and end there with one
+    # clear error
+    from hopopt import control
+
+    model = ConstrainedModel.random(50, rng=1, constraints=5000)  # encoding its rows: about 0.2 s
+    with control.activate(control.RunControl(0.0)):
+        with pytest.raises(InputError, match=r"encoding random:n=50,seed=1: the time limit ran out after [\d,]+ of "
+                                             r"5,001 constraints; use fewer"):
+            model.to_model()
+        small = ConstrainedModel.random(5, rng=1, constraints=300)  # within the grace: made all the same
+        assert len(small.constraints) == 301 and small.to_model().n > 5
+    # a million rows of 100 variables would take about ten seconds
+    with control.activate(control.RunControl(0.1)):
+        started = time.perf_counter()
+        with pytest.raises(InputError, match=r"generating random:n=100,seed=1: the time limit ran out after "
+                                             r"[\d,]+ of 1,000,000 constraints"):
+            ConstrainedModel.random(100, rng=1, constraints=10**6)
+        assert time.perf_counter() - started < 2.0
+    with control.activate(control.RunControl(10.0)) as run:
+        run.interrupt()
+        with pytest.raises(InputError, match=r"interrupted after [\d,]+ of 1,000,000 constraints"):
+            ConstrainedModel.random(100, rng=1, constraints=10**6)
+
+
+def test_resolution_of_integer_rows_is_their_gcd():
+    generator = np.random.default_rng(8)
+    for _ in range(50):
+        values = generator.integers(-30, 31, size=generator.integers(1, 8)) * generator.integers(1, 6)
+        expected = np.gcd.reduce(np.abs(values)) or 1
+        assert _resolution(values.astype(float), "row") == float(expected)
+        assert _resolution(list(values.astype(float)) + [0.5], "row") == 0.5  # fractions: the slow path
 
 
 def test_repair_makes_states_feasible_and_leaves_feasible_ones_alone():

@@ -46,16 +46,18 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import scipy.sparse as sp
 
+from .. import control
 from ..errors import InputError
 from ..model import EnergyModel, Vartype
 from ..problems._base import Evaluation, capped
-from .expressions import Expression, Relation, parse, quicksum
+from .expressions import Expression, Relation, parse
 
 __all__ = ["ConstrainedModel", "Constraint", "VariableBlock"]
 
@@ -68,6 +70,26 @@ _ENCODINGS = ("log", "unary", "one-hot")
 
 # the most elements one variable block may have (a model file's shape is user input)
 _MAX_BLOCK_SIZE = 10**8
+
+# constraints generated (ConstrainedModel.random) or compiled between two looks at the command's deadline
+# (hopopt.control): about 10-20 ms of work at 400 variables a row
+_ROWS_PER_CHECK = 512
+# the deadline is not looked at before this many seconds of that work: a small model is made (and its solver
+# answers at once) even when reading and start-up used up a tiny time limit
+_GRACE_SECONDS = 0.05
+# integers up to this magnitude are exact in float64: their gcd is the resolution, without fractions
+_EXACT_INTEGERS = 2.0**53
+
+
+def _check_time(what, done, total, began):
+    """Raise an InputError when the command's deadline passed (or Ctrl-C) while ``done`` of ``total`` constraints
+    were built, the work having started at ``began`` (``time.perf_counter()``) more than the grace ago."""
+    if time.perf_counter() - began < _GRACE_SECONDS:
+        return
+    reason = control.stop_reason()
+    if reason is not None:
+        raise InputError(f"{what}: {'interrupted' if reason == 'interrupted' else 'the time limit ran out'} after "
+                         f"{done:,} of {total:,} constraints; use fewer constraints or a longer time limit")
 
 
 def _bounded_log_coefficients(levels: int) -> list[int]:
@@ -103,6 +125,11 @@ def _violation(left, lower, upper, tolerance):
 
 def _resolution(values, label) -> float:
     """The largest step of which every value is an integer multiple (steps down to 1/1000: decimal data)."""
+    values = np.asarray(values, dtype=np.float64)
+    if np.all(values == np.round(values)) and np.all(np.abs(values) < _EXACT_INTEGERS):
+        # integer data (the common case): their gcd, as the fractions below give it, 50 times faster
+        divisor = int(np.gcd.reduce(np.abs(values).astype(np.int64))) if values.size else 0
+        return float(divisor) if divisor else 1.0
     fractions = []
     for value in values:
         fraction = Fraction(float(value)).limit_denominator(1000)
@@ -255,6 +282,7 @@ class ConstrainedModel:
         self.variables: dict = {}
         self.blocks: list[VariableBlock] = []
         self.constraints: list[Constraint] = []
+        self._constraint_names: set = set()  # add() refuses a repeated name without scanning the list
         self.onehot_groups: list[tuple[str, list[int]]] = []
         self.objective = Expression()
         self.sense = "min"
@@ -439,7 +467,7 @@ class ConstrainedModel:
         if not isinstance(relation, Relation):
             raise ValueError(f"add() needs a relation such as x[0] + x[1] <= 1, got {type(relation).__name__}")
         name = f"c{len(self.constraints)}" if name is None else str(name)
-        if any(constraint.name == name for constraint in self.constraints):
+        if name in self._constraint_names:
             raise ValueError(f"a constraint named {name!r} already exists")
         expression = relation.expression
         if expression.degree > 1:
@@ -454,8 +482,12 @@ class ConstrainedModel:
         if (relation.sense in ("==", "<=") and low > 1e-9) or (relation.sense in ("==", ">=") and high < -1e-9):
             raise ValueError(f"constraint {name!r} can never hold: its left side minus right side lies in "
                              f"[{low:g}, {high:g}]")
-        constraint = Constraint(name, expression, relation.sense, text)
+        return self._append(Constraint(name, expression, relation.sense, text))
+
+    def _append(self, constraint):
+        """Keep a checked constraint (the last step of :meth:`add`)."""
         self.constraints.append(constraint)
+        self._constraint_names.add(constraint.name)
         self._compiled.clear()
         return constraint
 
@@ -583,7 +615,11 @@ class ConstrainedModel:
             raise ValueError("the model has no variables")
         size = self._n_bits
         kept, rows, constants, resolutions, slack_coefficients = [], [], [], [], []
-        for constraint in self.constraints:
+        began = time.perf_counter()
+        for index, constraint in enumerate(self.constraints):
+            if index % _ROWS_PER_CHECK == _ROWS_PER_CHECK - 1:
+                # a Python loop over the rows (seconds for 10⁴ rows of 400 variables): it ends at the deadline
+                _check_time(f"encoding {self.name}", index, len(self.constraints), began)
             coefficients, rhs = constraint.row(size)
             label = f"constraint {constraint.name!r}"
             expression = constraint.expression
@@ -1062,17 +1098,31 @@ class ConstrainedModel:
             raise ValueError(f"n (variables) must be an integer ≥ 1, got {n!r}")
         if not 0 <= float(density) <= 1:
             raise ValueError(f"density must be in [0, 1], got {density}")
+        n, rows = int(n), int(constraints)
         generator = np.random.default_rng(rng)
         model = cls(f"random:n={n},seed={_seed_label(rng)}")
-        x = model.binary("x", int(n))
-        pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if generator.random() < density]
+        model.binary("x", n)  # binaries 0..n-1
+        # The numbers are drawn in the order of the loops this replaced (a pair at a time, then a row at a time),
+        # so a seed gives the same model: numpy draws an array as it draws its elements one by one.
+        first, second = np.triu_indices(n, 1)  # the pairs i < j, row by row
+        chosen = generator.random(first.size) < density
+        first, second = first[chosen], second[chosen]
         values = generator.integers(1, 21, size=n)
-        couplings = generator.integers(1, 6, size=len(pairs)) * generator.choice([-1, 1], size=len(pairs))
-        model.maximize(quicksum([values @ x] + [int(c) * x[i] * x[j] for (i, j), c in zip(pairs, couplings)]))
-        for row in range(int(constraints)):
-            weights = generator.integers(1, 11, size=n)
-            model.add(weights @ x <= int(weights.sum() // 2), name=f"capacity {row}")
-        model.add(x.sum() <= (n + 1) // 2, name="cardinality")
+        couplings = generator.integers(1, 6, size=first.size) * generator.choice([-1, 1], size=first.size)
+        pairs = zip(zip(first.tolist(), second.tolist()), couplings.astype(np.float64).tolist())
+        model.maximize(Expression(dict(enumerate(values.astype(np.float64).tolist())), dict(pairs)))
+        # rows w·x ≤ ⌊Σw/2⌋ straight into constraints (add() would rebuild each from n products), drawn in blocks
+        # between looks at the command's deadline: 10⁵ rows of 400 variables take seconds in Python
+        variables = list(range(n))
+        began = time.perf_counter()
+        for start in range(0, rows, _ROWS_PER_CHECK):
+            _check_time(f"generating {model.name}", start, rows, began)
+            block = generator.integers(1, 11, size=(min(_ROWS_PER_CHECK, rows - start), n))
+            capacities = (block.sum(axis=1) // 2).tolist()
+            for row, (weights, capacity) in enumerate(zip(block.astype(np.float64).tolist(), capacities), start):
+                expression = Expression(dict(zip(variables, weights)), None, -float(capacity))
+                model._append(Constraint(f"capacity {row}", expression, "<="))
+        model.add(model.variables["x"].sum() <= (n + 1) // 2, name="cardinality")
         return model
 
     def __repr__(self):
