@@ -76,6 +76,20 @@ class _QuadraticProblem:
     def from_model(cls, model, *, name=None, labels=None):
         """The problem of an :class:`~hopopt.model.EnergyModel` of either vartype (converted exactly).
 
+        Parameters
+        ----------
+        model : EnergyModel
+            A spin or binary model.
+        name : str, optional
+            Default: the kind's name.
+        labels : sequence, optional
+            The label of each variable; None when the positions are the labels.
+
+        Returns
+        -------
+        QUBO or Ising
+            An instance of the class it is called on.
+
         Examples
         --------
         >>> from hopopt import EnergyModel
@@ -91,6 +105,18 @@ class _QuadraticProblem:
     @classmethod
     def from_bqm(cls, bqm, *, name=None):
         """From a ``dimod.BinaryQuadraticModel`` of either vartype; non-``0..n-1`` labels are kept in ``labels``.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            A SPIN or BINARY model.
+        name : str, optional
+            Default: the kind's name.
+
+        Returns
+        -------
+        QUBO or Ising
+            An instance of the class it is called on.
 
         Examples
         --------
@@ -117,6 +143,16 @@ class _QuadraticProblem:
     def from_instance(cls, instance):
         """From a :class:`~hopopt.io.QuadraticInstance` (what :func:`hopopt.io.read_quadratic` returns).
 
+        Parameters
+        ----------
+        instance : QuadraticInstance
+            The terms, variable type, labels and name read from a file.
+
+        Returns
+        -------
+        QUBO or Ising
+            An instance of the class it is called on.
+
         Examples
         --------
         >>> from hopopt.io import parse_coo
@@ -139,6 +175,16 @@ class _QuadraticProblem:
 
         A file that does not say its variable type (COO without a header, a bare ``.npy``) is read as this
         class's type; one that says the other type is converted exactly.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Path of the file.
+
+        Returns
+        -------
+        QUBO or Ising
+            An instance of the class it is called on.
         """
         from ..io.qubo import read_quadratic
 
@@ -166,6 +212,16 @@ class _QuadraticProblem:
         A state of the other variable type is converted (``x = (s + 1)/2`` or ``s = 2x − 1``), as a solver on
         the converted model returns; the two cannot be confused, as the only vector valid in both is all ones,
         which means the same in both.
+
+        Parameters
+        ----------
+        state : array_like, shape (n,)
+            Binary values (0/1) or spins (−1/+1).
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            The solution, in the problem's variable type.
         """
         state = np.asarray(state).reshape(-1)
         if state.shape != (self.n,):
@@ -179,7 +235,18 @@ class _QuadraticProblem:
         raise ValueError("state must hold binary values (0/1) or spins (-1/+1)")
 
     def encode(self, solution) -> np.ndarray:
-        """The model state of a solution: the solution itself (so ``decode(encode(v)) == v``)."""
+        """The model state of a solution: the solution itself (so ``decode(encode(v)) == v``).
+
+        Parameters
+        ----------
+        solution : array_like, shape (n,)
+            A vector of the problem's variable type: 0/1 for a QUBO, ±1 for an Ising model.
+
+        Returns
+        -------
+        ndarray of int8, shape (n,)
+            A copy of the solution.
+        """
         return self._check_solution(solution).copy()
 
     def _check_solution(self, solution) -> np.ndarray:
@@ -198,11 +265,30 @@ class _QuadraticProblem:
         return position if self.labels is None else f"{self.labels[position]!r} (position {position})"
 
     def energy(self, solution) -> float:
-        """The objective of a solution: its energy."""
+        """The objective of a solution: its energy.
+
+        Parameters
+        ----------
+        solution : array_like, shape (n,)
+            A vector of the problem's variable type: 0/1 for a QUBO, ±1 for an Ising model.
+
+        Returns
+        -------
+        float
+        """
         return self._model.energy(self._check_solution(solution))
 
     def evaluate(self, solution) -> Evaluation:
         """The energy of a solution; every vector of the right values is feasible.
+
+        Parameters
+        ----------
+        solution : array_like, shape (n,)
+            A vector of the problem's variable type: 0/1 for a QUBO, ±1 for an Ising model.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -213,11 +299,31 @@ class _QuadraticProblem:
         return Evaluation(self.energy(solution), True, (), "min")
 
     def objective_from_energy(self, energy: float) -> float:
-        """The objective of a state with this energy: the energy itself."""
+        """The objective of a state with this energy: the energy itself.
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+        """
         return float(energy)
 
     def sample(self, solution) -> dict:
         """The solution as ``{label: value}`` (positions as labels when there are none), as dimod writes samples.
+
+        Parameters
+        ----------
+        solution : array_like, shape (n,)
+            A vector of the problem's variable type: 0/1 for a QUBO, ±1 for an Ising model.
+
+        Returns
+        -------
+        dict
+            The value (int) of each variable, by label.
 
         Examples
         --------
@@ -236,6 +342,20 @@ class _QuadraticProblem:
         For an Ising model the parts are those of the spin energy at ``s = 2x − 1``: ``Σ h_i s_i``,
         ``Σ_{i<j} J_ij s_i s_j`` and the offset.
 
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (n,)
+            A raw binary state.
+        metadata : dict
+            The model's metadata (not needed: no constraints).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
+
         Examples
         --------
         >>> from hopopt.problems import QUBO
@@ -252,7 +372,20 @@ class _QuadraticProblem:
                 "offset": float(model.offset)}, []
 
     def explain(self, state, model=None):
-        """The energy of a raw model state split into its terms. See :func:`hopopt.problems.explain.explain`."""
+        """The energy of a raw model state split into its terms. See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
+        """
         from .explain import explain
 
         return explain(self, state, model)
@@ -260,7 +393,17 @@ class _QuadraticProblem:
     # ------------------------------------------------------------------ out
     def to_instance(self, vartype=None):
         """The problem as a :class:`~hopopt.io.QuadraticInstance` (in ``vartype``, default its own), for the
-        writers :func:`~hopopt.io.write_qbsolv` and :func:`~hopopt.io.write_coo`."""
+        writers :func:`~hopopt.io.write_qbsolv` and :func:`~hopopt.io.write_coo`.
+
+        Parameters
+        ----------
+        vartype : {"binary", "spin"}, optional
+            The variable type of the record; default the problem's own.
+
+        Returns
+        -------
+        QuadraticInstance
+        """
         from ..io.qubo import QuadraticInstance
 
         model = self._model.change_vartype(vartype or self.vartype)
@@ -271,6 +414,11 @@ class _QuadraticProblem:
 
     def write(self, path):
         """Write the problem: a ``.qubo`` path gets a qbsolv file (binary), any other a COO file (own vartype).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write; the suffix ``.qubo`` chooses the qbsolv format.
 
         Examples
         --------
@@ -361,6 +509,19 @@ class QUBO(_QuadraticProblem):
         """A random QUBO: each ``Q_ii`` an integer in −10..10, each pair coupled with probability ``density``
         by a non-zero integer in −10..10 (all uniform); the same ``rng`` gives the same instance (SPEC 7).
 
+        Parameters
+        ----------
+        n : int
+            Number of variables.
+        density : float
+            Probability that a pair is coupled.
+        rng : None, int or numpy.random.Generator
+            Seed of the coefficients.
+
+        Returns
+        -------
+        QUBO
+
         Examples
         --------
         >>> from hopopt.problems import QUBO
@@ -411,6 +572,19 @@ class Ising(_QuadraticProblem):
     def random(cls, n, density=0.5, *, rng=None):
         """A random Ising model: each ``h_i`` an integer in −10..10, each pair coupled with probability
         ``density`` by a non-zero integer in −10..10 (all uniform); the same ``rng`` gives the same instance.
+
+        Parameters
+        ----------
+        n : int
+            Number of spins.
+        density : float
+            Probability that a pair is coupled.
+        rng : None, int or numpy.random.Generator
+            Seed of the biases and couplings.
+
+        Returns
+        -------
+        Ising
 
         Examples
         --------
