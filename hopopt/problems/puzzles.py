@@ -236,6 +236,17 @@ class NQueens:
         """The n-queens board. There is one instance per side, so ``rng`` is accepted (for the interface every
         kind shares, SPEC 7) and does not change it.
 
+        Parameters
+        ----------
+        n : int
+            The board's side.
+        rng : None, int or numpy.random.Generator
+            Checked and named, not used.
+
+        Returns
+        -------
+        NQueens
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import NQueens
@@ -347,6 +358,17 @@ class NQueens:
     def encode(self, columns, vartype="binary") -> np.ndarray:
         """The model state (length n²) of a placement: ``x[r, columns[r]] = 1``.
 
+        Parameters
+        ----------
+        columns : array_like of int, shape (n,)
+            The column of the queen of each row.
+        vartype : {"binary", "spin"} or Vartype
+            The model's variable type.
+
+        Returns
+        -------
+        ndarray of int8, shape (n²,)
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import NQueens
@@ -363,12 +385,31 @@ class NQueens:
 
     # ------------------------------------------------------------------ decoding
     def board(self, state) -> np.ndarray:
-        """A raw model state (spins or binary, length n²) as the n×n 0/1 board."""
+        """A raw model state (spins or binary, length n²) as the n×n 0/1 board.
+
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int8, shape (n, n)
+        """
         return _binary_grid(state, self.n, self.n, "an N-queens state")
 
     def state_violations(self, state) -> list:
         """The rows of a raw state without exactly one queen ("row 3 has no queen", ...); empty when decodable
         without repair.
+
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        list of str
 
         Examples
         --------
@@ -393,6 +434,16 @@ class NQueens:
         them attacked by the fewest queens already placed, and an empty row takes the least attacked column
         (lowest column on ties). So the result always has one queen per row, and
         ``decode(encode(columns)) == columns``.
+
+        Parameters
+        ----------
+        state : array_like, shape (n²,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int, shape (n,)
+            The column of each row's queen.
 
         Examples
         --------
@@ -429,6 +480,15 @@ class NQueens:
     def attacking_pairs(self, columns) -> list:
         """Every attacking pair as a readable line, columns first, then diagonals.
 
+        Parameters
+        ----------
+        columns : array_like of int, shape (n,)
+            The column of the queen of each row.
+
+        Returns
+        -------
+        list of str
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import NQueens
@@ -451,6 +511,15 @@ class NQueens:
     def attacks(self, columns) -> int:
         """The number of attacking pairs: pairs sharing a column, a diagonal or an anti-diagonal.
 
+        Parameters
+        ----------
+        columns : array_like of int, shape (n,)
+            The column of the queen of each row.
+
+        Returns
+        -------
+        int
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import NQueens
@@ -468,6 +537,15 @@ class NQueens:
 
         ``extra["attacks"]`` lists the attacking pairs (at most 20 lines).
 
+        Parameters
+        ----------
+        columns : array_like of int, shape (n,)
+            The column of the queen of each row.
+
+        Returns
+        -------
+        Evaluation
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import NQueens
@@ -479,7 +557,18 @@ class NQueens:
         return Evaluation(float(len(pairs)), True, (), "min", extra={"attacks": capped(pairs)})
 
     def objective_from_energy(self, energy) -> float:
-        """The attacking pairs of a one-queen-per-row state with this energy (the energy itself)."""
+        """The attacking pairs of a one-queen-per-row state with this energy (the energy itself).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a one-queen-per-row state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy)
 
     def energy_terms(self, binary, metadata) -> tuple:
@@ -487,6 +576,20 @@ class NQueens:
 
         The lines name the rows without exactly one queen (the constraint) and every attacking pair (what the
         objective counts, so a state of a valid placement has no line at all).
+
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (n²,)
+            A raw binary state, the board row by row.
+        metadata : dict
+            The model's metadata (its ``penalty`` A; default :meth:`default_penalty`).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
 
         Examples
         --------
@@ -514,6 +617,18 @@ class NQueens:
         """The energy of a raw model state split into its terms, with the broken rules.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 
@@ -619,6 +734,17 @@ class Sudoku:
     def from_string(cls, text, name="sudoku", penalty=None):
         """From n² characters: digits 1..n, and ``.`` or ``0`` for blanks (n ≤ 9), row by row.
 
+        Parameters
+        ----------
+        text : str
+            The puzzle's n² characters.
+        name, penalty
+            As :class:`Sudoku` takes them.
+
+        Returns
+        -------
+        Sudoku
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import Sudoku
@@ -670,7 +796,17 @@ class Sudoku:
 
     # ------------------------------------------------------------------ unit helpers
     def unit_name(self, unit) -> str:
-        """'row 2', 'column 5', 'box 4 (rows 3-5, columns 3-5)' for unit index 0..3n-1."""
+        """'row 2', 'column 5', 'box 4 (rows 3-5, columns 3-5)' for unit index 0..3n-1.
+
+        Parameters
+        ----------
+        unit : int
+            Rows are 0..n-1, columns n..2n-1, boxes 2n..3n-1.
+
+        Returns
+        -------
+        str
+        """
         n = self.n
         kind, number = divmod(int(unit), n)
         if kind == 0:
@@ -772,6 +908,15 @@ class Sudoku:
     def grid(self, solution) -> np.ndarray:
         """A solution (n² digits, or n×n) as the n×n grid, checked: integers 0..n (0 = empty cell).
 
+        Parameters
+        ----------
+        solution : array_like of int, shape (n²,) or (n, n)
+            The grid's digits, 0 for an empty cell.
+
+        Returns
+        -------
+        ndarray of int, shape (n, n)
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import Sudoku
@@ -787,6 +932,17 @@ class Sudoku:
 
     def encode(self, solution, vartype="binary") -> np.ndarray:
         """The model state of a complete grid that keeps the givens: the free cells' digits, one-hot.
+
+        Parameters
+        ----------
+        solution : array_like of int, shape (n²,) or (n, n)
+            The grid's digits, complete, with the givens.
+        vartype : {"binary", "spin"} or Vartype
+            The model's variable type.
+
+        Returns
+        -------
+        ndarray of int8, shape (free cells · n,)
 
         Examples
         --------
@@ -815,11 +971,30 @@ class Sudoku:
 
     # ------------------------------------------------------------------ decoding
     def cells(self, state) -> np.ndarray:
-        """A raw model state (spins or binary) as the (free cells, n) 0/1 matrix of digits held."""
+        """A raw model state (spins or binary) as the (free cells, n) 0/1 matrix of digits held.
+
+        Parameters
+        ----------
+        state : array_like, shape (free cells · n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int8, shape (free cells, n)
+        """
         return _binary_grid(state, int(self.free_cells.size), self.n, "a sudoku state")
 
     def state_violations(self, state) -> list:
         """The free cells of a raw state without exactly one digit ("cell (0, 3) has no digit", ...).
+
+        Parameters
+        ----------
+        state : array_like, shape (free cells · n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        list of str
 
         Examples
         --------
@@ -845,6 +1020,16 @@ class Sudoku:
         the one of them that clashes least with the digits already placed (givens included), and an empty
         cell takes the least clashing digit of all (lowest on ties). The result is always feasible, and
         ``decode(encode(grid)) == grid``.
+
+        Parameters
+        ----------
+        state : array_like, shape (free cells · n,)
+            Spins (−1/+1) or binary values (0/1).
+
+        Returns
+        -------
+        ndarray of int, shape (n²,)
+            The complete grid.
 
         Examples
         --------
@@ -900,6 +1085,15 @@ class Sudoku:
     def clashes(self, solution) -> int:
         """The clashing pairs of a grid, once per unit they break (empty cells clash with nothing).
 
+        Parameters
+        ----------
+        solution : array_like of int, shape (n²,) or (n, n)
+            The grid's digits, 0 for an empty cell.
+
+        Returns
+        -------
+        int
+
         Examples
         --------
         >>> from hopopt.problems.puzzles import Sudoku
@@ -916,6 +1110,15 @@ class Sudoku:
         """The clashing pairs; infeasible (with the reasons) when a cell is empty or a given is changed.
 
         ``extra["clashes"]`` names the clashing pairs (at most 20 lines).
+
+        Parameters
+        ----------
+        solution : array_like of int, shape (n²,) or (n, n)
+            The grid's digits, 0 for an empty cell.
+
+        Returns
+        -------
+        Evaluation
 
         Examples
         --------
@@ -940,7 +1143,18 @@ class Sudoku:
                           extra={"clashes": capped(clash_lines)})
 
     def objective_from_energy(self, energy) -> float:
-        """The clashing pairs of a complete grid whose state has this energy (the energy itself)."""
+        """The clashing pairs of a complete grid whose state has this energy (the energy itself).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a complete grid's state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy)
 
     def energy_terms(self, binary, metadata) -> tuple:
@@ -948,6 +1162,20 @@ class Sudoku:
 
         The terms are the one-digit-per-cell penalty and the repeated digits in rows, columns and boxes
         (givens included); the lines name the free cells without exactly one digit and every repeated digit.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1, shape (free cells · n,)
+            A raw binary state, the free cells' digits one-hot.
+        metadata : dict
+            The model's metadata (its ``penalty`` A; default :meth:`default_penalty`).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
 
         Examples
         --------
@@ -978,6 +1206,18 @@ class Sudoku:
         """The energy of a raw model state split into its terms, with the broken rules.
 
         See :func:`hopopt.problems.explain.explain`.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: spins (−1/+1) for a spin model, else binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
         """
         from .explain import explain
 
@@ -990,6 +1230,16 @@ class Sudoku:
         none; with ``limit > 1`` a list of up to ``limit`` grids.
 
         Fast on small boards and on sudokus with many givens; exponential in general.
+
+        Parameters
+        ----------
+        limit : int
+            How many solutions to look for.
+
+        Returns
+        -------
+        ndarray of int, shape (n²,), None, or list of ndarray
+            As above.
 
         Examples
         --------
