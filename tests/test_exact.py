@@ -200,6 +200,23 @@ def test_milp_without_time_for_the_anneal_keeps_a_random_incumbent(warm, monkeyp
     assert milp(model).info["incumbent"] == "anneal"
 
 
+def test_milp_never_built_gives_the_pairs_bound_of_the_upper_triangle(monkeypatch):
+    # the path that never builds the MILP sums both triangles at once: its bound must be the one the upper
+    # triangle's pair costs give (c_ij = 2 W_ij, c_i,aux = -2 θ_i)
+    rng = np.random.default_rng(4)
+    weights = np.triu(rng.normal(size=(12, 12)) * (rng.random((12, 12)) < 0.6), 1)
+    weights = weights + weights.T
+    model = EnergyModel(weights, rng.normal(size=12), offset=1.5)
+    monkeypatch.setattr(exact_module, "milp_builds_in_time", lambda entries, seconds: False)
+    result = milp(model, incumbent=None)
+    upper = weights[np.triu_indices(12, 1)]
+    costs = np.concatenate([2 * upper, -2 * model.thresholds])
+    constant = model.offset - upper.sum() + model.thresholds.sum()
+    assert result.info["formulation"].startswith("none")
+    assert result.bound == pytest.approx(min(constant + np.minimum(costs, 0).sum(), result.best_energy), abs=1e-9)
+    assert result.best_energy == pytest.approx(model.energy(result.best_state))
+
+
 def test_a_milp_that_cannot_be_built_in_time_is_not_counted_in_memory():
     from hopopt.resources import estimate_exact, milp_builds_in_time
 
