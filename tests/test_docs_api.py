@@ -5,9 +5,9 @@ The objects are those ``docs/_ext/public_api.py`` puts in the reference (each na
 at least one ``>>>`` line (the examples run as doctests: ``pytest --doctest-modules`` over ``hopopt/``).
 Methods need no example of their own: the class's covers them.
 
-Every parameter of a public function, and of a class's constructor, is named in the docstring's Parameters
-section, with its type and meaning (numpydoc's layout); a dataclass may say what its fields are in an
-Attributes section instead, the project's convention for records.
+Every parameter of a public function, of a class's constructor and of a method the reference shows is named
+in the docstring's Parameters section, with its type and meaning (numpydoc's layout); a dataclass may say
+what its fields are in an Attributes section instead, the project's convention for records.
 
 Data (constants, tables, registry entries: anything neither callable nor a class) have no docstring of their
 own and need no example; what documents them is a Sphinx doc-comment, ``#:`` lines just above the assignment
@@ -169,3 +169,29 @@ def test_function_or_class_documents_its_parameters(module_name, name):
     documented = _documented_parameters(value)
     missing = [parameter for parameter in parameters if parameter not in documented]
     assert not missing, f"{module_name}.{name}: no Parameters entry for {', '.join(missing)}"
+
+
+def _shown_methods() -> list[tuple[str, str, str]]:
+    """(module, class, method) for every method a class's page shows (:func:`public_api.class_members`)."""
+    documented = {id(getattr(importlib.import_module(m), n)) for m, n in CODE}
+    found = []
+    for module_name, name in CODE:
+        value = getattr(importlib.import_module(module_name), name)
+        if isinstance(value, type):
+            found += [(module_name, name, member) for directive, member in public_api.class_members(value, documented)
+                      if directive == "automethod"]
+    return found
+
+
+def test_every_shown_method_documents_its_parameters():
+    pytest.importorskip("numpydoc")
+    pytest.importorskip("sphinx")  # class_members reads the #: comments with Sphinx's analyzer
+    methods = _shown_methods()
+    assert len(methods) > 200
+    missing = []
+    for module_name, name, member in methods:
+        method = getattr(getattr(importlib.import_module(module_name), name), member)
+        documented = _documented_parameters(method)
+        missing += [f"{module_name}.{name}.{member}: {parameter}" for parameter in _signature_parameters(method)
+                    if parameter not in documented]
+    assert not missing, "no Parameters entry for " + "; ".join(missing)

@@ -237,7 +237,18 @@ class Constraint:
     text: str = ""
 
     def row(self, size):
-        """(coefficients over ``size`` binaries, right-hand side): the constraint reads ``coefficients·b sense rhs``."""
+        """(coefficients over ``size`` binaries, right-hand side): the constraint reads ``coefficients·b sense rhs``.
+
+        Parameters
+        ----------
+        size : int
+            Number of binaries (at least one more than the largest index in the constraint).
+
+        Returns
+        -------
+        coefficients : ndarray of float64, shape (size,)
+        right_hand_side : float
+        """
         coefficients = np.zeros(size)
         for index, value in self.expression.linear.items():
             coefficients[index] += value
@@ -325,6 +336,18 @@ class ConstrainedModel:
     def binary(self, name, shape=None):
         """Declare 0/1 variables: one (``shape=None``) or an array; returns expressions to compute with.
 
+        Parameters
+        ----------
+        name : str
+            The variables' name (``x`` makes ``x[0]``, ``x[1]``, ... in text and in solutions).
+        shape : int or tuple of int, optional
+            The array's shape; None for a single variable.
+
+        Returns
+        -------
+        Expression or ndarray of Expression
+            One expression, or an array of them of ``shape``.
+
         Examples
         --------
         >>> from hopopt.constrained import ConstrainedModel
@@ -335,6 +358,18 @@ class ConstrainedModel:
 
     def spin(self, name, shape=None):
         """Declare −1/+1 variables, written ``s = 2b − 1`` in binaries.
+
+        Parameters
+        ----------
+        name : str
+            The variables' name (``x`` makes ``x[0]``, ``x[1]``, ... in text and in solutions).
+        shape : int or tuple of int, optional
+            The array's shape; None for a single variable.
+
+        Returns
+        -------
+        Expression or ndarray of Expression
+            One expression, or an array of them of ``shape``.
 
         Examples
         --------
@@ -347,6 +382,22 @@ class ConstrainedModel:
 
     def integer(self, name, lower, upper, shape=None, encoding="log"):
         """Declare integer variables in ``[lower, upper]`` (encodings: ``log``, ``unary``, ``one-hot``).
+
+        Parameters
+        ----------
+        name : str
+            The variables' name (``x`` makes ``x[0]``, ``x[1]``, ... in text and in solutions).
+        lower, upper : int
+            The bounds, both included.
+        shape : int or tuple of int, optional
+            The array's shape; None for a single variable.
+        encoding : {"log", "unary", "one-hot"}
+            How the value is written in binaries (see the module docstring).
+
+        Returns
+        -------
+        Expression or ndarray of Expression
+            One expression, or an array of them of ``shape``.
 
         Examples
         --------
@@ -405,6 +456,18 @@ class ConstrainedModel:
     def expression(self, value, source="expression") -> Expression:
         """An Expression from an Expression, a number, text, or a dict ``{"x[0]": 3, ("x[0]", "x[1]"): 2}``.
 
+        Parameters
+        ----------
+        value : Expression, number, str or dict
+            The expression, its text over the declared variables, or its terms by variable name (a pair of names
+            for a product, ``""`` for the constant).
+        source : str
+            What the value is, for error messages.
+
+        Returns
+        -------
+        Expression
+
         Examples
         --------
         >>> from hopopt.constrained import ConstrainedModel
@@ -438,11 +501,23 @@ class ConstrainedModel:
         return lifted
 
     def minimize(self, objective):
-        """Set the objective to minimise (an expression, number, text or dict; see :meth:`expression`)."""
+        """Set the objective to minimise (an expression, number, text or dict; see :meth:`expression`).
+
+        Parameters
+        ----------
+        objective : Expression, number, str or dict
+            As :meth:`expression` takes it; at most quadratic.
+        """
         self._set_objective(objective, "min")
 
     def maximize(self, objective):
-        """Set the objective to maximise (the energy is its negative plus the penalties)."""
+        """Set the objective to maximise (the energy is its negative plus the penalties).
+
+        Parameters
+        ----------
+        objective : Expression, number, str or dict
+            As :meth:`expression` takes it; at most quadratic.
+        """
         self._set_objective(objective, "max")
 
     def _set_objective(self, objective, sense):
@@ -457,6 +532,17 @@ class ConstrainedModel:
         """Add a linear constraint: a relation (``x.sum() <= 2``) or its text (``"x[0] + x[1] == 1"``).
 
         Returns the :class:`Constraint`. Names must be unique; default ``c0``, ``c1``, …
+
+        Parameters
+        ----------
+        relation : Relation or str
+            A comparison of expressions, or its text.
+        name : str, optional
+            A name not used by another constraint.
+
+        Returns
+        -------
+        Constraint
         """
         text = relation if isinstance(relation, str) else ""
         if isinstance(relation, str):
@@ -493,6 +579,18 @@ class ConstrainedModel:
 
     def one_hot(self, variables, name=None):
         """Declare that exactly one of these binary variables is 1 (an equality constraint and a group).
+
+        Parameters
+        ----------
+        variables : Expression or array of Expression
+            Declared binary variables.
+        name : str, optional
+            The constraint's name.
+
+        Returns
+        -------
+        Constraint
+            The equality constraint ``Σ variables == 1``.
 
         Examples
         --------
@@ -600,7 +698,18 @@ class ConstrainedModel:
         return 0.25 * self.local_penalty()
 
     def polish(self, solution) -> np.ndarray:
-        """A feasible solution improved by :func:`improve` (flips and swaps that keep every constraint)."""
+        """A feasible solution improved by :func:`improve` (flips and swaps that keep every constraint).
+
+        Parameters
+        ----------
+        solution : array_like
+            The solution vector: one value per declared element, in declaration order.
+
+        Returns
+        -------
+        ndarray of int64
+            The improved solution vector.
+        """
         return self.values_of(improve(self, self.bits_of(solution)))
 
     def penalty_bound(self) -> float:
@@ -660,7 +769,17 @@ class ConstrainedModel:
         return compiled
 
     def constraint_penalties(self, penalty=None) -> dict:
-        """The penalty weight ``P_c`` of every kept constraint by name (``penalty / δ_c²``, or a dict given)."""
+        """The penalty weight ``P_c`` of every kept constraint by name (``penalty / δ_c²``, or a dict given).
+
+        Parameters
+        ----------
+        penalty : float or dict, optional
+            As :meth:`to_model` takes it; default :meth:`default_penalty`.
+
+        Returns
+        -------
+        dict of str to float
+        """
         kept, _, _, resolutions, _, _, _ = self._compile()
         if isinstance(penalty, dict):
             unknown = set(penalty) - {constraint.name for constraint in kept}
@@ -729,7 +848,18 @@ class ConstrainedModel:
 
     # ------------------------------------------------------------------ solutions
     def bits_of(self, solution) -> np.ndarray:
-        """The declared binaries (without slacks) of a solution vector (one value per declared element)."""
+        """The declared binaries (without slacks) of a solution vector (one value per declared element).
+
+        Parameters
+        ----------
+        solution : array_like
+            The solution vector: one value per declared element, in declaration order.
+
+        Returns
+        -------
+        ndarray of int8
+            The declared binaries.
+        """
         values = np.asarray(solution).reshape(-1)
         if values.size != self.n:
             raise ValueError(f"a solution of {self.name!r} has {self.n} values (one per declared variable "
@@ -764,13 +894,34 @@ class ConstrainedModel:
         return bits
 
     def values_of(self, bits) -> np.ndarray:
-        """The solution vector (declared values) of the declared binaries."""
+        """The solution vector (declared values) of the declared binaries.
+
+        Parameters
+        ----------
+        bits : array_like of 0/1
+            The declared binaries (slack binaries, if given, are ignored).
+
+        Returns
+        -------
+        ndarray of int64
+            The solution vector.
+        """
         bits = np.asarray(bits, dtype=np.float64).reshape(-1)[:self._n_bits]
         return np.concatenate([block.offset + bits[block.bits] @ block.coefficients for block in self.blocks]
                               ).astype(np.int64)
 
     def named_values(self, solution) -> dict:
         """The solution as ``{name: value or array}``.
+
+        Parameters
+        ----------
+        solution : array_like
+            The solution vector: one value per declared element, in declaration order.
+
+        Returns
+        -------
+        dict
+            A number for a single variable, an array for an array, by name.
 
         Examples
         --------
@@ -798,7 +949,17 @@ class ConstrainedModel:
         return np.asarray(amounts)
 
     def violations(self, bits) -> list[str]:
-        """One line per violated constraint at these declared binaries."""
+        """One line per violated constraint at these declared binaries.
+
+        Parameters
+        ----------
+        bits : array_like of 0/1
+            The declared binaries (slack binaries, if given, are ignored).
+
+        Returns
+        -------
+        list of str
+        """
         lines = []
         for constraint, amount in zip(self.constraints, self._violation_amounts(bits)):
             if amount > 0:
@@ -813,6 +974,16 @@ class ConstrainedModel:
 
         Ties go to the flip that worsens the objective least. Stops when no flip reduces the violation (then
         the result may stay infeasible); a feasible input is returned unchanged.
+
+        Parameters
+        ----------
+        bits : array_like of 0/1
+            The declared binaries (slack binaries, if given, are ignored).
+
+        Returns
+        -------
+        ndarray of int8
+            The repaired declared binaries (a new array).
         """
         bits = np.asarray(bits, dtype=np.int8).reshape(-1)[:self._n_bits].copy()
         if not self.constraints:
@@ -851,6 +1022,16 @@ class ConstrainedModel:
     def decode(self, state) -> np.ndarray:
         """The solution vector of a model state (binary; the declared bits, slacks ignored), repaired.
 
+        Parameters
+        ----------
+        state : array_like of 0/1
+            A binary model state (declared binaries first; the slacks are ignored).
+
+        Returns
+        -------
+        ndarray of int64
+            The solution vector.
+
         Examples
         --------
         >>> from hopopt.constrained import ConstrainedModel
@@ -871,7 +1052,18 @@ class ConstrainedModel:
         return self.values_of(self.repair(state[:self._n_bits]))
 
     def encode(self, solution) -> np.ndarray:
-        """The full binary state of a solution, slack binaries set so that every satisfied constraint costs 0."""
+        """The full binary state of a solution, slack binaries set so that every satisfied constraint costs 0.
+
+        Parameters
+        ----------
+        solution : array_like
+            The solution vector: one value per declared element, in declaration order.
+
+        Returns
+        -------
+        ndarray of int8
+            The full binary state, slack binaries included.
+        """
         bits = self.bits_of(solution)
         kept, _, _, resolutions, slack_coefficients, slack_bits, total = self._compile()
         state = np.zeros(total, dtype=np.int8)
@@ -887,22 +1079,68 @@ class ConstrainedModel:
         return state
 
     def evaluate(self, solution) -> Evaluation:
-        """Objective, feasibility and the violated constraints (by name) of a solution vector."""
+        """Objective, feasibility and the violated constraints (by name) of a solution vector.
+
+        Parameters
+        ----------
+        solution : array_like
+            The solution vector: one value per declared element, in declaration order.
+
+        Returns
+        -------
+        Evaluation
+        """
         bits = self.bits_of(solution)
         violations = self.violations(bits)
         return Evaluation(self.objective.value(bits), not violations, tuple(capped(violations)), self.sense)
 
     def objective_from_energy(self, energy) -> float:
-        """The objective of a feasible encoded state with this energy (``±E``)."""
+        """The objective of a feasible encoded state with this energy (``±E``).
+
+        Parameters
+        ----------
+        energy : float
+            The energy of a feasible state of :meth:`to_model`'s model.
+
+        Returns
+        -------
+        float
+            The objective.
+        """
         return float(energy) if self.sense == "min" else -float(energy)
 
     def state_violations(self, state) -> list[str]:
-        """The violated constraints of a raw state (no repair): what the raise-on-violation loop checks."""
+        """The violated constraints of a raw state (no repair): what the raise-on-violation loop checks.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of the model (binary, or spins: positive entries count as 1).
+
+        Returns
+        -------
+        list of str
+        """
         state = np.asarray(state).reshape(-1)
         return self.violations((state[:self._n_bits] > 0).astype(np.int8))
 
     def energy_terms(self, binary, metadata) -> tuple[dict, list]:
-        """The energy of a binary state as ``objective`` plus one ``penalty: NAME`` term per constraint."""
+        """The energy of a binary state as ``objective`` plus one ``penalty: NAME`` term per constraint.
+
+        Parameters
+        ----------
+        binary : array_like of 0/1
+            A raw binary state of the model, slack binaries included.
+        metadata : dict
+            The model's metadata (its ``constraint_penalties``; default :meth:`constraint_penalties`).
+
+        Returns
+        -------
+        terms : dict of str to float
+            Each named term's contribution to the energy.
+        violations : list of str
+            The violated constraints, one readable line each.
+        """
         binary = np.asarray(binary, dtype=np.float64).reshape(-1)
         kept, matrix, constants, _, _, _, total = self._compile()
         if binary.size != total:
@@ -916,7 +1154,20 @@ class ConstrainedModel:
         return terms, self.violations(binary[:self._n_bits])
 
     def explain(self, state, model=None):
-        """The energy of a raw state split into the objective and each constraint's penalty, with violations."""
+        """The energy of a raw state split into the objective and each constraint's penalty, with violations.
+
+        Parameters
+        ----------
+        state : array_like
+            A raw state of ``model``: binary (0/1).
+        model : EnergyModel, optional
+            The model the state belongs to; default :meth:`to_model`'s (its metadata gives the penalty weights).
+
+        Returns
+        -------
+        Explanation
+            See :func:`hopopt.problems.explain.explain`.
+        """
         from ..problems.explain import explain
 
         return explain(self, state, model)
@@ -933,7 +1184,17 @@ class ConstrainedModel:
         return linear, quadratic, self.objective.constant, constraints
 
     def solve_exact(self, time_limit=None):
-        """The exact optimum of the constrained problem by the MILP (a :class:`~hopopt.result.Solution`)."""
+        """The exact optimum of the constrained problem by the MILP (a :class:`~hopopt.result.Solution`).
+
+        Parameters
+        ----------
+        time_limit : float, optional
+            Seconds for the exact method.
+
+        Returns
+        -------
+        Solution
+        """
         from ..api import solve_exact
 
         return solve_exact(self, time_limit=time_limit)
@@ -986,7 +1247,13 @@ class ConstrainedModel:
         return " + ".join(parts) if parts else "0"
 
     def save(self, path):
-        """Write the model as JSON (binary variables only; see :meth:`load` for the format)."""
+        """Write the model as JSON (binary variables only; see :meth:`load` for the format).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write.
+        """
         if any(block.kind != "binary" for block in self.blocks):
             raise ValueError("save() writes models of binary variables; spins and integers are written in "
                              "binaries only inside the energy")
@@ -995,7 +1262,19 @@ class ConstrainedModel:
 
     @classmethod
     def from_dict(cls, content, source="model"):
-        """A model from :meth:`to_dict`'s description (also what :meth:`load` reads)."""
+        """A model from :meth:`to_dict`'s description (also what :meth:`load` reads).
+
+        Parameters
+        ----------
+        content : dict
+            The description, as :meth:`load` shows it.
+        source : str
+            Where it came from, for error messages.
+
+        Returns
+        -------
+        ConstrainedModel
+        """
         if not isinstance(content, dict):
             raise InputError(f"{source}: expected a JSON object with 'variables', 'objective', 'constraints'")
         model = cls(str(content.get("name", "model")))
@@ -1066,6 +1345,15 @@ class ConstrainedModel:
              "objective": {"sense": "max", "expression": "5*x[0] + 4*x[1] + 3*x[2] + x[3]"},
              "constraints": [{"name": "at most two", "expression": "x[0] + x[1] + x[2] + x[3] <= 2"}],
              "one_hot": [{"name": "pick one", "members": ["x[0]", "x[1]"]}]}
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The JSON file.
+
+        Returns
+        -------
+        ConstrainedModel
         """
         try:
             with open(path, encoding="utf-8") as handle:
@@ -1084,6 +1372,21 @@ class ConstrainedModel:
 
         Objective: integer values 1..20 on every variable and ±1..5 on a ``density`` fraction of pairs;
         ``constraints`` rows ``w·x ≤ ⌊Σw/2⌋`` with weights 1..10; and ``Σ x ≤ ⌈n/2⌉``.
+
+        Parameters
+        ----------
+        n : int
+            Number of binaries.
+        rng : None, int or numpy.random.Generator
+            Seed of the coefficients.
+        constraints : int
+            Number of knapsack rows.
+        density : float
+            Fraction of the pairs with a quadratic term.
+
+        Returns
+        -------
+        ConstrainedModel
 
         Examples
         --------
