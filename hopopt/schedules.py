@@ -34,16 +34,22 @@ def default_beta_range(model) -> tuple[float, float]:
     >>> round(hot, 4), round(cold, 4)
     (0.3466, 2.6492)
     """
+    import scipy.sparse as sp  # loaded with the model already
+
     spin = model.to_spin()
-    indptr, _, data = spin.csr()
-    rows = np.repeat(np.arange(spin.n), np.diff(indptr))
+    indptr, indices, data = spin.csr()
     magnitudes = np.abs(data)
-    row_sums = np.bincount(rows, weights=magnitudes, minlength=spin.n)
-    largest = float(np.max(2.0 * (row_sums + np.abs(spin.thresholds))))
+    # row sums as one sparse product (sequential per row, as a bincount over the rows would add them), and row
+    # minima by segments: no per-entry row array and no ufunc.at (0.5 s on nine million couplings)
+    row_sums = sp.csr_array((magnitudes, indices, indptr), shape=(spin.n, spin.n)) @ np.ones(spin.n)
+    largest = float(np.max(2.0 * (row_sums + np.abs(spin.thresholds)))) if spin.n else 0.0
     # smallest non-zero bias of each spin (coupling or threshold)
     row_minima = np.full(spin.n, np.inf)
-    nonzero = magnitudes > 0
-    np.minimum.at(row_minima, rows[nonzero], magnitudes[nonzero])
+    filled = np.diff(indptr) > 0
+    if np.any(filled):
+        # each non-empty row's segment runs from its start to the next non-empty row's start, its own end
+        row_minima[filled] = np.minimum.reduceat(np.where(magnitudes > 0, magnitudes, np.inf),
+                                                 np.asarray(indptr[:-1])[filled])
     thresholds = np.abs(spin.thresholds)
     row_minima = np.minimum(row_minima, np.where(thresholds > 0, thresholds, np.inf))
     if largest == 0.0 or not np.isfinite(row_minima).any():

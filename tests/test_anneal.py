@@ -389,3 +389,24 @@ def test_anneal_stops_at_the_target_energy_and_at_a_declared_ground_energy():
     assert anneal(declared, time_limit=20, rng=0).status == Status.TARGET_REACHED
     # an unreachable target changes nothing: the whole schedule runs
     assert anneal(model, n_sweeps=50, target_energy=-5, rng=0).status == Status.COMPLETED
+
+
+@given(data=st.data())
+@settings(deadline=None, max_examples=40)
+def test_default_beta_range_follows_its_rule(helpers, data):
+    # the rule written out on the dense spin matrix: β_hot = ln 2 / max_i 2(Σ_j |W_ij| + |θ_i|), β_cold =
+    # ln(100·count) / (2·smallest non-zero bias), count the spins that have it (rows may be empty)
+    model = data.draw(helpers.models(max_n=10))
+    spin = model.to_spin()
+    weights = np.abs(spin.dense_weights())
+    thresholds = np.abs(spin.thresholds)
+    largest = float(np.max(2.0 * (weights.sum(axis=1) + thresholds)))
+    minima = np.array([min([*row[row > 0], *([bias] if bias > 0 else []), np.inf])
+                       for row, bias in zip(weights, thresholds)])
+    hot, cold = default_beta_range(model)
+    if largest == 0.0 or not np.isfinite(minima).any():
+        assert (hot, cold) == (0.1, 1.0)
+        return
+    smallest = minima.min()
+    assert hot == pytest.approx(np.log(2.0) / largest, rel=1e-12)
+    assert cold == pytest.approx(np.log(100.0 * np.sum(minima == smallest)) / (2.0 * smallest), rel=1e-12)

@@ -100,9 +100,25 @@ def _row_sums(model, values):
     return sp.csr_array((values, indices, indptr), shape=(model.n, model.n)) @ np.ones(model.n)
 
 
+# values checked per step of the lattice test: a divisor that fails is dropped after its first block
+_CHECK_BLOCK = 1 << 20
+
+
+def _multiples(values, unit):
+    """Whether every value is a whole multiple of ``unit`` (to 1e-9 relative), block by block."""
+    for start in range(0, values.size, _CHECK_BLOCK):
+        ratios = values[start:start + _CHECK_BLOCK] / unit
+        if not np.all(np.abs(ratios - np.round(ratios)) <= 1e-9 * ratios):
+            return False
+    return True
+
+
 def _lattice_unit(model, magnitudes):
-    """The largest unit u of which every coupling magnitude (``magnitudes``, aligned with ``model.csr()``) and
-    every threshold is a multiple, among the smallest magnitude divided by 1, 2, 3, 4, 6, 8 or 12; 0.0 if none."""
+    """``(unit, largest_drive)``: the largest unit u of which every coupling magnitude (``magnitudes``, aligned
+    with ``model.csr()``) and every threshold is a multiple, among the smallest magnitude divided by 1, 2, 3, 4,
+    6, 8 or 12 (0.0 if none, or if even the largest candidate would need a table above ``_MAX_TABLE_SIZE``), and
+    the largest ``Σ_j |W_ij| + |θ_i|``."""
+    largest_drive = float(np.max(_row_sums(model, magnitudes) + np.abs(model.thresholds))) if model.n else 0.0
     thresholds = np.abs(model.thresholds)
     thresholds = thresholds[thresholds > 0]
     smallest = magnitudes.min() if magnitudes.size else np.inf
@@ -111,7 +127,11 @@ def _lattice_unit(model, magnitudes):
         smallest = magnitudes.min() if magnitudes.size else np.inf
     smallest = float(min(smallest, thresholds.min() if thresholds.size else np.inf))
     if not np.isfinite(smallest):
-        return 0.0
+        return 0.0, largest_drive
+    if round(largest_drive / smallest) > _MAX_TABLE_SIZE:
+        # every candidate unit is at most the smallest magnitude: its table would be too large anyway (penalty
+        # models with thousands of distinct coefficients; the test below took a second on 9 million of them)
+        return 0.0, largest_drive
     # unweighted graphs and most penalty encodings have one coupling magnitude: then only the thresholds and
     # that one value need the test, not millions of copies of it
     if magnitudes.size and magnitudes.max() == magnitudes.min():
@@ -119,10 +139,9 @@ def _lattice_unit(model, magnitudes):
     values = np.concatenate([magnitudes, thresholds])
     for divisor in (1, 2, 3, 4, 6, 8, 12):
         unit = smallest / divisor
-        ratios = values / unit
-        if np.all(np.abs(ratios - np.round(ratios)) <= 1e-9 * ratios):
-            return unit
-    return 0.0
+        if _multiples(values, unit):
+            return unit, largest_drive
+    return 0.0, largest_drive
 
 
 def cost_lattice(model):
@@ -148,11 +167,9 @@ def cost_lattice(model):
     >>> cost_lattice(MaxCut(3, [(0, 1), (1, 2)]).to_model())
     (1.0, 2)
     """
-    magnitudes = np.abs(model.csr()[2])
-    unit = _lattice_unit(model, magnitudes)
+    unit, largest_drive = _lattice_unit(model, np.abs(model.csr()[2]))
     if unit == 0.0:
         return 0.0, 0
-    largest_drive = float(np.max(_row_sums(model, magnitudes) + np.abs(model.thresholds)))
     size = int(round(largest_drive / unit))
     return (2.0 * unit, size) if size <= _MAX_TABLE_SIZE else (0.0, 0)
 
@@ -192,7 +209,7 @@ def lattice_arrays(spin):
     True
     """
     data = np.asarray(spin.csr()[2])
-    unit = _lattice_unit(spin, np.abs(data))
+    unit, _ = _lattice_unit(spin, np.abs(data))
     if unit == 0.0:
         return None
     weights = np.rint(data / unit)
