@@ -207,7 +207,7 @@ def _report(args, answer, label, **extra):
     }
     best_known = known_optimum(label, args.problem)
     if best_known is not None:
-        # from hopopt.result, not hopopt.bench: the bench package imports scipy.stats (a second at output time)
+        # from hopopt.result, not hopopt.bench: the bench package's imports would cost the output time
         from .result import relative_gap
 
         record["best_known"] = best_known
