@@ -49,9 +49,10 @@ STRUCTURED_BYTES_PER_VARIABLE = 136
 # the diagonal cut) and the int64 copy the kernels read
 STRUCTURED_CSR_BYTES_PER_NONZERO = 64
 # a solver's set-up on a sparse W: the kernels' CSR copy (int64 column indices beside scipy's int32), the
-# single-flip engine's arrays and the temporaries of its flip-cost lattice check: 61 bytes per non-zero at the
-# peak, 24 held (anneal, max-cut n = 2000, p = 0.5)
-SPARSE_CSR_BYTES_PER_NONZERO = 64
+# single-flip engine's arrays and the temporaries of its flip-cost lattice check: 41 (anneal) and 36 (temper)
+# bytes per non-zero at the peak, with the model's CSR rebuilt (max-cut n = 1200, p = 0.3; 61 before the lattice
+# check lost its per-entry row array)
+SPARSE_CSR_BYTES_PER_NONZERO = 48
 # descent and the bifurcation/amplitude integrators read int64 CSR copies only: 10.0 MB (descent) for 1.1
 # million non-zeros (max-cut n = 1500, p = 0.5), 7.6 MB (dsb, bsb, cac) for 0.45 million (n = 3000, p = 0.05)
 DESCENT_CSR_BYTES_PER_NONZERO = 16
@@ -697,7 +698,8 @@ def estimate_exact(problem, time_limit=None) -> Estimate:
         An instance of a registered problem kind.
     time_limit : float, optional
         The exact method's time limit: a max-cut MILP too large to be built within it
-        (:func:`milp_builds_in_time`) is never built, so it takes no memory; the incumbent anneal still runs.
+        (:func:`milp_builds_in_time`) is never built, so it takes no memory (the incumbent anneal still runs);
+        kinds' hooks skip what cannot start in it the same way (the QAP branch and bound's tables).
 
     Returns
     -------
@@ -713,7 +715,7 @@ def estimate_exact(problem, time_limit=None) -> Estimate:
     """
     kind = _kind(problem)
     if kind.exact_bytes is not None:
-        return kind.exact_bytes(problem)
+        return kind.exact_bytes(problem, time_limit)
     model = estimate_model(problem)
     n = model.n_variables if model.n_variables is not None else int(problem.n_variables)
     if n <= 30:

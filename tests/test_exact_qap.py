@@ -320,3 +320,17 @@ def test_kernel_cost_matches_naive():
     perm = rng.permutation(6)
     assert kernels.qap_cost(flow, distance, perm) == pytest.approx(naive_cost(flow, distance, perm))
     assert qap_cost(flow, distance, perm) == pytest.approx(naive_cost(flow, distance, perm))
+
+
+def test_a_branch_and_bound_that_cannot_start_in_time_is_not_counted_in_memory():
+    from hopopt.problems import QAP
+    from hopopt.resources import estimate_exact
+    from hopopt.solvers.exact_qap import root_bound_seconds
+
+    problem = QAP.random(300, rng=1)
+    assert root_bound_seconds(300) > 0.01
+    untimed, short = estimate_exact(problem), estimate_exact(problem, 0.01)
+    assert untimed.reason.startswith("branch and bound") and untimed.bytes > 50 * short.bytes
+    assert "minimal scalar product" in short.reason
+    # with time for the root bound the tables are counted
+    assert estimate_exact(problem, 10 * root_bound_seconds(300)).bytes == untimed.bytes

@@ -257,7 +257,8 @@ class ProblemKind:
         ``model_bytes(problem) -> Estimate``: what ``to_model()`` takes at its peak, with the model's variables,
         non-zeros and storage; without it, a dense float64 W over ``n_variables`` (:mod:`hopopt.resources`).
     exact_bytes : callable, optional
-        ``exact_bytes(problem) -> Estimate``: what ``exact`` takes; without it, the model and the max-cut MILP.
+        ``exact_bytes(problem, time_limit=None) -> Estimate``: what ``exact`` takes within the time limit (a
+        step that cannot start in it takes nothing); without it, the model and the max-cut MILP.
 
     Examples
     --------

@@ -109,7 +109,7 @@ def _expected_colors(problem):
     return min(cap, max(2, math.ceil(2.0 * n * math.log(1.0 / (1.0 - density)) / math.log(n))))
 
 
-def _exact_bytes(problem):
+def _exact_bytes(problem, time_limit=None):
     """Memory of the exact method: a DSATUR branch and bound over the graph (no MILP), whose largest table is the
     conflict count per node and colour, at most the greedy colouring's count (≤ max degree + 1)."""
     import numpy as np

@@ -201,7 +201,7 @@ def _plot_knapsack(problem, solution, ax, title):
                            title=f"{title}: value {evaluation.objective:g}", ax=ax)
 
 
-def _knapsack_exact_bytes(problem):
+def _knapsack_exact_bytes(problem, time_limit=None):
     """Memory of :func:`knapsack_exact`: the dynamic programme's n × (capacity + 1) table of choices (one byte a
     cell) and its rows of values, or, past ``DP_MAX_CELLS``, HiGHS on n columns and one row."""
     from ..resources import Estimate

@@ -115,11 +115,17 @@ def _model_bytes(problem):
     return structured_model(n * n, nonzeros, "the QAP encoding's weights")
 
 
-def _exact_bytes(problem):
-    """Memory of branch and bound: per-depth (n + 1)·n·n linear-cost tables and the bound's workspace."""
+def _exact_bytes(problem, time_limit=None):
+    """Memory of branch and bound: per-depth (n + 1)·n·n linear-cost tables and the bound's workspace; when its
+    set-up cannot fit the time limit (it is then never started), the sorted flows and distances of the minimal
+    scalar product bound."""
     from ..resources import Estimate
+    from ..solvers.exact_qap import root_bound_seconds
 
     n = problem.n
+    if time_limit is not None and root_bound_seconds(n) > time_limit:
+        return Estimate(64 * n * n, f"the minimal scalar product bound's sorted {n}×{n} flows and distances (no "
+                                    f"branch and bound: its set-up alone would outlast {time_limit:g} s)")
     return Estimate(16 * (n + 1) * n * n + 64 * n * n, f"branch and bound's per-depth {n}×{n} cost tables")
 
 #: the kind ``qap`` of :data:`hopopt.kinds.KINDS`: the Koopmans–Beckmann quadratic assignment problem

@@ -92,7 +92,7 @@ def _model_bytes(problem):
     return structured_model(n * n, nonzeros, "the TSP encoding's weights")
 
 
-def _exact_bytes(problem):
+def _exact_bytes(problem, time_limit=None):
     """Memory of the exact method: Held–Karp's 2^(n−1)·(n−1) table, else the subtour MILP."""
     from ..resources import Estimate, milp_estimate
 

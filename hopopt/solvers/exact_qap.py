@@ -26,7 +26,7 @@ from .exact import problem_answer
 
 _answer = problem_answer("qap")
 
-__all__ = ["qap_exact", "qap_cost", "warm_up_qap"]
+__all__ = ["qap_exact", "qap_cost", "warm_up_qap", "root_bound_seconds"]
 
 # relative slack when comparing float costs (scale: Σ|flow| · max|distance|)
 _RELATIVE_TOLERANCE = 1e-9
@@ -57,6 +57,32 @@ _WARM = False
 # bound) plus 1e-9 (set-up) s of CPU at n = 400..1000 on 2 shared cores, about 4 s of wall time at n = 1000 on a
 # loaded machine. Neither can be stopped once started: when they do not fit the time left they are skipped.
 _ROOT_SECONDS_PER_CUBE = 6e-9
+
+
+
+def root_bound_seconds(n) -> float:
+    """What the branch and bound's set-up and Gilmore–Lawler root bound take at size n, counted high.
+
+    Neither can be stopped once started, so :func:`qap_exact` skips both (and their n³ tables) when this does
+    not fit the time left.
+
+    Parameters
+    ----------
+    n : int
+        Facilities (and locations).
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Examples
+    --------
+    >>> from hopopt.solvers.exact_qap import root_bound_seconds
+    >>> 1.0 < root_bound_seconds(1000) < 10.0
+    True
+    """
+    return _ROOT_SECONDS_PER_CUBE * float(n) ** 3
 
 
 # ---------------------------------------------------------------------------------------------- checks, helpers
@@ -435,7 +461,7 @@ def qap_exact(flow, distance, *, time_limit=None, initial=None) -> Solution:
         initial = _check_permutation("initial", initial, n)
     # the set-up and the root bound are kernel calls no clock can stop (seconds at n = 1000): when they cannot fit
     # the time left, neither they nor the kernels' warm-up run (a descent costs more still)
-    root_seconds = _ROOT_SECONDS_PER_CUBE * n**3
+    root_seconds = root_bound_seconds(n)
     searching = root_seconds <= _time_left(None if time_limit is None else time.perf_counter() + time_limit)
     if searching:
         warm_up_qap()
