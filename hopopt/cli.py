@@ -506,6 +506,15 @@ def _solver_time_limit(args):
     return max(0.5 * limit, limit - reserve)
 
 
+def _load_plotting():
+    """Import matplotlib and hopopt.plotting before the work, inside the time limit: the solver then plans with
+    what is left after them, and the reserve kept for the picture only has to draw it (on a busy machine the
+    imports alone took over a second, past that reserve)."""
+    import matplotlib.backends.backend_agg  # noqa: F401 - the canvas save_figure draws on
+
+    from . import plotting  # noqa: F401
+
+
 def _one_blas_thread():
     """BLAS on one thread for this command and its workers, unless the user chose otherwise (before numpy loads).
 
@@ -536,6 +545,8 @@ def main(argv=None) -> int:
         run = control.RunControl(_solver_time_limit(args))
         shows_progress = args.command in _WHOLE_COMMAND_LIMITS and not args.json
         with control.activate(run), control.interrupt_handling(run), progress_line(run, enabled=shows_progress):
+            if getattr(args, "plot", None) is not None:
+                _load_plotting()
             record = COMMANDS[args.command](args)
         if args.command in _WHOLE_COMMAND_LIMITS:
             # the whole command so far (reading, encoding, solving), beside time_s (the solve itself)
