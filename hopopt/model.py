@@ -95,9 +95,65 @@ class UpperTriangle:
         keys = self.rows * self.n + self.cols
         if np.any(keys[1:] <= keys[:-1]):
             raise ValueError("pairs must be sorted by (row, col), each pair once")
+        # the mirrored CSR's pattern, shared by the triangles with_values makes (built by the first to_csr among
+        # them without zero values); None for a triangle used once (max-cut's), which pays no layout
+        self._layout = None
+
+    def with_values(self, values):
+        """The same pairs with new values, sharing the mirrored layout: its CSR is one gather, no transpose.
+
+        An encoder that builds many models on one pattern (the penalty rounds of a constrained model) pays the
+        transpose of the first one only.
+
+        Parameters
+        ----------
+        values : array_like of float
+            One value per pair, in the order of ``rows`` and ``cols``.
+
+        Returns
+        -------
+        UpperTriangle
+
+        Examples
+        --------
+        >>> from hopopt.model import UpperTriangle
+        >>> triangle = UpperTriangle(3, [0, 1], [1, 2], [1.0, -2.0])
+        >>> triangle.with_values([3.0, 4.0]).to_csr().toarray().tolist()
+        [[0.0, 3.0, 0.0], [3.0, 0.0, 4.0], [0.0, 4.0, 0.0]]
+        """
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        if values.shape != self.values.shape:
+            raise ValueError(f"expected {self.values.size} values (one per pair), got {values.size}")
+        if self._layout is None:
+            self._layout = {}
+        other = object.__new__(UpperTriangle)
+        other.n, other.rows, other.cols, other.values = self.n, self.rows, self.cols, values
+        other._layout = self._layout  # the same pairs: the same mirrored pattern
+        return other
+
+    def _mirrored_layout(self):
+        """(indptr, indices, pair): the mirrored CSR's pattern when every pair is stored, and the pair whose value
+        each stored entry takes (the sum of the triangle and its transpose, of pair numbers instead of values)."""
+        if "pair" not in self._layout:
+            numbered = UpperTriangle.__new__(UpperTriangle)
+            numbered.n, numbered.rows, numbered.cols = self.n, self.rows, self.cols
+            numbered.values = np.arange(1, self.rows.size + 1, dtype=np.float64)  # exact in float64
+            matrix = numbered._sum_with_transpose()
+            pair = matrix.data - 1
+            self._layout.update(indptr=_readonly(matrix.indptr), indices=_readonly(matrix.indices),
+                                pair=pair.astype(np.int32 if pair.size < 2**31 else np.int64))
+        return self._layout["indptr"], self._layout["indices"], self._layout["pair"]
 
     def to_csr(self):
         """The symmetric W as a canonical CSR array (sorted indices, no duplicates, no explicit zeros)."""
+        if self._layout is not None and self.values.size and np.all(self.values != 0):
+            indptr, indices, pair = self._mirrored_layout()
+            matrix = sp.csr_array((self.values[pair], indices, indptr), shape=(self.n, self.n))
+            matrix.has_canonical_format = True  # the layout came from a canonical sum
+            return matrix
+        return self._sum_with_transpose()
+
+    def _sum_with_transpose(self):
         n = self.n
         keep = self.values != 0
         rows, cols, values = self.rows[keep], self.cols[keep], self.values[keep]
@@ -108,6 +164,17 @@ class UpperTriangle:
         upper = sp.csr_array((values, cols, indptr), shape=(n, n))
         upper.has_sorted_indices = True
         return (upper + upper.T.tocsr()).tocsr()
+
+
+class _Scaled:
+    """A checked model's W times a number (:meth:`EnergyModel.to_spin`, :meth:`~EnergyModel.to_binary`): a new
+    array, symmetric with a zero diagonal as the checked W was, so the new model skips the copy and the symmetry
+    check (most of the cost of a conversion at millions of couplings)."""
+
+    __slots__ = ("matrix",)
+
+    def __init__(self, model, factor):
+        self.matrix = model.weights * factor
 
 
 def _largest_asymmetry(weights) -> float:
@@ -166,13 +233,22 @@ class EnergyModel:
 
     def __post_init__(self):
         weights = self.weights
+        scaled = isinstance(weights, _Scaled)
+        if scaled:
+            weights = weights.matrix
         if isinstance(weights, KroneckerWeights):
             # symmetric, zero-diagonal and finite by construction; kept as factors
             self._set_thresholds_and_rest(weights)
             return
-        mirrored = isinstance(weights, UpperTriangle)
+        mirrored = scaled or isinstance(weights, UpperTriangle)
         if mirrored:
-            weights = weights.to_csr()  # a new array, symmetric by construction
+            # a new array, symmetric by construction
+            weights = weights.to_csr() if isinstance(weights, UpperTriangle) else weights
+            if scaled and sp.issparse(weights):
+                weights = sp.csr_array(weights)  # the same arrays: already the model's own
+                weights.sum_duplicates()
+                weights.eliminate_zeros()  # a product that underflowed to 0
+                weights.sort_indices()
         elif sp.issparse(weights):
             # a copy: the model must not share (or modify) the caller's arrays
             weights = sp.csr_array(weights, dtype=np.float64, copy=True)
@@ -399,7 +475,7 @@ class EnergyModel:
             return self
         row_sums = np.asarray(self.weights.sum(axis=1)).reshape(-1)
         return EnergyModel(
-            self.weights / 4.0,
+            _Scaled(self, 0.25),
             self.thresholds / 2.0 - row_sums / 4.0,
             self.offset - row_sums.sum() / 8.0 + self.thresholds.sum() / 2.0,
             Vartype.SPIN,
@@ -422,7 +498,7 @@ class EnergyModel:
             return self
         row_sums = np.asarray(self.weights.sum(axis=1)).reshape(-1)
         return EnergyModel(
-            self.weights * 4.0,
+            _Scaled(self, 4.0),
             2.0 * self.thresholds + 2.0 * row_sums,
             self.offset - row_sums.sum() / 2.0 - self.thresholds.sum(),
             Vartype.BINARY,

@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import control
 from ..solvers import anneal
-from ..solvers._common import Clock, check_time_limit
+from ..result import SolveResult
+from ..solvers._common import Clock, check_time_limit, setup_seconds, to_model_vartype
 
 __all__ = ["anneal_raising_penalty"]
 
@@ -34,8 +35,52 @@ _ROUND_SHARE = 0.5
 # benchmarks/encoders.py (41 binaries + slack, 20 seeds, 1 s, quiet machine): the proved optimum in 16/20 with
 # 2 restarts (the thread count), 20/20 with 8 — tuned on the same generator the benchmark uses.
 _DEFAULT_RESTARTS = 8
+# The first anneal is started when its set-up would end at most this much past the deadline (hopopt.api's rule).
+_SETUP_OVERRUN_S = 0.05
 # Rounds below this many seconds are not started (a round pays model building and kernel start-up).
 _SHORTEST_ROUND = 0.05
+
+
+def _setup_estimate(model):
+    """Seconds the anneal spends on a model before its search, counted high (the first round's; later rounds use
+    what the last one measured): its pass over the couplings, kernel loading aside, as :func:`hopopt.solve`
+    counts it before a model solver."""
+    return setup_seconds(model)
+
+
+def _unstarted(model, rng, clock):
+    """The anneal not started: a seeded random state of the model, with status time limit (or interrupted) and a
+    note saying why, as :func:`hopopt.solve` answers a model solver with no time for its set-up."""
+    spins = 2 * rng.integers(0, 2, model.n, dtype=np.int8) - 1
+    state = to_model_vartype(model, spins)
+    energy = float(model.energy(state))
+    note = (f"not started: the anneal's set-up (about {_setup_estimate(model):.2g} s for a model of {model.n:,} "
+            f"variables) would outlast the {max(clock.remaining(), 0.0):.2g} s left; a random state is returned")
+    return SolveResult(states=state[None, :], energies=np.array([energy]), best_state=state, best_energy=energy,
+                       trace=np.array([energy]), betas=np.empty(0), sweeps_done=0, status=clock.stop_status(),
+                       timings={"solve": 0.0, "total": 0.0}, solver="anneal", info={"note": note})
+
+
+def _unstarted_answer(problem, result, penalty, seconds):
+    """The workflow's answer from an anneal not started: its random state decoded (repaired), unpolished."""
+    solution = problem.decode(result.best_state)
+    evaluation = problem.evaluate(solution)
+    rounds = [{"penalty": penalty, "objective": float(evaluation.objective), "feasible": bool(evaluation.feasible),
+               "seconds": seconds}]
+    return solution, result, {"penalty": penalty, "penalty_rounds": rounds, "polish": "repair",
+                              "note": result.info["note"]}
+
+
+def _after_search(anneal_seconds, share, finish, restarts):
+    """Seconds a round took after its anneal's share of the time, as measured on it: the anneal's run past its
+    share (its set-up when the share was short), decoding (and polishing) the restarts, and one restart's
+    decoding more for the caller's evaluation of the answer.
+
+    >>> _after_search(1.1, 1.0, 0.4, 8)
+    0.55
+    """
+    excess = max(anneal_seconds - share, 0.0) if share is not None else 0.0
+    return round(excess + finish + finish / max(restarts, 1), 12)
 
 
 def _better(candidate, incumbent, sense):
@@ -98,21 +143,33 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
     best_candidate = best_result = best_penalty = None
     rounds = []
     stopped = False  # the command's deadline or Ctrl-C ended the rounds (hopopt.control)
+    build = after = None  # the last round's seconds to build its model, and after its anneal's search
     for index, child in enumerate(children):
-        share = None
         if rounds and control.should_stop():
             stopped = True
             break
-        if time_limit is not None:
-            remaining = clock.remaining()
-            if rounds and remaining < _SHORTEST_ROUND:
-                break
-            # half of what is left, or all of it after a feasible round (nothing left to raise)
-            settled = index == len(children) - 1 or (rounds and rounds[-1]["feasible"])
-            share = max(remaining, 1e-3) * (1.0 if settled else _ROUND_SHARE)
+        if time_limit is not None and rounds and clock.remaining() < build + after + _SHORTEST_ROUND:
+            break  # the round would not fit: its model, the anneal's set-up and the decoding as the last one took
         tic = time.perf_counter()
-        result = anneal(problem.to_model(penalty), n_sweeps=sweeps, n_restarts=restarts or _DEFAULT_RESTARTS,
+        model = problem.to_model(penalty)
+        built = time.perf_counter()
+        share = None
+        if time_limit is not None:
+            # what is left after the model, less what came after the last round's search: for the first round
+            # the anneal's set-up as estimated (counted high), and it gets half, the rest covering its decoding;
+            # all of it after a feasible round
+            settled = index == len(children) - 1 or (rounds and rounds[-1]["feasible"])
+            remaining = clock.remaining() - (_setup_estimate(model) if after is None else after)
+            if after is None and remaining < -_SETUP_OVERRUN_S and control.active() is not None:
+                # the first anneal's set-up alone would outlast the deadline: not started (see _unstarted)
+                result = _unstarted(model, child, clock)
+                annealed = time.perf_counter()
+                return _unstarted_answer(problem, result, penalty, annealed - tic)
+            share = max(remaining, 1e-3) * (1.0 if settled and after is not None else _ROUND_SHARE)
+        result = anneal(model, n_sweeps=sweeps, n_restarts=restarts or _DEFAULT_RESTARTS,
                         time_limit=share, acceptance=acceptance, moves=moves, rng=child)
+        annealed = time.perf_counter()
+        del model  # millions of couplings at 10³ rows: not kept while the next round builds its own
         # every restart's final state, repaired (and polished): the best is this round's answer
         round_best = None
         for state in result.states:
@@ -125,8 +182,10 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
             candidate = (solution, bool(evaluation.feasible), float(evaluation.objective))
             if _better(candidate, round_best, problem.sense):
                 round_best = candidate
+        finished = time.perf_counter()
+        build, after = built - tic, _after_search(annealed - built, share, finished - annealed, len(result.states))
         rounds.append({"penalty": penalty, "objective": round_best[2], "feasible": round_best[1],
-                       "seconds": time.perf_counter() - tic})
+                       "seconds": finished - tic})
         if _better(round_best, best_candidate, problem.sense):
             best_candidate, best_result, best_penalty = round_best, result, penalty
         if not round_best[1]:
