@@ -9,7 +9,10 @@ until the time is spent: every restart's final state is decoded (repaired) and, 
 ``polish``, improved by a local search on the original problem (flips and swaps that keep every constraint);
 after a round whose best solution is infeasible the penalty is multiplied by ``growth`` and the next round gets
 half of the remaining time, after a feasible one the next round anneals again from new seeds with all of it,
-and the best feasible solution of all rounds is kept. The polish
+and the best feasible solution of all rounds is kept. Under a time limit a round is started only when it fits:
+the last round's model building, its anneal's run past its share (the set-up) and its decoding, as measured, must
+fit the time left; each anneal's share leaves that time (the first one its estimated set-up, and it gets half of
+the rest), so the answer comes back within the command's deadline. The polish
 matters: without it the same anneals reach 244–294 on those models, with it 356–369. Problems built on the model builder (the ``model`` kind,
 knapsack, set cover, ...) use it as their default solver.
 """
@@ -24,7 +27,7 @@ import numpy as np
 from .. import control
 from ..solvers import anneal
 from ..result import SolveResult
-from ..solvers._common import Clock, check_time_limit, setup_seconds, to_model_vartype
+from ..solvers._common import Clock, check_time_limit, setup_seconds, to_model_vartype, warm_up_seconds
 
 __all__ = ["anneal_raising_penalty"]
 
@@ -41,20 +44,23 @@ _SETUP_OVERRUN_S = 0.05
 _SHORTEST_ROUND = 0.05
 
 
-def _setup_estimate(model):
-    """Seconds the anneal spends on a model before its search, counted high (the first round's; later rounds use
-    what the last one measured): its pass over the couplings, kernel loading aside, as :func:`hopopt.solve`
-    counts it before a model solver."""
-    return setup_seconds(model)
+def _setup_estimate(model, build):
+    """Seconds the anneal spends on a model before its search (the first round's; later rounds use what the last
+    one measured), kernel loading aside as :func:`hopopt.solve` counts it: its passes over the couplings (its
+    copies, the β range, the final polish), at least :func:`~hopopt.solvers._common.setup_seconds` and at least
+    the ``build`` seconds that building the model took (a few passes over the same couplings on this machine, as
+    loaded as it is now: at 10⁷ couplings the anneal's set-up took 1.5-2 s on a busy machine, setup_seconds
+    says 0.45 s)."""
+    return max(setup_seconds(model), build)
 
 
-def _unstarted(model, rng, clock):
+def _unstarted(model, rng, clock, setup):
     """The anneal not started: a seeded random state of the model, with status time limit (or interrupted) and a
     note saying why, as :func:`hopopt.solve` answers a model solver with no time for its set-up."""
     spins = 2 * rng.integers(0, 2, model.n, dtype=np.int8) - 1
     state = to_model_vartype(model, spins)
     energy = float(model.energy(state))
-    note = (f"not started: the anneal's set-up (about {_setup_estimate(model):.2g} s for a model of {model.n:,} "
+    note = (f"not started: the anneal's set-up (about {setup:.2g} s for a model of {model.n:,} "
             f"variables) would outlast the {max(clock.remaining(), 0.0):.2g} s left; a random state is returned")
     return SolveResult(states=state[None, :], energies=np.array([energy]), best_state=state, best_energy=energy,
                        trace=np.array([energy]), betas=np.empty(0), sweeps_done=0, status=clock.stop_status(),
@@ -159,12 +165,15 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
             # the anneal's set-up as estimated (counted high), and it gets half, the rest covering its decoding;
             # all of it after a feasible round
             settled = index == len(children) - 1 or (rounds and rounds[-1]["feasible"])
-            remaining = clock.remaining() - (_setup_estimate(model) if after is None else after)
+            remaining = clock.remaining() - (_setup_estimate(model, built - tic) if after is None else after)
             if after is None and remaining < -_SETUP_OVERRUN_S and control.active() is not None:
                 # the first anneal's set-up alone would outlast the deadline: not started (see _unstarted)
-                result = _unstarted(model, child, clock)
+                result = _unstarted(model, child, clock, _setup_estimate(model, built - tic))
                 annealed = time.perf_counter()
                 return _unstarted_answer(problem, result, penalty, annealed - tic)
+            if after is None:
+                # the kernels' loading too (0 once loaded; not counted to start, as hopopt.solve does not)
+                remaining -= warm_up_seconds("flips", "lattice-flips", "polish")
             share = max(remaining, 1e-3) * (1.0 if settled and after is not None else _ROUND_SHARE)
         result = anneal(model, n_sweeps=sweeps, n_restarts=restarts or _DEFAULT_RESTARTS,
                         time_limit=share, acceptance=acceptance, moves=moves, rng=child)
