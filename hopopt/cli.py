@@ -510,9 +510,7 @@ def _load_plotting():
     """Import matplotlib and hopopt.plotting before the work, inside the time limit: the solver then plans with
     what is left after them, and the reserve kept for the picture only has to draw it (on a busy machine the
     imports alone took over a second, past that reserve)."""
-    import matplotlib.backends.backend_agg  # noqa: F401 - the canvas save_figure draws on
-
-    from . import plotting  # noqa: F401
+    from . import plotting  # noqa: F401 - matplotlib's figure and the Agg canvas come with it
 
 
 def _one_blas_thread():

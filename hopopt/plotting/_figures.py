@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 
+# the Agg canvas savefig draws PNGs on, loaded with the module: a command that imports plotting before its work
+# (hopopt --plot) then has nothing left to import when it draws
+import matplotlib.backends.backend_agg  # noqa: F401
 from matplotlib.figure import Figure
 
 from hopopt.errors import InputError
