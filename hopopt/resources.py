@@ -648,7 +648,9 @@ def estimate_solver(solver_name, n, nnz, restarts=None, replicas=None, trajector
         paths = int(trajectories) if trajectories is not None else restarts
         # bifurcation keeps a dense copy of W (with the field row) when it is dense enough and small enough
         size = n + 1
-        dense = 8 * size * size if nnz >= 0.25 * size * size and 8 * size * size <= 512 * 2**20 else 0
+        # (the Hopfield–Tank network multiplies by the model's own W: no copy)
+        dense = 8 * size * size if (solver_name != "tank" and nnz >= 0.25 * size * size
+                                    and 8 * size * size <= 512 * 2**20) else 0
         state = Estimate(paths * n * 48 + dense, f"{solver_name}'s trajectories: {paths} × {_count(n)} variables"
                          + (" and a dense copy of W" if dense else ""))
     else:
