@@ -139,11 +139,6 @@ def _run_model_solver(solver, problem, options):
     return MODEL_SOLVERS[solver](model, options)
 
 
-# a solver is started when its set-up would end at most this much past the deadline (it then runs a first short
-# chunk and stops): a random start is what it would have returned
-_SETUP_OVERRUN_S = 0.05
-
-
 def _unstarted(model, solver, rng):
     """A random start, with status time limit, when the set-up of a solver on a large model would outlast the
     command's deadline; else None (run the solver).
@@ -153,28 +148,17 @@ def _unstarted(model, solver, rng):
     the first sweep. Models that declare constraint-preserving structure (one-hot groups, permutations) are
     left to their solver, since a random spin state would break their constraints.
     """
-    from .solvers._common import setup_seconds, to_model_vartype
+    from .solvers._common import SETUP_OVERRUN_S, not_started, setup_seconds
 
     run = control.active()
     structured = "onehot_groups" in model.metadata or "permutation" in model.metadata
     if run is None or structured:
         return None
     left = run.remaining()  # inf without a deadline
-    needed = setup_seconds(model)
-    if needed <= left + _SETUP_OVERRUN_S:
+    if setup_seconds(model) <= left + SETUP_OVERRUN_S:
         return None
-    from .result import SolveResult, Status
-
-    spins = 2 * np.random.default_rng(rng).integers(0, 2, model.n, dtype=np.int8) - 1
-    state = to_model_vartype(model, spins)
-    energy = float(model.energy(state))
-    status = Status.INTERRUPTED if control.stop_reason() == "interrupted" else Status.TIME_LIMIT
-    note = (f"not started: its set-up (about {needed:.2g} s for a model of {model.n:,} variables) would outlast "
-            f"the {left:.2g} s left; a random state is returned")
-    result = SolveResult(states=state[None, :], energies=np.array([energy]), best_state=state, best_energy=energy,
-                         trace=np.array([energy]), betas=np.empty(0), sweeps_done=0, status=status,
-                         timings={"solve": 0.0, "total": 0.0}, solver=solver, info={"note": note})
-    return result, {"note": note}
+    result = not_started(model, rng, solver, left)
+    return result, {"note": result.info["note"]}
 
 
 def solution_energy(problem, solution):

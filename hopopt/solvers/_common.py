@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import control
 from ..model import EnergyModel, Vartype
-from ..result import Status
+from ..result import SolveResult, Status
 
 
 def check_model(model) -> EnergyModel:
@@ -216,6 +216,51 @@ def setup_seconds(model) -> float:
     weights = model.weights
     stored = weights.nnz if hasattr(weights, "nnz") else model.n * model.n
     return SETUP_SECONDS_PER_COUPLING * stored
+
+
+# a solver is started when its set-up would end at most this much past the deadline (it then runs a first short
+# chunk and stops); later, a random start is what it would have returned
+SETUP_OVERRUN_S = 0.05
+
+
+def not_started(model, rng, solver, seconds_left, setup=None):
+    """The answer of a solver left unstarted because its set-up would outlast the time left: a seeded random state.
+
+    Parameters
+    ----------
+    model : EnergyModel
+    rng : None, int or numpy.random.Generator
+        Seeds the random state.
+    solver : str
+        The solver's name, for the result.
+    seconds_left : float
+        The time that was left, for the note.
+    setup : float, optional
+        The set-up's estimated seconds, for the note; default :func:`setup_seconds`.
+
+    Returns
+    -------
+    SolveResult
+        One state, status time limit (interrupted after Ctrl-C), no sweeps, and ``info["note"]`` saying why.
+
+    Examples
+    --------
+    >>> from hopopt import MaxCut
+    >>> from hopopt.solvers._common import not_started
+    >>> result = not_started(MaxCut.random(6, rng=0).to_model(), 0, "anneal", 0.0)
+    >>> result.sweeps_done, result.info["note"].startswith("not started")
+    (0, True)
+    """
+    spins = 2 * np.random.default_rng(rng).integers(0, 2, model.n, dtype=np.int8) - 1
+    state = to_model_vartype(model, spins)
+    energy = float(model.energy(state))
+    setup = setup_seconds(model) if setup is None else setup
+    note = (f"not started: its set-up (about {setup:.2g} s for a model of {model.n:,} variables) "
+            f"would outlast the {max(seconds_left, 0.0):.2g} s left; a random state is returned")
+    status = Status.INTERRUPTED if control.stop_reason() == "interrupted" else Status.TIME_LIMIT
+    return SolveResult(states=state[None, :], energies=np.array([energy]), best_state=state, best_energy=energy,
+                       trace=np.array([energy]), betas=np.empty(0), sweeps_done=0, status=status,
+                       timings={"solve": 0.0, "total": 0.0}, solver=solver, info={"note": note})
 
 
 def warm_up_seconds(*kernel_sets) -> float:

@@ -26,8 +26,8 @@ import numpy as np
 
 from .. import control
 from ..solvers import anneal
-from ..result import SolveResult
-from ..solvers._common import Clock, check_time_limit, setup_seconds, to_model_vartype, warm_up_seconds
+from ..solvers._common import (SETUP_OVERRUN_S, Clock, check_time_limit, not_started, setup_seconds,
+                               warm_up_seconds)
 
 __all__ = ["anneal_raising_penalty"]
 
@@ -38,8 +38,6 @@ _ROUND_SHARE = 0.5
 # benchmarks/encoders.py (41 binaries + slack, 20 seeds, 1 s, quiet machine): the proved optimum in 16/20 with
 # 2 restarts (the thread count), 20/20 with 8 — tuned on the same generator the benchmark uses.
 _DEFAULT_RESTARTS = 8
-# The first anneal is started when its set-up would end at most this much past the deadline (hopopt.api's rule).
-_SETUP_OVERRUN_S = 0.05
 # Rounds below this many seconds are not started (a round pays model building and kernel start-up).
 _SHORTEST_ROUND = 0.05
 
@@ -52,19 +50,6 @@ def _setup_estimate(model, build):
     loaded as it is now: at 10⁷ couplings the anneal's set-up took 1.5-2 s on a busy machine, setup_seconds
     says 0.45 s)."""
     return max(setup_seconds(model), build)
-
-
-def _unstarted(model, rng, clock, setup):
-    """The anneal not started: a seeded random state of the model, with status time limit (or interrupted) and a
-    note saying why, as :func:`hopopt.solve` answers a model solver with no time for its set-up."""
-    spins = 2 * rng.integers(0, 2, model.n, dtype=np.int8) - 1
-    state = to_model_vartype(model, spins)
-    energy = float(model.energy(state))
-    note = (f"not started: the anneal's set-up (about {setup:.2g} s for a model of {model.n:,} "
-            f"variables) would outlast the {max(clock.remaining(), 0.0):.2g} s left; a random state is returned")
-    return SolveResult(states=state[None, :], energies=np.array([energy]), best_state=state, best_energy=energy,
-                       trace=np.array([energy]), betas=np.empty(0), sweeps_done=0, status=clock.stop_status(),
-                       timings={"solve": 0.0, "total": 0.0}, solver="anneal", info={"note": note})
 
 
 def _unstarted_answer(problem, result, penalty, seconds):
@@ -166,9 +151,10 @@ def anneal_raising_penalty(problem, *, time_limit=None, rng=None, restarts=None,
             # all of it after a feasible round
             settled = index == len(children) - 1 or (rounds and rounds[-1]["feasible"])
             remaining = clock.remaining() - (_setup_estimate(model, built - tic) if after is None else after)
-            if after is None and remaining < -_SETUP_OVERRUN_S and control.active() is not None:
-                # the first anneal's set-up alone would outlast the deadline: not started (see _unstarted)
-                result = _unstarted(model, child, clock, _setup_estimate(model, built - tic))
+            if after is None and remaining < -SETUP_OVERRUN_S and control.active() is not None:
+                # the first anneal's set-up alone would outlast the deadline: not started (a seeded random state, as hopopt.solve answers)
+                result = not_started(model, child, "anneal", clock.remaining(),
+                                     setup=_setup_estimate(model, built - tic))
                 annealed = time.perf_counter()
                 return _unstarted_answer(problem, result, penalty, annealed - tic)
             if after is None:
