@@ -325,3 +325,15 @@ def test_cli_exact_and_solve_on_a_model_file(tmp_path, capsys):
     assert main(["solve", "model", str(path), "--time-limit", "1", "--json"]) == 0
     solved = json.loads(capsys.readouterr().out)
     assert solved["feasible"] and solved["objective"] <= exact["objective"]
+
+
+def test_a_deadline_after_the_last_row_says_the_rows_were_being_combined():
+    from hopopt import control
+    from hopopt.constrained import builder
+
+    with control.activate(control.RunControl(0.0)):
+        with pytest.raises(InputError, match=r"^encoding m: the time limit ran out while combining the 1,001 "
+                                             r"constraints into the energy; use fewer"):
+            builder._check_time("encoding m", 1001, 1001, time.perf_counter() - 1.0)
+        with pytest.raises(InputError, match=r"after 10 of 1,001 constraints"):
+            builder._check_time("encoding m", 10, 1001, time.perf_counter() - 1.0)

@@ -89,8 +89,10 @@ def _check_time(what, done, total, began):
         return
     reason = control.stop_reason()
     if reason is not None:
-        raise InputError(f"{what}: {'interrupted' if reason == 'interrupted' else 'the time limit ran out'} after "
-                         f"{done:,} of {total:,} constraints; use fewer constraints or a longer time limit")
+        where = (f"after {done:,} of {total:,} constraints" if done < total else
+                 f"while combining the {total:,} constraints into the energy")
+        raise InputError(f"{what}: {'interrupted' if reason == 'interrupted' else 'the time limit ran out'} {where}; "
+                         f"use fewer constraints or a longer time limit")
 
 
 def _bounded_log_coefficients(levels: int) -> list[int]:
