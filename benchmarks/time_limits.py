@@ -58,6 +58,10 @@ LARGE = [
     ["solve", "model", "random:n=400,seed=1,constraints=300"],
     ["solve", "model", "random:n=400,seed=1,constraints=1000"],
     ["solve", "coloring", "random:n=400,seed=1,p=0.5", "--sweeps", "20"],
+    ["solve", "mis", "random:n=5000,seed=1"],
+    ["solve", "qubo", "random:n=4000,seed=1"],
+    ["solve", "bisection", "random:n=3000,seed=1"],
+    ["exact", "qap", "random:n=2000,seed=1"],
 ]
 
 
