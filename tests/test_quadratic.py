@@ -250,3 +250,23 @@ def test_bad_files_exit_2_with_one_line(content, fragment, tmp_path, capsys):
     for kind in ("qubo", "ising"):
         status, out, err = run(capsys, "solve", kind, path, "--json")
         assert status == 2 and out == "" and fragment in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("cls", ["QUBO", "Ising"])
+@pytest.mark.parametrize("n, density, seed", [(1, 0.5, 0), (2, 1.0, 1), (7, 0.3, 2), (60, 0.5, 3), (40, 0.0, 5)])
+def test_random_instances_are_the_models_their_matrices_give(cls, n, density, seed):
+    # random() mirrors its pairs straight into W; the oracle builds the same instance from its matrices through
+    # the public constructors (from_qubo / from_ising): the models must be equal entry for entry
+    import scipy.sparse as sp
+
+    from hopopt.problems import quadratic
+
+    kind = getattr(quadratic, cls)
+    made = kind.random(n, density, rng=seed)
+    linear, rows, cols, values = kind._random_model(n, density, seed)
+    upper = sp.csr_array((values, (rows, cols)), shape=(n, n))
+    oracle = kind(upper + sp.diags_array(linear)) if cls == "QUBO" else kind(linear, upper)
+    new, old = made.to_model(), oracle.to_model()
+    np.testing.assert_array_equal(sp.csr_array(new.weights).toarray(), sp.csr_array(old.weights).toarray())
+    np.testing.assert_array_equal(new.thresholds, old.thresholds)
+    assert (new.offset, new.vartype) == (old.offset, old.vartype)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from ..model import EnergyModel, Vartype
+from ..model import EnergyModel, UpperTriangle, Vartype
 from ._base import Evaluation, _seed_label, _short
 
 __all__ = ["QUBO", "Ising"]
@@ -463,7 +463,20 @@ class _QuadraticProblem:
         cols = np.concatenate(cols) if cols else np.empty(0, np.int64)
         magnitudes = generator.integers(1, COEFFICIENT_RANGE + 1, size=rows.size)
         values = (magnitudes * generator.choice([-1, 1], size=rows.size)).astype(np.float64)
-        return linear, sp.csr_array((values, (rows, cols)), shape=(n, n))
+        return linear, rows, cols, values
+
+    @classmethod
+    def _from_random_parts(cls, n, density, rng):
+        """The random instance of :meth:`random`: its pairs (i < j, sorted, each once) become W = −Q (or −J)
+        mirrored from the upper triangle, with the problem's metadata at once, so the model is neither
+        symmetrised, checked for symmetry nor copied (seconds at millions of pairs); the values are those
+        ``from_qubo``/``from_ising`` give, exactly."""
+        linear, rows, cols, values = cls._random_model(n, density, rng)
+        problem = cls.__new__(cls)
+        problem.name = f"random:n={n},density={density},seed={_seed_label(rng)}"
+        weights = UpperTriangle(int(n), rows, cols, -values)
+        problem._setup(EnergyModel(weights, linear, 0.0, cls.vartype, problem._metadata()), problem.name, None)
+        return problem
 
     def __repr__(self):
         model = self._model
@@ -529,8 +542,7 @@ class QUBO(_QuadraticProblem):
         >>> problem.n, problem.name
         (5, 'random:n=5,density=0.5,seed=1')
         """
-        linear, couplings = cls._random_model(n, density, rng)
-        return cls(couplings + sp.diags_array(linear), name=f"random:n={n},density={density},seed={_seed_label(rng)}")
+        return cls._from_random_parts(n, density, rng)
 
 
 class Ising(_QuadraticProblem):
@@ -592,5 +604,4 @@ class Ising(_QuadraticProblem):
         >>> Ising.random(5, 0.5, rng=1).n
         5
         """
-        linear, couplings = cls._random_model(n, density, rng)
-        return cls(linear, couplings, name=f"random:n={n},density={density},seed={_seed_label(rng)}")
+        return cls._from_random_parts(n, density, rng)
