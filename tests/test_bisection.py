@@ -302,3 +302,15 @@ def test_exact_by_enumeration_of_the_penalty_model_equals_the_balanced_minimum(s
     best = min(problem.cut_weight(np.array(sides)) for sides in itertools.product((0, 1), repeat=problem.n)
                if small <= sum(sides) <= large)
     assert problem.cut_weight(answer.solution) == best == answer.bound
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 9))
+@settings(max_examples=40, deadline=None)
+def test_solution_energy_is_the_models_energy_of_the_state(seed, n):
+    # the command reports it without building the model: it must be the model's energy of the same state,
+    # balanced or not
+    rng = np.random.default_rng(seed)
+    problem = GraphBisection.random(n, 0.6, rng=seed)
+    sides = rng.integers(0, 2, n)
+    expected = problem.to_model().energy(2 * sides - 1)
+    assert problem.solution_energy(sides) == pytest.approx(expected, rel=1e-12, abs=1e-9)

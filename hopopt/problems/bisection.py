@@ -299,13 +299,20 @@ class GraphBisection:
         penalty = float(penalty)
         if not (np.isfinite(penalty) and penalty > 0):
             raise ValueError(f"penalty must be a positive finite number, got {penalty}")
+        # kept for the last penalty: the solve's last round and the energy of its answer share one dense model
+        # (0.3 s at 3000 nodes, built again after the deadline)
+        cached = getattr(self, "_model", None)
+        if cached is not None and cached[0] == (penalty, self.name) and cached[1] is self.weights:
+            return cached[2]
         weights = self._adjacency.toarray() / 2.0 - 2.0 * penalty
         np.fill_diagonal(weights, 0.0)
         remainder = self.n % 2
         offset = float(self.weights.sum()) / 2.0 + penalty * (self.n - remainder)
         metadata = {"problem": "bisection", "instance": self.name, "objective": "energy (the cut) on bisections",
                     "penalty": penalty, "penalty_bound": self.penalty_bound(), "penalty_rule": _PENALTY_RULE}
-        return EnergyModel(weights, None, offset, Vartype.SPIN, metadata)
+        model = EnergyModel(weights, None, offset, Vartype.SPIN, metadata)
+        self._model = ((penalty, self.name), self.weights, model)
+        return model
 
     def _sides_of_state(self, state) -> np.ndarray:
         state = np.asarray(state).reshape(-1)
@@ -433,6 +440,32 @@ class GraphBisection:
             The spin state.
         """
         return self._graph.encode(self._check_sides(sides))
+
+    def solution_energy(self, sides) -> float:
+        """The energy of a partition's state in :meth:`to_model` (default penalty), without building the dense
+        model: its cut plus A((Σs)² − n mod 2), which is the cut alone on a bisection. The command reports it
+        after the deadline, when building a 3000-node model took 0.3 s.
+
+        Parameters
+        ----------
+        sides : array_like of 0/1, shape (n,)
+            The side of each node.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from hopopt.problems.bisection import GraphBisection
+        >>> problem = GraphBisection(4, [(0, 1), (1, 2), (2, 3)], [1.0, 2.0, 3.0])
+        >>> problem.solution_energy([0, 0, 1, 1]), float(problem.to_model().energy([-1, -1, 1, 1]))
+        (2.0, 2.0)
+        """
+        sides = self._check_sides(sides)
+        penalty = float(self.penalty if self.penalty is not None else self.default_penalty())
+        total = int(np.sum(2 * sides.astype(np.int64) - 1))
+        return float(self.cut_weight(sides) + penalty * (total * total - self.n % 2))
 
     def cut_weight(self, sides) -> float:
         """Total weight of the edges whose ends lie on different sides.
