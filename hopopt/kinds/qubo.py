@@ -106,11 +106,12 @@ _PEERS = {
 _FORMATS = "qbsolv .qubo, dimod COO text, .npy/.npz matrices or a dimod BQM file"
 
 def _instance_bytes(n, options):
-    """Memory of ``random:n=…,density=…``: the coupled pairs' triplets, the CSR and the model built with it."""
+    """Memory of ``random:n=…,density=…``: the coupled pairs' arrays and the model mirrored from them (measured
+    52.6 bytes per stored non-zero at the peak, QUBO and Ising, n = 800, density 0.5)."""
     from ..resources import sparse_model
 
     density = float(options.get("density", 0.5))
-    return sparse_model(n, density * n * (n - 1), "the random model's couplings")
+    return sparse_model(n, density * n * (n - 1), "the random model's couplings", bytes_per_nonzero=60)
 
 
 def _model_bytes(problem):
