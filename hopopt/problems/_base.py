@@ -172,6 +172,45 @@ def check_edges(edges, n, loop_reason="a node cannot be its own neighbour"):
     return np.stack([keys // n, keys % n], axis=1).astype(np.int64)
 
 
+def kept_model(problem, key, build):
+    """The model ``build()`` makes, kept on ``problem`` while ``key`` stays the same (the last one only).
+
+    A solve and the energy of its answer (an exact method and its incumbent) then share one model, which takes
+    seconds to build at millions of couplings. Arrays in ``key`` must be the same objects, other entries equal.
+
+    Parameters
+    ----------
+    problem : object
+        The encoder instance; the model is kept in its ``_kept_model`` attribute.
+    key : tuple
+        What the model depends on: the instance's arrays, its name, the penalty.
+    build : callable
+        ``build() -> EnergyModel``, called when the key changed.
+
+    Returns
+    -------
+    EnergyModel
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from hopopt.problems._base import kept_model
+    >>> holder = SimpleNamespace()
+    >>> kept_model(holder, (1.0,), object) is kept_model(holder, (1.0,), object)
+    True
+    """
+    import numpy as np
+
+    kept = getattr(problem, "_kept_model", None)
+    if kept is not None and len(kept[0]) == len(key) and all(
+            old is new or (not isinstance(new, np.ndarray) and not isinstance(old, np.ndarray) and old == new)
+            for old, new in zip(kept[0], key)):
+        return kept[1]
+    model = build()
+    problem._kept_model = (key, model)
+    return model
+
+
 def capped(lines, total=None, suffix=""):
     """At most :data:`MAX_VIOLATION_LINES` lines, the rest counted in one last line.
 

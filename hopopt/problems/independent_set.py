@@ -59,7 +59,8 @@ import scipy.sparse as sp
 
 from ._graphs import gnp_edges
 from ..model import EnergyModel, UpperTriangle, Vartype
-from ._base import Evaluation, MAX_VIOLATION_LINES, _seed_label, capped, check_edges, check_penalty
+from ._base import (Evaluation, MAX_VIOLATION_LINES, _seed_label, capped, check_edges, check_penalty,
+                    kept_model)
 
 __all__ = ["MaximumIndependentSet", "MinimumVertexCover", "MaximumClique"]
 
@@ -356,11 +357,10 @@ class _NodeSetProblem:
             Binary; ``metadata`` holds ``problem``, ``instance``, ``penalty`` and ``penalty_rule``.
         """
         chosen, rule = self._chosen_penalty(penalty)
-        # kept for the last penalty: a solve and the energy of its answer share one model, which takes seconds to
-        # build for millions of conflicts (as max-cut keeps its own)
-        cached = getattr(self, "_model", None)
-        if cached is not None and cached[0] == (chosen, self.name) and cached[1] is self.weights:
-            return cached[2]
+        # kept for the last penalty (kept_model): seconds to build for millions of conflicts
+        return kept_model(self, (chosen, self.name, self.weights), lambda: self._build_model(chosen, rule))
+
+    def _build_model(self, chosen, rule):
         # the conflicts are distinct (low, high) pairs, sorted: mirrored into W without a symmetry check, which was
         # most of the cost of the model on G(5000, 0.5)
         weights = self._conflict_pairs.with_values(np.full(len(self._conflicts), -chosen))
@@ -373,9 +373,7 @@ class _NodeSetProblem:
             offset = 0.0
         metadata = {"problem": self._problem_key, "instance": self.name, "penalty": chosen, "penalty_rule": rule,
                     "objective": self._objective_text}
-        model = EnergyModel(weights, thresholds, float(offset), Vartype.BINARY, metadata)
-        self._model = ((chosen, self.name), self.weights, model)
-        return model
+        return EnergyModel(weights, thresholds, float(offset), Vartype.BINARY, metadata)
 
     def encode(self, solution, vartype="binary") -> np.ndarray:
         """The model state of a solution (0/1 per node): binary as is, or spins ``2x − 1``.

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from ._graphs import gnp_edges
 from ..model import EnergyModel, UpperTriangle, Vartype
-from ._base import Evaluation, _seed_label
+from ._base import Evaluation, _seed_label, kept_model
 
 __all__ = ["MaxCut"]
 
@@ -194,18 +194,14 @@ class MaxCut:
 
     def to_model(self) -> EnergyModel:
         """The spin model with ``E(s) = −cut(s)`` (sparse W, see the module docstring)."""
-        # kept while the instance's arrays stay the same objects: a solve and the energy of its answer (and an exact
-        # method's incumbent) then share one model, which takes seconds to build for millions of edges
-        made_from = (self.n, self.edges, self.weights, self.name)
-        cached = getattr(self, "_model", None)
-        if cached is not None and all(a is b for a, b in zip(cached[0], made_from)):
-            return cached[1]
+        # kept while the instance's arrays stay the same objects (kept_model)
+        return kept_model(self, (self.n, self.edges, self.weights, self.name), self._build_model)
+
+    def _build_model(self):
         # the edges are canonical (i < j, sorted, merged): the model mirrors them without a symmetry check
         weights = UpperTriangle(self.n, self.edges[:, 0], self.edges[:, 1], -0.5 * self.weights)
-        model = EnergyModel(weights, None, -0.5 * self.total_weight, Vartype.SPIN,
-                            {"problem": "maxcut", "instance": self.name, "objective": "-energy"})
-        self._model = (made_from, model)
-        return model
+        return EnergyModel(weights, None, -0.5 * self.total_weight, Vartype.SPIN,
+                           {"problem": "maxcut", "instance": self.name, "objective": "-energy"})
 
     def decode(self, state) -> np.ndarray:
         """Sides (0/1 per node) from a spin state (+1 → side 1) or a binary state (used as is).
